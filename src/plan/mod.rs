@@ -1,0 +1,836 @@
+//! Planning: from a profile and the user's options to what every chunk of
+//! every table will hold.
+//!
+//! The plan fixes row counts, the load order (parents first, cycles broken
+//! by nullable foreign keys filled afterwards), chunk ranges, and for every
+//! column the rule its values follow: a sequence, a component of a unique
+//! key, a reference into a parent, or a draw from a domain. It reads no
+//! database and writes nothing; [`crate::synth`] turns it into values.
+
+pub mod domain;
+mod graph;
+
+pub use domain::{Domain, Semantic};
+pub use graph::{LoadOrder, load_order};
+
+use crate::error::PlanError;
+use crate::profile::{ColumnStats, Profile};
+use crate::schema::check::{self, Literal, Predicate};
+use crate::schema::{Identity, LogicalType, QualifiedName, Schema, Table};
+use crate::value::Value;
+use domain::Constraints;
+use std::collections::BTreeSet;
+
+/// Rows per chunk when neither the user nor the data says otherwise.
+pub const DEFAULT_CHUNK_BYTES: u64 = 16 * 1024 * 1024;
+
+/// What the user asked for.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The seed every value derives from.
+    pub seed: u64,
+    /// Multiplier on the profile's row counts.
+    pub scale: f64,
+    /// Row counts per table (`None` = every table), applied in order after `scale`.
+    pub rows: Vec<(Option<String>, u64)>,
+    /// Rows per chunk; `None` sizes chunks from the row width (about 16 MB each).
+    pub chunk_rows: Option<u64>,
+    /// `table.constraint` names of CHECK constraints to leave unchecked.
+    pub ignore_checks: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { seed: 0, scale: 1.0, rows: Vec::new(), chunk_rows: None, ignore_checks: Vec::new() }
+    }
+}
+
+/// The whole generation plan.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The seed.
+    pub seed: u64,
+    /// The schema being generated.
+    pub schema: Schema,
+    /// One plan per table, in schema order.
+    pub tables: Vec<TablePlan>,
+    /// Load order and deferred foreign keys.
+    pub order: LoadOrder,
+}
+
+/// What one table will hold.
+#[derive(Clone, Debug)]
+pub struct TablePlan {
+    /// The table's name.
+    pub name: QualifiedName,
+    /// The name as used in stream addresses (`schema.table`).
+    pub address: String,
+    /// Rows to generate.
+    pub rows: u64,
+    /// Rows per chunk.
+    pub chunk_rows: u64,
+    /// One entry per column of the table, in column order.
+    pub columns: Vec<ColumnPlan>,
+    /// Foreign keys, in the table's order.
+    pub foreign_keys: Vec<ForeignKeyPlan>,
+    /// Unique keys whose columns are decoded from one permuted index.
+    pub keys: Vec<KeyPlan>,
+}
+
+impl TablePlan {
+    /// Number of chunks.
+    pub fn chunk_count(&self) -> u64 {
+        self.rows.div_ceil(self.chunk_rows.max(1))
+    }
+
+    /// The row range of a chunk.
+    pub fn chunk_range(&self, chunk_index: u64) -> std::ops::Range<u64> {
+        let start = chunk_index * self.chunk_rows;
+        start..(start + self.chunk_rows).min(self.rows)
+    }
+
+    /// Indexes of the columns a sink writes (generated columns are left to the database).
+    pub fn written_columns(&self) -> Vec<usize> {
+        (0..self.columns.len()).filter(|&i| self.columns[i].written).collect()
+    }
+}
+
+/// What one column will hold.
+#[derive(Clone, Debug)]
+pub struct ColumnPlan {
+    /// Column name.
+    pub name: String,
+    /// Its logical type.
+    pub logical_type: LogicalType,
+    /// False for generated columns, which the database computes.
+    pub written: bool,
+    /// Share of NULLs, per million rows.
+    pub null_per_million: u32,
+    /// How values are made.
+    pub rule: Rule,
+    /// Values a CHECK forbids; a draw that hits one is replaced.
+    pub excluded: Vec<Value>,
+}
+
+/// How a column's values are made.
+#[derive(Clone, Debug)]
+pub enum Rule {
+    /// `start + row index`: integer primary keys and identity columns.
+    Sequence {
+        /// The first value.
+        start: i64,
+    },
+    /// The `component`-th part of unique key `key`.
+    Key {
+        /// Index into `TablePlan::keys`.
+        key: usize,
+        /// Index into the key's components.
+        component: usize,
+    },
+    /// The `position`-th column of foreign key `foreign_key`.
+    Reference {
+        /// Index into `TablePlan::foreign_keys`.
+        foreign_key: usize,
+        /// Position within the key's columns.
+        position: usize,
+    },
+    /// An independent draw from the domain.
+    Sample(Domain),
+    /// One of `size` distinct values drawn from the domain (categorical columns).
+    Pool {
+        /// Number of distinct values.
+        size: u64,
+        /// Where they come from.
+        domain: Domain,
+    },
+    /// At least (or, `strict`, more than) another column of the same row.
+    After {
+        /// The column it follows.
+        base: usize,
+        /// `>` rather than `>=`.
+        strict: bool,
+        /// The column's own domain (its upper bound holds).
+        domain: Domain,
+    },
+    /// Not generated (a generated column).
+    Computed,
+}
+
+/// How a foreign key picks its parent row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParentPick {
+    /// Any parent row, uniformly.
+    Uniform,
+    /// A row earlier in the same table (self-reference): loads in order.
+    Earlier,
+    /// Decided by a unique key this foreign key is a component of.
+    Key {
+        /// Index into `TablePlan::keys`.
+        key: usize,
+        /// Index into the key's components.
+        component: usize,
+    },
+}
+
+/// A foreign key, as generated.
+#[derive(Clone, Debug)]
+pub struct ForeignKeyPlan {
+    /// Its label for messages.
+    pub label: String,
+    /// Parent table index.
+    pub parent: usize,
+    /// Child column indexes.
+    pub columns: Vec<usize>,
+    /// Parent column indexes, pairwise.
+    pub parent_columns: Vec<usize>,
+    /// Share of NULL references, per million.
+    pub null_per_million: u32,
+    /// How the parent row is chosen.
+    pub pick: ParentPick,
+    /// Loaded as NULL first and filled after every table (breaks a cycle).
+    pub deferred: bool,
+}
+
+/// A unique key whose values are decoded from a permuted row index.
+#[derive(Clone, Debug)]
+pub struct KeyPlan {
+    /// Its label for messages.
+    pub label: String,
+    /// The parts of the key, most significant first.
+    pub components: Vec<KeyComponent>,
+    /// Number of distinct combinations (product of component sizes).
+    pub capacity: u64,
+}
+
+/// One part of a unique key.
+#[derive(Clone, Debug)]
+pub enum KeyComponent {
+    /// A foreign key: the digit is the parent row index.
+    Reference {
+        /// Index into `TablePlan::foreign_keys`.
+        foreign_key: usize,
+        /// Parent rows.
+        size: u64,
+    },
+    /// A free column: the digit selects the digit-th value of its domain.
+    Column {
+        /// Column index.
+        column: usize,
+        /// Values used.
+        size: u64,
+        /// The domain enumerated.
+        domain: Domain,
+    },
+}
+
+impl KeyComponent {
+    /// Number of values this component takes.
+    pub fn size(&self) -> u64 {
+        match self {
+            KeyComponent::Reference { size, .. } | KeyComponent::Column { size, .. } => *size,
+        }
+    }
+}
+
+/// Builds the plan.
+pub fn build(profile: &Profile, options: &Options) -> Result<Plan, PlanError> {
+    let schema = &profile.schema;
+    let rows = row_counts(profile, options)?;
+    let deferrable = |t: usize, f: usize| {
+        let table = &schema.tables[t];
+        let fk = &table.foreign_keys[f];
+        let in_key = |c: &String| {
+            table.primary_key.iter().chain(&table.uniques).any(|k| k.columns.contains(c))
+        };
+        // Filling afterwards needs a key to find each row by.
+        let has_key = table.primary_key.is_some() || !table.uniques.is_empty();
+        has_key && fk.columns.iter().all(|c| table.column(c).is_some_and(|col| col.nullable) && !in_key(c))
+    };
+    let order = load_order(schema, deferrable)?;
+    let mut tables = Vec::with_capacity(schema.tables.len());
+    for (t, table) in schema.tables.iter().enumerate() {
+        tables.push(plan_table(profile, options, t, table, &rows, &order)?);
+    }
+    // A referenced column is never NULL: a child computes the parent's value
+    // from the parent's row index and must find it there.
+    for t in 0..tables.len() {
+        for f in 0..tables[t].foreign_keys.len() {
+            let (parent, parent_columns) =
+                (tables[t].foreign_keys[f].parent, tables[t].foreign_keys[f].parent_columns.clone());
+            for c in parent_columns {
+                tables[parent].columns[c].null_per_million = 0;
+            }
+        }
+    }
+    for (table, plan) in schema.tables.iter().zip(&tables) {
+        for (column, cp) in table.columns.iter().zip(&plan.columns) {
+            if matches!(cp.rule, Rule::Sample(Domain::Literal(None))) && cp.null_per_million < 1_000_000 && !column.nullable {
+                return Err(PlanError::Column {
+                    table: table.name.to_string(),
+                    column: column.name.clone(),
+                    reason: format!(
+                        "patina knows no valid value of type `{}` and the column is NOT NULL; \
+                         give it a default in the target and leave it out, or make it nullable",
+                        column.native_type
+                    ),
+                });
+            }
+        }
+    }
+    Ok(Plan { seed: options.seed, schema: schema.clone(), tables, order })
+}
+
+fn row_counts(profile: &Profile, options: &Options) -> Result<Vec<u64>, PlanError> {
+    if !(options.scale.is_finite() && options.scale >= 0.0) {
+        return Err(PlanError::Option(format!("--scale must be a finite number >= 0, not {}", options.scale)));
+    }
+    let mut rows: Vec<u64> = profile
+        .schema
+        .tables
+        .iter()
+        .map(|t| {
+            let source = profile.stats(&t.name).map_or(0, |s| s.row_count);
+            (source as f64 * options.scale).round() as u64
+        })
+        .collect();
+    for (selector, n) in &options.rows {
+        match selector {
+            None => rows.iter_mut().for_each(|r| *r = *n),
+            Some(name) => {
+                let index = find_table(&profile.schema, name)
+                    .ok_or_else(|| PlanError::UnknownTable { table: name.clone() })?;
+                rows[index] = *n;
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Finds a table by `schema.name` or bare `name` (case-sensitive first, then not).
+pub fn find_table(schema: &Schema, name: &str) -> Option<usize> {
+    let exact = |t: &Table| t.name.to_string() == name || t.name.name == name;
+    if let Some(i) = schema.tables.iter().position(exact) {
+        return Some(i);
+    }
+    let lower = name.to_lowercase();
+    let matches: Vec<usize> = (0..schema.tables.len())
+        .filter(|&i| {
+            let t = &schema.tables[i];
+            t.name.to_string().to_lowercase() == lower || t.name.name.to_lowercase() == lower
+        })
+        .collect();
+    (matches.len() == 1).then(|| matches[0])
+}
+
+fn per_million(fraction: f64) -> u32 {
+    (fraction.clamp(0.0, 1.0) * 1_000_000.0).round() as u32
+}
+
+#[allow(clippy::too_many_lines)]
+fn plan_table(
+    profile: &Profile,
+    options: &Options,
+    t: usize,
+    table: &Table,
+    rows: &[u64],
+    order: &LoadOrder,
+) -> Result<TablePlan, PlanError> {
+    let schema = &profile.schema;
+    let n = rows[t];
+    let stats = profile.stats(&table.name);
+    let column_stats = |name: &str| stats.and_then(|s| s.column(name));
+    let col_err = |column: &str, reason: String| PlanError::Column {
+        table: table.name.to_string(),
+        column: column.to_owned(),
+        reason,
+    };
+
+    // 1. What CHECK constraints, domains and partition bounds say, per column.
+    let mut constraints: Vec<Constraints> = vec![Constraints::default(); table.columns.len()];
+    let mut orderings: Vec<(usize, usize, bool)> = Vec::new(); // (later, base, strict)
+    let mut checks: Vec<(String, String)> =
+        table.checks.iter().map(|c| (c.name.clone(), c.expression.clone())).collect();
+    for (i, column) in table.columns.iter().enumerate() {
+        if let Some(domain) = column.domain.as_ref().and_then(|d| schema.domain(d)) {
+            for c in &domain.checks {
+                let expr = replace_value_keyword(&c.expression, &column.name);
+                checks.push((format!("{}.{}", domain.name, c.name), expr));
+            }
+            if !domain.nullable {
+                constraints[i].not_null = true;
+            }
+        }
+    }
+    for (name, expression) in &checks {
+        let ignored = options.ignore_checks.iter().any(|ic| {
+            ic == &format!("{}.{name}", table.name) || ic == &format!("{}.{name}", table.name.name) || ic == name
+        });
+        if ignored {
+            continue;
+        }
+        let unsupported = |reason: String| PlanError::UnsupportedCheck {
+            table: table.name.to_string(),
+            constraint: name.clone(),
+            expression: expression.clone(),
+            reason,
+        };
+        let predicate = check::parse(expression).map_err(unsupported)?;
+        apply_predicate(table, &predicate, &mut constraints, &mut orderings).map_err(unsupported)?;
+    }
+    if let Some(partitioning) = &table.partitioning {
+        apply_partition_bounds(table, partitioning, &mut constraints);
+    }
+
+    // 2. Foreign keys.
+    let mut foreign_keys = Vec::with_capacity(table.foreign_keys.len());
+    let mut owner: Vec<Option<(usize, usize)>> = vec![None; table.columns.len()];
+    for (f, fk) in table.foreign_keys.iter().enumerate() {
+        let parent = schema.table_index(&fk.referenced_table).expect("validated when the profile was read");
+        let parent_table = &schema.tables[parent];
+        let columns: Vec<usize> =
+            fk.columns.iter().map(|c| table.column_index(c).expect("validated")).collect();
+        let parent_columns: Vec<usize> =
+            fk.referenced_columns.iter().map(|c| parent_table.column_index(c).expect("validated")).collect();
+        let nullable = columns.iter().all(|&c| table.columns[c].nullable && !constraints[c].not_null);
+        let mut null_per_million = if nullable {
+            per_million(column_stats(&table.columns[columns[0]].name).map_or(0.0, |s| s.null_fraction))
+        } else {
+            0
+        };
+        let deferred = order.deferred.contains(&(t, f));
+        if n > 0 && rows[parent] == 0 {
+            if nullable {
+                null_per_million = 1_000_000;
+            } else {
+                return Err(PlanError::EmptyParent {
+                    table: table.name.to_string(),
+                    rows: n,
+                    foreign_key: fk.label(),
+                    parent: parent_table.name.to_string(),
+                });
+            }
+        }
+        let pick = if parent == t { ParentPick::Earlier } else { ParentPick::Uniform };
+        for (position, &c) in columns.iter().enumerate() {
+            if owner[c].is_none() {
+                owner[c] = Some((f, position));
+            }
+        }
+        foreign_keys.push(ForeignKeyPlan {
+            label: fk.label(),
+            parent,
+            columns,
+            parent_columns,
+            null_per_million,
+            pick,
+            deferred,
+        });
+    }
+
+    // 3. Domains for the other columns.
+    let mut column_plans: Vec<ColumnPlan> = Vec::with_capacity(table.columns.len());
+    for (i, column) in table.columns.iter().enumerate() {
+        let cs = column_stats(&column.name);
+        let enum_values = match &column.logical_type {
+            LogicalType::Enum { name } => schema.enum_type(name).map(|e| e.values.as_slice()),
+            LogicalType::Array { element } => match element.as_ref() {
+                LogicalType::Enum { name } => schema.enum_type(name).map(|e| e.values.as_slice()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let domain = domain::build(&column.logical_type, &column.name, cs, &constraints[i], enum_values)
+            .map_err(|reason| col_err(&column.name, reason))?;
+        let excluded = constraints[i]
+            .excluded
+            .iter()
+            .filter_map(|l| domain::literal_value(&column.logical_type, l).ok())
+            .collect();
+        let not_null = !column.nullable || constraints[i].not_null;
+        let null_per_million = if not_null { 0 } else { per_million(cs.map_or(0.0, |s| s.null_fraction)) };
+        let rule = if column.generated.is_some() {
+            Rule::Computed
+        } else if let Some((foreign_key, position)) = owner[i] {
+            Rule::Reference { foreign_key, position }
+        } else {
+            sample_rule(domain, cs, stats.map_or(0, |s| s.row_count))
+        };
+        column_plans.push(ColumnPlan {
+            name: column.name.clone(),
+            logical_type: column.logical_type.clone(),
+            written: column.generated.is_none(),
+            null_per_million,
+            rule,
+            excluded,
+        });
+    }
+
+    // 4. Unique keys: smallest first; a key containing an already unique column is satisfied.
+    let mut unique_sets: Vec<BTreeSet<usize>> = Vec::new();
+    let mut keys: Vec<KeyPlan> = Vec::new();
+    let mut all_keys: Vec<&crate::schema::Key> = table.primary_key.iter().chain(&table.uniques).collect();
+    all_keys.sort_by_key(|k| k.columns.len());
+    for key in all_keys {
+        let cols: BTreeSet<usize> = key.columns.iter().map(|c| table.column_index(c).expect("validated")).collect();
+        if unique_sets.iter().any(|u| u.is_subset(&cols)) {
+            continue;
+        }
+        let is_primary = table.primary_key.as_ref() == Some(key);
+        for &c in &cols {
+            if is_primary {
+                column_plans[c].null_per_million = 0;
+            }
+        }
+        // A single integer column that is the primary key or an identity: a sequence.
+        if cols.len() == 1 {
+            let c = *cols.iter().next().expect("one column");
+            let column = &table.columns[c];
+            let identity = column.identity.is_some();
+            if owner[c].is_none()
+                && column.logical_type.integer_range().is_some()
+                && (is_primary || identity)
+                && column.generated.is_none()
+            {
+                let start = match &column_plans[c].rule {
+                    Rule::Sample(Domain::Int { lo, .. }) | Rule::Pool { domain: Domain::Int { lo, .. }, .. }
+                        if !identity && *lo > 0 => *lo,
+                    _ => 1,
+                };
+                let (_, max) = column.logical_type.integer_range().expect("integer");
+                if n > 0 && (i128::from(start) + i128::from(n) - 1) > i128::from(max) {
+                    return Err(PlanError::Capacity {
+                        table: table.name.to_string(),
+                        constraint: key.label(),
+                        capacity: (i128::from(max) - i128::from(start) + 1) as u128,
+                        rows: n,
+                    });
+                }
+                column_plans[c].rule = Rule::Sequence { start };
+                unique_sets.push(cols);
+                continue;
+            }
+        }
+        let key_index = keys.len();
+        let mut components = Vec::new();
+        let mut bound_fks = BTreeSet::new();
+        // Foreign keys first (most significant), then free columns.
+        for &c in &cols {
+            if let Some((f, _)) = owner[c]
+                && bound_fks.insert(f)
+            {
+                let size = rows[foreign_keys[f].parent];
+                components.push(KeyComponent::Reference { foreign_key: f, size });
+            }
+        }
+        let fk_capacity = components.iter().fold(1u128, |acc, c| acc.saturating_mul(u128::from(c.size())));
+        let mut needed = u128::from(n.max(1)).div_ceil(fk_capacity.max(1));
+        for &c in &cols {
+            if owner[c].is_some() {
+                continue;
+            }
+            let domain = match &column_plans[c].rule {
+                Rule::Sample(d) | Rule::Pool { domain: d, .. } => widen_for_key(d.clone(), n),
+                Rule::Sequence { .. } | Rule::Key { .. } | Rule::Reference { .. } | Rule::After { .. } | Rule::Computed => continue,
+            };
+            let size = needed.min(domain.size()).max(1);
+            needed = needed.div_ceil(size);
+            components.push(KeyComponent::Column { column: c, size: size.min(u128::from(u64::MAX)) as u64, domain });
+        }
+        let capacity = components.iter().fold(1u128, |acc, c| acc.saturating_mul(u128::from(c.size())));
+        if capacity < u128::from(n) || components.is_empty() {
+            return Err(PlanError::Capacity {
+                table: table.name.to_string(),
+                constraint: key.label(),
+                capacity,
+                rows: n,
+            });
+        }
+        for (component, part) in components.iter().enumerate() {
+            match part {
+                KeyComponent::Reference { foreign_key, .. } => {
+                    foreign_keys[*foreign_key].pick = ParentPick::Key { key: key_index, component };
+                    foreign_keys[*foreign_key].null_per_million = 0;
+                }
+                KeyComponent::Column { column, .. } => {
+                    column_plans[*column].rule = Rule::Key { key: key_index, component };
+                    column_plans[*column].null_per_million = 0;
+                }
+            }
+        }
+        keys.push(KeyPlan {
+            label: key.label(),
+            components,
+            capacity: capacity.min(u128::from(u64::MAX)) as u64,
+        });
+        unique_sets.push(cols);
+    }
+
+    // 5. Orderings between columns (`ends_at >= starts_at`).
+    for (later, base, strict) in orderings {
+        let domain = match &column_plans[later].rule {
+            Rule::Sample(d) | Rule::Pool { domain: d, .. } => d.clone(),
+            _ => {
+                return Err(col_err(
+                    &table.columns[later].name,
+                    "is ordered after another column by a CHECK but is also a key or reference".into(),
+                ));
+            }
+        };
+        column_plans[later].rule = Rule::After { base, strict, domain };
+    }
+
+    let row_bytes: u64 = column_plans.iter().map(|c| estimated_width(&c.rule)).sum::<u64>().max(8);
+    let chunk_rows = options.chunk_rows.unwrap_or((DEFAULT_CHUNK_BYTES / row_bytes).clamp(1024, 1 << 20)).max(1);
+    Ok(TablePlan {
+        name: table.name.clone(),
+        address: table.name.to_string(),
+        rows: n,
+        chunk_rows,
+        columns: column_plans,
+        foreign_keys,
+        keys,
+    })
+}
+
+/// Chooses between independent draws and a pool of distinct values.
+fn sample_rule(domain: Domain, stats: Option<&ColumnStats>, source_rows: u64) -> Rule {
+    let distinct = stats.and_then(|s| s.distinct);
+    let non_null = stats.map_or(0.0, |s| source_rows as f64 * (1.0 - s.null_fraction));
+    match (distinct, &domain) {
+        (_, Domain::Choice(_) | Domain::Bool | Domain::Literal(_)) => Rule::Sample(domain),
+        (Some(d), _) if d > 0 && (d as f64) <= non_null * 0.5 && u128::from(d) <= domain.size() => {
+            Rule::Pool { size: d, domain }
+        }
+        _ => Rule::Sample(domain),
+    }
+}
+
+/// A domain wide enough to hold `rows` distinct values where the type allows.
+fn widen_for_key(domain: Domain, rows: u64) -> Domain {
+    match domain {
+        Domain::Int { lo, hi } if ((i128::from(hi) - i128::from(lo) + 1) as u128) < u128::from(rows) => {
+            Domain::Int { lo, hi: (i128::from(lo) + i128::from(rows) - 1).min(i128::from(i64::MAX)) as i64 }
+        }
+        Domain::Date { lo, hi } if ((i64::from(hi) - i64::from(lo) + 1) as u64) < rows => {
+            Domain::Date { lo, hi: (i64::from(lo) + rows as i64).min(2_932_896) as i32 }
+        }
+        Domain::Text { min_len, max_len, semantic } => {
+            Domain::Text { min_len, max_len, semantic: if max_len <= 8 { Semantic::Code } else { semantic } }
+        }
+        other => other,
+    }
+}
+
+fn estimated_width(rule: &Rule) -> u64 {
+    match d_of(rule) {
+        Some(Domain::Text { min_len, max_len, .. }) => (u64::from(*min_len) + u64::from(*max_len)) / 2 + 4,
+        Some(Domain::Binary { min_len, max_len }) => (u64::from(*min_len) + u64::from(*max_len)) / 2 + 4,
+        Some(Domain::Uuid) => 36,
+        Some(Domain::Json) => 64,
+        _ => 8,
+    }
+}
+
+fn d_of(rule: &Rule) -> Option<&Domain> {
+    match rule {
+        Rule::Sample(d) | Rule::Pool { domain: d, .. } | Rule::After { domain: d, .. } => Some(d),
+        _ => None,
+    }
+}
+
+fn replace_value_keyword(expression: &str, column: &str) -> String {
+    // Domain checks name the value `VALUE`; quote the column in its place.
+    let quoted = format!("\"{}\"", column.replace('"', "\"\""));
+    let mut out = String::with_capacity(expression.len());
+    let mut word = String::new();
+    let mut in_string = false;
+    for ch in expression.chars().chain(std::iter::once(' ')) {
+        if ch == '\'' {
+            in_string = !in_string;
+        }
+        if !in_string && (ch.is_alphanumeric() || ch == '_') {
+            word.push(ch);
+            continue;
+        }
+        if word.eq_ignore_ascii_case("VALUE") {
+            out.push_str(&quoted);
+        } else {
+            out.push_str(&word);
+        }
+        word.clear();
+        out.push(ch);
+    }
+    out.pop();
+    out
+}
+
+/// Resolves a column named in a check (exact, then case-insensitive).
+fn resolve(table: &Table, name: &str) -> Result<usize, String> {
+    table
+        .column_index(name)
+        .or_else(|| table.columns.iter().position(|c| c.name.eq_ignore_ascii_case(name)))
+        .ok_or_else(|| format!("it names `{name}`, which is not a column"))
+}
+
+fn apply_predicate(
+    table: &Table,
+    predicate: &Predicate,
+    constraints: &mut [Constraints],
+    orderings: &mut Vec<(usize, usize, bool)>,
+) -> Result<(), String> {
+    for part in predicate.conjuncts() {
+        match part {
+            Predicate::Compare { column, op, value } => {
+                let c = resolve(table, column)?;
+                constraints[c].compare(*op, value.clone());
+            }
+            Predicate::In { column, values, negated } => {
+                let c = resolve(table, column)?;
+                if *negated {
+                    if values.is_empty() {
+                        return Err("it requires a column to be NULL".into());
+                    }
+                    constraints[c].excluded.extend(values.iter().cloned());
+                } else {
+                    constraints[c].restrict(values.clone());
+                }
+            }
+            Predicate::NotNull { column } => {
+                let c = resolve(table, column)?;
+                constraints[c].not_null = true;
+            }
+            Predicate::Length { column, op, value } => {
+                let c = resolve(table, column)?;
+                constraints[c].length(*op, *value);
+            }
+            Predicate::Columns { left, op, right } => {
+                let (l, r) = (resolve(table, left)?, resolve(table, right)?);
+                use check::CmpOp;
+                match op {
+                    CmpOp::Gt => orderings.push((l, r, true)),
+                    CmpOp::Ge => orderings.push((l, r, false)),
+                    CmpOp::Lt => orderings.push((r, l, true)),
+                    CmpOp::Le => orderings.push((r, l, false)),
+                    CmpOp::Eq | CmpOp::Ne => return Err("it compares two columns for (in)equality".into()),
+                }
+            }
+            Predicate::UnlessNull { column, rest } => {
+                let _ = resolve(table, column)?;
+                apply_predicate(table, rest, constraints, orderings)?;
+            }
+            Predicate::And(_) => unreachable!("conjuncts() flattens And"),
+        }
+    }
+    Ok(())
+}
+
+/// Keeps a partition key inside the partitions' bounds (single-column range
+/// and list partitioning without a DEFAULT partition).
+fn apply_partition_bounds(
+    table: &Table,
+    partitioning: &crate::schema::Partitioning,
+    constraints: &mut [Constraints],
+) {
+    use crate::schema::PartitionStrategy;
+    if partitioning.columns.len() != 1 || partitioning.partitions.iter().any(|p| p.bound.trim() == "DEFAULT") {
+        return;
+    }
+    let Some(c) = table.column_index(&partitioning.columns[0]) else { return };
+    match partitioning.strategy {
+        PartitionStrategy::Range => {
+            let mut lows = Vec::new();
+            let mut highs = Vec::new();
+            for p in &partitioning.partitions {
+                let literals = quoted_or_numbers(&p.bound);
+                if let [lo, hi] = literals.as_slice() {
+                    lows.push(lo.clone());
+                    highs.push(hi.clone());
+                }
+            }
+            if lows.is_empty() || lows.len() != partitioning.partitions.len() {
+                return;
+            }
+            if !partitioning.partitions.iter().any(|p| p.bound.contains("MINVALUE"))
+                && let Some(lo) = lows.iter().min_by(|a, b| literal_cmp(a, b))
+            {
+                constraints[c].lower.push((lo.clone(), false));
+            }
+            if !partitioning.partitions.iter().any(|p| p.bound.contains("MAXVALUE"))
+                && let Some(hi) = highs.iter().max_by(|a, b| literal_cmp(a, b))
+            {
+                constraints[c].upper.push((hi.clone(), true));
+            }
+        }
+        PartitionStrategy::List => {
+            let values: Vec<Literal> =
+                partitioning.partitions.iter().flat_map(|p| quoted_or_numbers(&p.bound)).collect();
+            if !values.is_empty() {
+                constraints[c].restrict(values);
+            }
+        }
+        PartitionStrategy::Hash => {}
+    }
+}
+
+fn literal_cmp(a: &Literal, b: &Literal) -> std::cmp::Ordering {
+    match (a, b) {
+        (Literal::Number(x), Literal::Number(y)) => {
+            x.parse::<f64>().unwrap_or(0.0).total_cmp(&y.parse::<f64>().unwrap_or(0.0))
+        }
+        (Literal::Text(x), Literal::Text(y)) => x.cmp(y),
+        _ => std::cmp::Ordering::Equal,
+    }
+}
+
+/// The literals of a partition bound: `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`.
+fn quoted_or_numbers(bound: &str) -> Vec<Literal> {
+    let mut out = Vec::new();
+    let mut chars = bound.chars().peekable();
+    while let Some(ch) = chars.next() {
+        if ch == '\'' {
+            let mut text = String::new();
+            while let Some(c) = chars.next() {
+                if c == '\'' {
+                    if chars.peek() == Some(&'\'') {
+                        chars.next();
+                        text.push('\'');
+                        continue;
+                    }
+                    break;
+                }
+                text.push(c);
+            }
+            out.push(Literal::Text(text));
+        } else if ch.is_ascii_digit() || ch == '-' {
+            let mut text = String::from(ch);
+            while let Some(&c) = chars.peek() {
+                if c.is_ascii_digit() || c == '.' {
+                    text.push(c);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            if text != "-" {
+                out.push(Literal::Number(text));
+            }
+        } else if ch.is_alphabetic() {
+            while chars.peek().is_some_and(|c| c.is_alphanumeric() || *c == '_') {
+                chars.next();
+            }
+        }
+    }
+    out
+}
+
+impl Plan {
+    /// The table plan for a table index.
+    pub fn table(&self, index: usize) -> &TablePlan {
+        &self.tables[index]
+    }
+
+    /// Whether the identity of column `c` of table `t` is one the database numbers.
+    pub fn identity(&self, t: usize, c: usize) -> Option<Identity> {
+        self.schema.tables[t].columns[c].identity
+    }
+}

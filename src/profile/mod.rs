@@ -1,0 +1,91 @@
+//! The profile: a versioned, canonical JSON description of a database's
+//! schema and the statistical shape of its data, never its values.
+//!
+//! A profile is written once by `patina profile` and read by every other
+//! command. Its format is documented in docs/profile-format.md with a JSON
+//! Schema in docs/profile.schema.json; [`FORMAT_VERSION`] is bumped on any
+//! change that an older reader would misread.
+//!
+//! Privacy: statistics are counts, fractions and lengths; the only values a
+//! profile holds are the schema itself (names, enum labels, check and
+//! default expressions) and column minimum and maximum coarsened to two
+//! significant digits (numbers) or to the month (times), so no exact
+//! extreme value leaves the source.
+
+mod io;
+pub mod stats;
+
+pub use io::{from_json, read, to_canonical_json, write};
+pub use stats::{ColumnStats, LengthStats, StatValue, TableStats};
+
+use crate::schema::{QualifiedName, Schema};
+use serde::{Deserialize, Serialize};
+
+/// The profile format version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole profile file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Always [`FORMAT_VERSION`] for a profile this build wrote.
+    pub format_version: u32,
+    /// The patina version that wrote the profile.
+    pub patina_version: String,
+    /// Where and how the profile was captured (never a host name or credential).
+    pub source: SourceInfo,
+    /// The schema.
+    pub schema: Schema,
+    /// Statistics per table, in the same order as `schema.tables`.
+    pub tables: Vec<TableStats>,
+}
+
+impl Profile {
+    /// The statistics of a table.
+    pub fn stats(&self, table: &QualifiedName) -> Option<&TableStats> {
+        self.tables.iter().find(|t| &t.table == table)
+    }
+}
+
+/// Facts about the capture.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceInfo {
+    /// The source engine.
+    pub engine: Engine,
+    /// The server's version string (`15.4`, `3.45.1`).
+    pub server_version: String,
+    /// When the profile was taken, UTC, RFC 3339.
+    pub captured_at: String,
+    /// A one-way fingerprint of the source database, used by `generate` to
+    /// refuse writing into it. Not reversible to a host or database name.
+    pub fingerprint: String,
+    /// The schemas that were read (empty for SQLite).
+    #[serde(default)]
+    pub schemas: Vec<String>,
+    /// Rows read per table at most to compute statistics.
+    pub sample_rows: u64,
+}
+
+/// A database engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Engine {
+    /// PostgreSQL.
+    Postgres,
+    /// SQLite.
+    Sqlite,
+    /// MySQL or MariaDB.
+    Mysql,
+}
+
+impl Engine {
+    /// The engine's name for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Postgres => "PostgreSQL",
+            Engine::Sqlite => "SQLite",
+            Engine::Mysql => "MySQL",
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! Pure generation: from a [`Plan`] to values, and a table's chunk to an
+//! Arrow [`RecordBatch`].
+//!
+//! Every value is a function of (seed, table, column, purpose, row index):
+//! [`Generator::value`] computes any cell of any table directly, which is how
+//! a child computes its parent's key from the parent's row index without
+//! reading the parent back. No I/O happens here.
+
+pub mod arrow;
+pub mod permute;
+pub mod rng;
+mod text;
+
+use crate::plan::{Domain, KeyComponent, ParentPick, Plan, Rule, Semantic, TablePlan};
+use crate::value::{MICROS_PER_DAY, Value};
+use ::arrow::record_batch::RecordBatch;
+use permute::Permutation;
+use rng::{RowRng, Stream};
+
+/// Which values a chunk carries for foreign keys filled afterwards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pass {
+    /// Every value (files: there is no load order to respect).
+    Complete,
+    /// Deferred foreign keys as NULL (databases: they are filled by a later pass).
+    Load,
+}
+
+struct ColumnStreams {
+    value: Stream,
+    null: Stream,
+    pick: Stream,
+    pool: Stream,
+    retry: Stream,
+}
+
+struct TableStreams {
+    columns: Vec<ColumnStreams>,
+    references: Vec<(Stream, Stream)>,
+    keys: Vec<Permutation>,
+}
+
+/// Computes values from a plan. Cheap to share across threads (`&Generator` is `Sync`).
+pub struct Generator<'p> {
+    plan: &'p Plan,
+    streams: Vec<TableStreams>,
+}
+
+impl<'p> Generator<'p> {
+    /// A generator for the plan.
+    pub fn new(plan: &'p Plan) -> Self {
+        let seed = plan.seed;
+        let streams = plan
+            .tables
+            .iter()
+            .map(|t| {
+                let s = |column: &str, purpose: &str| Stream::new(seed, &t.address, column, purpose);
+                TableStreams {
+                    columns: t
+                        .columns
+                        .iter()
+                        .map(|c| ColumnStreams {
+                            value: s(&c.name, "value"),
+                            null: s(&c.name, "null"),
+                            pick: s(&c.name, "pick"),
+                            pool: s(&c.name, "pool"),
+                            retry: s(&c.name, "retry"),
+                        })
+                        .collect(),
+                    references: t
+                        .foreign_keys
+                        .iter()
+                        .map(|f| (s(&f.label, "parent"), s(&f.label, "null")))
+                        .collect(),
+                    keys: t
+                        .keys
+                        .iter()
+                        .map(|k| Permutation::new(k.capacity, s(&k.label, "key").key()))
+                        .collect(),
+                }
+            })
+            .collect();
+        Self { plan, streams }
+    }
+
+    /// The plan.
+    pub fn plan(&self) -> &'p Plan {
+        self.plan
+    }
+
+    /// The value of column `c` of table `t` at `row` (NULL included).
+    pub fn value(&self, t: usize, c: usize, row: u64) -> Value {
+        let column = &self.plan.tables[t].columns[c];
+        if column.null_per_million > 0 && self.streams[t].columns[c].null.at(row).chance(column.null_per_million) {
+            return Value::Null;
+        }
+        let value = self.non_null(t, c, row);
+        if column.excluded.is_empty() || !column.excluded.contains(&value) {
+            return value;
+        }
+        // A CHECK forbids this value: draw again from a stream of its own.
+        let streams = &self.streams[t].columns[c];
+        for attempt in 0..16 {
+            let candidate = match &column.rule {
+                Rule::Sample(d) | Rule::Pool { domain: d, .. } | Rule::After { domain: d, .. } => {
+                    sample(d, &mut streams.retry.derive(attempt).at(row))
+                }
+                _ => value.clone(),
+            };
+            if !column.excluded.contains(&candidate) {
+                return candidate;
+            }
+        }
+        value
+    }
+
+    fn non_null(&self, t: usize, c: usize, row: u64) -> Value {
+        let table = &self.plan.tables[t];
+        let column = &table.columns[c];
+        let streams = &self.streams[t].columns[c];
+        match &column.rule {
+            Rule::Sequence { start } => Value::Int(start + row as i64),
+            Rule::Key { key, component } => {
+                let digit = self.key_digit(t, *key, *component, row);
+                match &table.keys[*key].components[*component] {
+                    KeyComponent::Column { domain, .. } => nth(domain, digit, streams.value),
+                    KeyComponent::Reference { .. } => unreachable!("a column component"),
+                }
+            }
+            Rule::Reference { foreign_key, position } => match self.parent_row(t, *foreign_key, row) {
+                Some(parent_row) => {
+                    let fk = &table.foreign_keys[*foreign_key];
+                    self.non_null(fk.parent, fk.parent_columns[*position], parent_row)
+                }
+                None => Value::Null,
+            },
+            Rule::Sample(domain) => sample(domain, &mut streams.value.at(row)),
+            Rule::Pool { size, domain } => {
+                let k = streams.pick.at(row).below(*size);
+                sample(domain, &mut streams.pool.at(k))
+            }
+            Rule::After { base, strict, domain } => {
+                let base_value = self.value(t, *base, row);
+                after(&base_value, *strict, domain, &mut streams.value.at(row))
+            }
+            Rule::Computed => Value::Null,
+        }
+    }
+
+    /// The parent row a foreign key points at, or `None` for a NULL reference.
+    pub fn parent_row(&self, t: usize, f: usize, row: u64) -> Option<u64> {
+        let fk = &self.plan.tables[t].foreign_keys[f];
+        let (pick, null) = self.streams[t].references[f];
+        if fk.null_per_million > 0 && null.at(row).chance(fk.null_per_million) {
+            return None;
+        }
+        let parents = self.plan.tables[fk.parent].rows;
+        match fk.pick {
+            ParentPick::Uniform => (parents > 0).then(|| pick.at(row).below(parents)),
+            ParentPick::Earlier => {
+                let nullable = self.plan.tables[t].columns[fk.columns[0]].null_per_million > 0
+                    || self.plan.schema.tables[t].columns[fk.columns[0]].nullable;
+                match (row, nullable) {
+                    (0, true) => None,
+                    (0, false) => Some(0),
+                    // A non-nullable self-reference may point at its own row.
+                    (r, false) => Some(pick.at(row).below(r + 1)),
+                    (r, true) => Some(pick.at(row).below(r)),
+                }
+            }
+            ParentPick::Key { key, component } => Some(self.key_digit(t, key, component, row)),
+        }
+    }
+
+    /// The `component`-th digit of the permuted row index of key `key`.
+    fn key_digit(&self, t: usize, key: usize, component: usize, row: u64) -> u64 {
+        let plan = &self.plan.tables[t].keys[key];
+        let mut x = self.streams[t].keys[key].apply(row % plan.capacity.max(1));
+        for part in &plan.components[component + 1..] {
+            x /= part.size().max(1);
+        }
+        x % plan.components[component].size().max(1)
+    }
+
+    /// The batch for one chunk of table `t`, holding the written columns.
+    pub fn chunk(&self, t: usize, chunk_index: u64, pass: Pass) -> RecordBatch {
+        let table = &self.plan.tables[t];
+        let range = table.chunk_range(chunk_index);
+        let written = table.written_columns();
+        let deferred: Vec<bool> = table
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(c, _)| {
+                pass == Pass::Load
+                    && table.foreign_keys.iter().any(|f| f.deferred && f.columns.contains(&c))
+            })
+            .collect();
+        let columns = written
+            .iter()
+            .map(|&c| {
+                if deferred[c] {
+                    return vec![Value::Null; (range.end - range.start) as usize];
+                }
+                range.clone().map(|row| self.value(t, c, row)).collect::<Vec<Value>>()
+            })
+            .collect::<Vec<_>>();
+        arrow::batch(self.plan, t, &written, columns)
+    }
+
+    /// For a table with deferred foreign keys: the key columns that find each
+    /// row and the deferred columns' values, for the fill-in pass.
+    pub fn deferred_chunk(&self, t: usize, chunk_index: u64) -> Option<(Vec<usize>, Vec<usize>, RecordBatch)> {
+        let table = &self.plan.tables[t];
+        let deferred: Vec<usize> = table
+            .foreign_keys
+            .iter()
+            .filter(|f| f.deferred)
+            .flat_map(|f| f.columns.iter().copied())
+            .collect();
+        if deferred.is_empty() {
+            return None;
+        }
+        let schema_table = &self.plan.schema.tables[t];
+        let key = schema_table.primary_key.as_ref().or(schema_table.uniques.first())?;
+        let key_columns: Vec<usize> =
+            key.columns.iter().filter_map(|c| schema_table.column_index(c)).collect();
+        let range = table.chunk_range(chunk_index);
+        let all: Vec<usize> = key_columns.iter().chain(&deferred).copied().collect();
+        let columns = all
+            .iter()
+            .map(|&c| range.clone().map(|row| self.value(t, c, row)).collect())
+            .collect();
+        Some((key_columns, deferred, arrow::batch(self.plan, t, &all, columns)))
+    }
+
+    /// The table plan of table `t`.
+    pub fn table(&self, t: usize) -> &TablePlan {
+        &self.plan.tables[t]
+    }
+}
+
+/// A draw from a domain.
+pub fn sample(domain: &Domain, rng: &mut RowRng) -> Value {
+    match domain {
+        Domain::Bool => Value::Bool(rng.below(2) == 1),
+        Domain::Int { lo, hi } => Value::Int(rng.between(*lo, *hi)),
+        Domain::Decimal { lo, hi, .. } => Value::Decimal(rng.between_i128(*lo, *hi)),
+        Domain::Float { lo, hi } => Value::Float(rng.between(*lo, *hi) as f64 / 100.0),
+        Domain::Text { min_len, max_len, semantic } => Value::Text(text::generate(*semantic, *min_len, *max_len, rng)),
+        Domain::Choice(values) => values[rng.below(values.len() as u64) as usize].clone(),
+        Domain::Date { lo, hi } => Value::Date(rng.between(i64::from(*lo), i64::from(*hi)) as i32),
+        Domain::Time { lo, hi } => Value::Time(rng.between(lo / 1_000_000, hi / 1_000_000) * 1_000_000),
+        Domain::Timestamp { lo, hi } => {
+            Value::Timestamp(rng.between(lo.div_euclid(1_000_000), hi.div_euclid(1_000_000)) * 1_000_000)
+        }
+        Domain::Interval => {
+            let secs = rng.below(400 * 86_400);
+            Value::Text(format!(
+                "{} days {:02}:{:02}:{:02}",
+                secs / 86_400,
+                (secs / 3600) % 24,
+                (secs / 60) % 60,
+                secs % 60
+            ))
+        }
+        Domain::Uuid => Value::Text(uuid_text(rng.next(), rng.next())),
+        Domain::Json => {
+            let id = rng.below(1_000_000);
+            let word = text::generate(Semantic::Words, 3, 12, rng);
+            Value::Text(format!("{{\"id\": {id}, \"tag\": \"{}\"}}", word.replace(['"', '\\'], "")))
+        }
+        Domain::Inet => Value::Text(ipv4(rng.next() as u32)),
+        Domain::Binary { min_len, max_len } => {
+            let len = rng.between(i64::from(*min_len), i64::from(*max_len)) as usize;
+            let mut bytes = vec![0u8; len];
+            rand::RngCore::fill_bytes(rng, &mut bytes);
+            Value::Bytes(bytes)
+        }
+        Domain::Array { element, max_len } => {
+            let len = rng.below(u64::from(*max_len) + 1);
+            Value::List((0..len).map(|_| sample(element, rng)).collect())
+        }
+        Domain::Literal(Some(text)) => Value::Text(text.clone()),
+        Domain::Literal(None) => Value::Null,
+    }
+}
+
+/// The `k`-th value of a domain, for unique keys: distinct `k` give distinct values.
+pub fn nth(domain: &Domain, k: u64, stream: Stream) -> Value {
+    match domain {
+        Domain::Bool => Value::Bool(k % 2 == 1),
+        Domain::Int { lo, .. } => Value::Int(lo.saturating_add(k as i64)),
+        Domain::Decimal { lo, .. } => Value::Decimal(lo + i128::from(k)),
+        Domain::Float { lo, .. } => Value::Float((lo + k as i64) as f64 / 100.0),
+        Domain::Date { lo, .. } => Value::Date(lo + k as i32),
+        Domain::Time { lo, .. } => Value::Time(lo + k as i64 * 1_000_000),
+        Domain::Timestamp { lo, .. } => Value::Timestamp(lo + k as i64 * 1_000_000),
+        Domain::Choice(values) => values[(k as usize).min(values.len() - 1)].clone(),
+        Domain::Text { min_len, max_len, semantic } => {
+            Value::Text(text::unique(*semantic, *min_len, *max_len, k, &mut stream.at(k)))
+        }
+        Domain::Uuid => {
+            let low = Permutation::new(1 << 62, stream.key()).apply(k);
+            Value::Text(uuid_text(rng::mix64(k ^ stream.key()), low))
+        }
+        Domain::Inet => {
+            let [a, b, c, d] = (Permutation::new(1 << 32, stream.key()).apply(k) as u32).to_be_bytes();
+            Value::Text(format!("{a}.{b}.{c}.{d}"))
+        }
+        Domain::Interval => Value::Text(format!("{k} seconds")),
+        Domain::Json => Value::Text(format!("{{\"id\": {k}}}")),
+        Domain::Binary { min_len, .. } => {
+            let mut bytes = k.to_be_bytes().to_vec();
+            while bytes.len() > (*min_len as usize).max(1) && bytes[0] == 0 {
+                bytes.remove(0);
+            }
+            while bytes.len() < *min_len as usize {
+                bytes.insert(0, 0);
+            }
+            Value::Bytes(bytes)
+        }
+        Domain::Array { .. } | Domain::Literal(_) => sample(domain, &mut stream.at(k)),
+    }
+}
+
+/// A value at or after `base` within the domain's upper bound.
+fn after(base: &Value, strict: bool, domain: &Domain, rng: &mut RowRng) -> Value {
+    let step = i64::from(strict);
+    match (base, domain) {
+        (Value::Int(b), Domain::Int { hi, .. }) => Value::Int(rng.between(b + step, (*hi).max(b + step))),
+        (Value::Decimal(b), Domain::Decimal { hi, .. }) => {
+            Value::Decimal(rng.between_i128(b + i128::from(step), (*hi).max(b + i128::from(step))))
+        }
+        (Value::Float(b), Domain::Float { hi, .. }) => {
+            let b = (b * 100.0).ceil() as i64;
+            Value::Float(rng.between(b + step, (*hi).max(b + step)) as f64 / 100.0)
+        }
+        (Value::Date(b), Domain::Date { hi, .. }) => {
+            let b = i64::from(*b);
+            let span = (i64::from(*hi) - b).clamp(step, 90.max(step));
+            Value::Date((b + rng.between(step, span)) as i32)
+        }
+        (Value::Timestamp(b), Domain::Timestamp { hi, .. }) => {
+            let span = (hi - b).clamp(step * 1_000_000, 30 * MICROS_PER_DAY);
+            Value::Timestamp(b + rng.between(step * 1_000_000, span.max(step * 1_000_000)) / 1_000_000 * 1_000_000)
+        }
+        (Value::Time(b), Domain::Time { hi, .. }) => {
+            Value::Time(rng.between(b / 1_000_000 + step, (hi / 1_000_000).max(b / 1_000_000 + step)) * 1_000_000)
+        }
+        _ => sample(domain, rng),
+    }
+}
+
+fn uuid_text(high: u64, low: u64) -> String {
+    // Version 4, variant 10xx: what uuid columns in the wild mostly hold.
+    let high = (high & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
+    let low = (low & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xffff,
+        high & 0xffff,
+        low >> 48,
+        low & 0xffff_ffff_ffff
+    )
+}
+
+fn ipv4(x: u32) -> String {
+    let [a, b, c, d] = x.to_be_bytes();
+    // Keep out of 0.0.0.0/8 and multicast so every address is an ordinary host.
+    format!("{}.{b}.{c}.{d}", 1 + u32::from(a) % 223)
+}

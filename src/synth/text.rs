@@ -1,0 +1,170 @@
+//! Text values: semantic classes through the `fake` crate (always with the
+//! value's own generator, never a global one), fitted to the column's length.
+
+use super::rng::RowRng;
+use crate::plan::Semantic;
+use fake::Fake;
+use fake::faker::address::en::{CityName, CountryName, StateName, StreetName, ZipCode};
+use fake::faker::company::en::CompanyName;
+use fake::faker::internet::en::{FreeEmailProvider, Username};
+use fake::faker::job::en::Title;
+use fake::faker::lorem::en::{Sentence, Word};
+use fake::faker::name::en::{FirstName, LastName};
+use fake::faker::phone_number::en::PhoneNumber;
+
+const LETTERS: &[u8; 26] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const BASE36: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+
+/// A text value of the class, between `min_len` and `max_len` characters.
+pub fn generate(semantic: Semantic, min_len: u32, max_len: u32, rng: &mut RowRng) -> String {
+    let raw: String = match semantic {
+        Semantic::Words => {
+            let target = rng.between(i64::from(min_len), i64::from(max_len.min(min_len.saturating_add(64)))) as usize;
+            let mut s = capitalise(Word().fake_with_rng::<&str, _>(rng));
+            while s.chars().count() < target {
+                s.push(' ');
+                s.push_str(Word().fake_with_rng::<&str, _>(rng));
+            }
+            s
+        }
+        Semantic::Sentence => Sentence(3..12).fake_with_rng(rng),
+        Semantic::Code => (0..max_len.max(1)).map(|_| LETTERS[rng.below(26) as usize] as char).collect(),
+        Semantic::Email => {
+            let first: String = FirstName().fake_with_rng(rng);
+            let last: String = LastName().fake_with_rng(rng);
+            let provider: String = FreeEmailProvider().fake_with_rng(rng);
+            format!("{}.{}@{provider}", ascii_lower(&first), ascii_lower(&last))
+        }
+        Semantic::FirstName => FirstName().fake_with_rng(rng),
+        Semantic::LastName => LastName().fake_with_rng(rng),
+        Semantic::FullName => {
+            let first: String = FirstName().fake_with_rng(rng);
+            let last: String = LastName().fake_with_rng(rng);
+            format!("{first} {last}")
+        }
+        Semantic::Company => CompanyName().fake_with_rng(rng),
+        Semantic::Street => {
+            let street: String = StreetName().fake_with_rng(rng);
+            format!("{} {street}", rng.between(1, 9999))
+        }
+        Semantic::City => CityName().fake_with_rng(rng),
+        Semantic::State => StateName().fake_with_rng(rng),
+        Semantic::Country => CountryName().fake_with_rng(rng),
+        Semantic::PostalCode => ZipCode().fake_with_rng(rng),
+        Semantic::Phone => PhoneNumber().fake_with_rng(rng),
+        Semantic::Url => {
+            let word: &str = Word().fake_with_rng(rng);
+            format!("https://www.{word}.example/{}", rng.below(10_000))
+        }
+        Semantic::Username => Username().fake_with_rng(rng),
+        Semantic::JobTitle => Title().fake_with_rng(rng),
+    };
+    fit(raw, min_len, max_len, rng)
+}
+
+/// The `k`-th of a family of distinct texts: a readable part and a unique
+/// suffix the readable part can never imitate.
+pub fn unique(semantic: Semantic, min_len: u32, max_len: u32, k: u64, rng: &mut RowRng) -> String {
+    if semantic == Semantic::Code || max_len <= 8 {
+        // Fixed-width capital codes (`ALFKI`), base 26, as wide as the column allows.
+        let width = max_len.max(1) as usize;
+        let mut code = vec![b'A'; width];
+        let mut x = k;
+        for slot in code.iter_mut().rev() {
+            *slot = LETTERS[(x % 26) as usize];
+            x /= 26;
+        }
+        return String::from_utf8(code).expect("ASCII letters");
+    }
+    let mut suffix = Vec::new();
+    let mut x = k;
+    loop {
+        suffix.push(BASE36[(x % 36) as usize]);
+        x /= 36;
+        if x == 0 {
+            break;
+        }
+    }
+    suffix.reverse();
+    let suffix = String::from_utf8(suffix).expect("ASCII digits");
+    if semantic == Semantic::Email {
+        let first: String = FirstName().fake_with_rng(rng);
+        let local = ascii_lower(&first);
+        let room = (max_len as usize).saturating_sub(suffix.len() + 14).max(1);
+        let local: String = local.chars().take(room).collect();
+        // Letters only before the dot, so the suffix is always what follows it.
+        return format!("{local}.{suffix}@example.com");
+    }
+    let room = (max_len as usize).saturating_sub(suffix.len() + 1);
+    let head = generate(semantic, min_len.min(room as u32), room as u32, rng);
+    let head: String = head.chars().filter(|c| *c != '-').take(room).collect();
+    if head.is_empty() { suffix } else { format!("{head}-{suffix}") }
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn ascii_lower(s: &str) -> String {
+    s.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// Cuts or pads text to `min_len..=max_len` characters.
+fn fit(mut s: String, min_len: u32, max_len: u32, rng: &mut RowRng) -> String {
+    let (min_len, max_len) = (min_len as usize, max_len as usize);
+    while s.chars().count() < min_len {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(Word().fake_with_rng::<&str, _>(rng));
+    }
+    if s.chars().count() > max_len {
+        s = s.chars().take(max_len).collect();
+        // Do not end on a space the engine might keep or trim differently.
+        while s.ends_with(' ') && s.chars().count() > min_len {
+            s.pop();
+        }
+        if s.ends_with(' ') {
+            s.pop();
+            s.push('x');
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::rng::Stream;
+
+    #[test]
+    fn fits_every_length_window() {
+        let stream = Stream::new(1, "t", "c", "value");
+        for row in 0..500 {
+            for (lo, hi) in [(0, 0), (1, 1), (3, 5), (10, 40), (0, 200)] {
+                for semantic in [Semantic::Words, Semantic::Email, Semantic::Company, Semantic::Phone] {
+                    let s = generate(semantic, lo, hi, &mut stream.at(row));
+                    let n = s.chars().count() as u32;
+                    assert!(n >= lo && n <= hi, "{semantic:?} {lo}..{hi}: {s:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unique_texts_do_not_collide() {
+        let stream = Stream::new(1, "t", "c", "value");
+        let mut seen = std::collections::BTreeSet::new();
+        for k in 0..5000 {
+            for (semantic, max) in [(Semantic::Code, 5), (Semantic::Email, 60), (Semantic::Words, 20)] {
+                let s = unique(semantic, 1, max, k, &mut stream.at(k));
+                assert!(s.chars().count() <= max as usize, "{s}");
+                assert!(seen.insert(format!("{semantic:?}{s}")), "duplicate {s}");
+            }
+        }
+    }
+}
