@@ -20,6 +20,7 @@
 //! format crate or a terminal; `introspect` and `sink` hold the drivers;
 //! only `cli` knows about a terminal.
 
+pub mod cli;
 pub mod error;
 pub mod introspect;
 pub mod pipeline;

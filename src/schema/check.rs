@@ -152,6 +152,42 @@ pub fn parse(expression: &str) -> Result<Predicate, String> {
     Ok(predicate)
 }
 
+/// Folds `a = 1 OR a = 2 OR a IN (3)` into one IN list, and
+/// `a IS NULL OR <condition on a>` into [`Predicate::UnlessNull`]: the
+/// disjunctions that constrain a single column.
+fn merge_disjunction(branches: Vec<Predicate>) -> Result<Predicate, String> {
+    let is_null = |p: &Predicate| matches!(p, Predicate::In { negated: true, values, .. } if values.is_empty());
+    let null_column = branches.iter().find(|b| is_null(b)).and_then(|b| match b {
+        Predicate::In { column, .. } => Some(column.clone()),
+        _ => None,
+    });
+    let rest: Vec<Predicate> = branches.into_iter().filter(|b| !is_null(b)).collect();
+    let merged = if rest.len() == 1 {
+        rest.into_iter().next().expect("one branch")
+    } else {
+        let mut column: Option<String> = None;
+        let mut values = Vec::new();
+        for branch in rest {
+            let (c, vs) = match branch {
+                Predicate::Compare { column, op: CmpOp::Eq, value } => (column, vec![value]),
+                Predicate::In { column, values, negated: false } => (column, values),
+                _ => return Err("OR between conditions".into()),
+            };
+            if column.as_ref().is_some_and(|existing| *existing != c) {
+                return Err("OR between conditions on different columns".into());
+            }
+            column = Some(c);
+            values.extend(vs);
+        }
+        let Some(column) = column else { return Err("OR with only IS NULL".into()) };
+        Predicate::In { column, values, negated: false }
+    };
+    Ok(match null_column {
+        Some(column) => Predicate::UnlessNull { column, rest: Box::new(merged) },
+        None => merged,
+    })
+}
+
 #[derive(Clone, Debug, PartialEq)]
 enum Token {
     Ident { text: String, quoted: bool },
@@ -352,18 +388,7 @@ impl Parser {
         while self.eat_keyword("OR") {
             branches.push(self.and_expr()?);
         }
-        // `col IS NULL OR rest`: the only disjunction that maps onto one column.
-        let null_index = branches.iter().position(|b| matches!(b, Predicate::In { negated: true, values, .. } if values.is_empty()));
-        match (null_index, branches.len()) {
-            (Some(i), 2) => {
-                let Predicate::In { column, .. } = branches.remove(i) else {
-                    unreachable!("position() matched an In")
-                };
-                let rest = branches.remove(0);
-                Ok(Predicate::UnlessNull { column, rest: Box::new(rest) })
-            }
-            _ => Err("OR between conditions".into()),
-        }
+        merge_disjunction(branches)
     }
 
     fn and_expr(&mut self) -> Result<Predicate, String> {
@@ -385,20 +410,24 @@ impl Parser {
             };
         }
         // A parenthesised condition, or a parenthesised operand starting a comparison.
+        let mut first_error = None;
         if self.peek() == Some(&Token::Open) {
             let save = self.pos;
             self.pos += 1;
-            if let Ok(inner) = self.or_expr()
-                && self.peek() == Some(&Token::Close)
-            {
-                self.pos += 1;
-                if !self.at_comparison_operator() {
-                    return Ok(inner);
+            match self.or_expr() {
+                Ok(inner) if self.peek() == Some(&Token::Close) => {
+                    self.pos += 1;
+                    if !self.at_comparison_operator() {
+                        return Ok(inner);
+                    }
                 }
+                Ok(_) => {}
+                Err(e) => first_error = Some(e),
             }
             self.pos = save;
         }
-        self.comparison()
+        // Report what went wrong inside the parentheses, not the fallback's confusion.
+        self.comparison().map_err(|e| first_error.unwrap_or(e))
     }
 
     fn at_comparison_operator(&self) -> bool {
@@ -692,6 +721,21 @@ mod tests {
         let p = parse("CHECK (((indepyear IS NULL) OR (indepyear > '-2000'::integer)))");
         assert!(p.is_err() || matches!(p, Ok(Predicate::UnlessNull { .. })));
         let p = parse("CHECK ((x IS NULL) OR (x > -5))").unwrap();
+        assert!(matches!(p, Predicate::UnlessNull { .. }));
+    }
+
+    #[test]
+    fn equalities_joined_by_or_are_an_in_list() {
+        let p = parse("CHECK (((continent = 'Asia'::text) OR (continent = 'Europe'::text) OR (continent = 'North America'::text)))").unwrap();
+        assert_eq!(
+            p,
+            Predicate::In {
+                column: "continent".into(),
+                values: vec![Literal::Text("Asia".into()), Literal::Text("Europe".into()), Literal::Text("North America".into())],
+                negated: false
+            }
+        );
+        let p = parse("CHECK ((kind IS NULL) OR (kind = 'a') OR (kind = 'b'))").unwrap();
         assert!(matches!(p, Predicate::UnlessNull { .. }));
     }
 

@@ -1,0 +1,262 @@
+//! The command line: clap definitions, the commands, progress bars. The only
+//! module that knows about a terminal.
+
+mod inspect;
+mod progress;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::plan;
+use crate::sink::{Existing, FileFormat, Target, WriteOptions};
+
+/// Fill staging databases and fixtures with data shaped like production.
+///
+/// patina reads a production database once, keeps only the statistical shape
+/// of its data (never the values) in a profile, and from that profile fills
+/// staging databases and Parquet/CSV files, in parallel and deterministically.
+#[derive(Debug, Parser)]
+#[command(name = "patina", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read a database's schema and statistics into a profile (read-only).
+    Profile(ProfileArgs),
+    /// Fill a database, or write Parquet/CSV files, from a profile.
+    Generate(GenerateArgs),
+    /// Summarise a profile: tables, keys, statistics, what would be generated.
+    Inspect(InspectArgs),
+}
+
+/// `patina profile`.
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// The source: postgres://user@host:port/db or sqlite://path/to/file.db.
+    #[arg(long, value_name = "URL")]
+    pub source: String,
+    /// Where to write the profile (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Schema to read (PostgreSQL); repeat for several. Default: every user schema.
+    #[arg(long = "schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
+    /// Rows per table at most that feed the column statistics (bigger tables are sampled).
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub sample_rows: u64,
+    /// Longest any one statement may run on the source, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub statement_timeout: u64,
+    /// No progress bars.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `patina generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The profile to generate from.
+    pub profile: PathBuf,
+    /// A database to fill: postgres://user@host:port/db or sqlite://path/to/file.db.
+    #[arg(long, value_name = "URL", conflicts_with = "out", required_unless_present = "out")]
+    pub target: Option<String>,
+    /// A directory to write one file per table into (see --format).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// File format with --out.
+    #[arg(long, value_enum, default_value_t = Format::Parquet, requires = "out")]
+    pub format: Format,
+    /// Seed: the same profile and seed give the same data, byte for byte.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Multiplier on the profile's row counts (0.01 for CI, 10 for load tests).
+    #[arg(long, value_name = "F", default_value_t = 1.0)]
+    pub scale: f64,
+    /// Rows for one table (TABLE=N) or for every table ('*=N'); repeatable, applied after --scale.
+    #[arg(long = "rows", value_name = "TABLE=N", value_parser = parse_rows)]
+    pub rows: Vec<(Option<String>, u64)>,
+    /// Threads generating chunks (default: one per core). Changes speed, never output.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Rows per chunk, the unit of parallel work and of Parquet row groups
+    /// (default: about 16 MB of data). Changes file layout, never values.
+    #[arg(long, value_name = "N")]
+    pub chunk_rows: Option<u64>,
+    /// Create the tables (types, constraints) from the profile in the target's dialect first.
+    #[arg(long)]
+    pub create_schema: bool,
+    /// Empty the tables to fill first (or replace existing files).
+    #[arg(long, conflicts_with = "append")]
+    pub truncate: bool,
+    /// Add to tables that already hold rows.
+    #[arg(long)]
+    pub append: bool,
+    /// A CHECK constraint (TABLE.CONSTRAINT) to leave unchecked when patina cannot satisfy it.
+    #[arg(long = "ignore-check", value_name = "TABLE.CONSTRAINT")]
+    pub ignore_checks: Vec<String>,
+    /// No progress bars.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `patina inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The profile to summarise.
+    pub profile: PathBuf,
+}
+
+/// An output file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Apache Parquet: typed columns, one row group per chunk.
+    Parquet,
+    /// CSV with a header row; NULL is an empty field, an empty string is "".
+    Csv,
+}
+
+fn parse_rows(s: &str) -> Result<(Option<String>, u64), String> {
+    let (table, n) = s.rsplit_once('=').ok_or_else(|| format!("expected TABLE=N or '*=N', got `{s}`"))?;
+    let n: u64 = n.trim().replace('_', "").parse().map_err(|_| format!("`{n}` is not a row count"))?;
+    let table = table.trim();
+    if table.is_empty() {
+        return Err(format!("expected TABLE=N or '*=N', got `{s}`"));
+    }
+    Ok(((table != "*").then(|| table.to_owned()), n))
+}
+
+/// Parses the arguments and runs the command.
+pub fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Profile(args) => profile(&args),
+        Command::Generate(args) => generate(&args),
+        Command::Inspect(args) => {
+            let profile = crate::profile::read(&args.profile)?;
+            let mut out = std::io::stdout().lock();
+            inspect::write(&profile, &mut out).context("writing the summary")?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn profile(args: &ProfileArgs) -> anyhow::Result<ExitCode> {
+    let options = crate::introspect::Options {
+        schemas: args.schemas.clone(),
+        sample_rows: args.sample_rows,
+        statement_timeout: Duration::from_secs(args.statement_timeout.max(1)),
+    };
+    let observer = progress::ProfileBars::new(args.quiet);
+    let profile = crate::introspect::profile(&args.source, &options, &observer)
+        .with_context(|| format!("profiling {}", redact(&args.source)))?;
+    observer.finish();
+    crate::profile::write(&profile, &args.out)?;
+    let mut err = std::io::stderr().lock();
+    let rows: u64 = profile.tables.iter().map(|t| t.row_count).sum();
+    writeln!(err, "profiled {} tables ({rows} rows) into {}", profile.tables.len(), args.out.display())?;
+    inspect::privacy_report(&profile, &mut err)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
+    let profile = crate::profile::read(&args.profile)?;
+    let options = plan::Options {
+        seed: args.seed,
+        scale: args.scale,
+        rows: args.rows.clone(),
+        chunk_rows: args.chunk_rows,
+        ignore_checks: args.ignore_checks.clone(),
+    };
+    let plan = plan::build(&profile, &options).context("planning the run")?;
+    let target = match (&args.target, &args.out) {
+        (Some(url), _) => Target::Database(url.clone()),
+        (None, Some(dir)) => Target::Files {
+            dir: dir.clone(),
+            format: match args.format {
+                Format::Parquet => FileFormat::Parquet,
+                Format::Csv => FileFormat::Csv,
+            },
+        },
+        (None, None) => bail!("give --target URL or --out DIR"),
+    };
+    let write_options = WriteOptions {
+        create_schema: args.create_schema,
+        existing: if args.truncate {
+            Existing::Truncate
+        } else if args.append {
+            Existing::Append
+        } else {
+            Existing::Refuse
+        },
+    };
+    let where_to = match &target {
+        Target::Database(url) => redact(url),
+        Target::Files { dir, format } => format!("{} ({})", dir.display(), format.extension()),
+    };
+    let mut sink = crate::sink::open(&target, &profile, &write_options).with_context(|| format!("opening {where_to}"))?;
+    let bars = progress::GenerateBars::new(args.quiet);
+    let summary = crate::pipeline::run(&plan, sink.as_mut(), args.threads, &bars)
+        .with_context(|| format!("generating into {where_to}"))?;
+    bars.finish();
+    let secs = summary.elapsed.as_secs_f64();
+    eprintln!(
+        "generated {} rows in {} tables into {where_to} in {secs:.2} s ({:.0} rows/s), seed {}",
+        summary.rows,
+        summary.tables.len(),
+        summary.rows as f64 / secs.max(1e-9),
+        args.seed
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A URL without its password, for messages.
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    match rest.split_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_flag() {
+        assert_eq!(parse_rows("orders=1000"), Ok((Some("orders".into()), 1000)));
+        assert_eq!(parse_rows("*=5"), Ok((None, 5)));
+        assert_eq!(parse_rows("public.orders=1_000"), Ok((Some("public.orders".into()), 1000)));
+        assert!(parse_rows("orders").is_err());
+        assert!(parse_rows("orders=x").is_err());
+        assert!(parse_rows("=3").is_err());
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+
+    #[test]
+    fn target_and_out_are_exclusive() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+        assert!(Cli::try_parse_from(["patina", "generate", "p.json"]).is_err());
+        assert!(Cli::try_parse_from(["patina", "generate", "p.json", "--target", "sqlite://a", "--out", "d"]).is_err());
+        assert!(Cli::try_parse_from(["patina", "generate", "p.json", "--out", "d", "--format", "csv"]).is_ok());
+        assert!(Cli::try_parse_from(["patina", "generate", "p.json", "--out", "d", "--truncate", "--append"]).is_err());
+    }
+}

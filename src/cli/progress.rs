@@ -1,0 +1,108 @@
+//! Progress bars (indicatif) for the library's progress reports. Hidden when
+//! stderr is not a terminal or with --quiet.
+
+use crate::introspect::Observer;
+use crate::pipeline::Progress;
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+fn target(quiet: bool) -> ProgressDrawTarget {
+    if quiet { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() }
+}
+
+/// Bars for `patina generate`: one per table.
+pub struct GenerateBars {
+    multi: MultiProgress,
+    bars: Mutex<BTreeMap<String, ProgressBar>>,
+    quiet: bool,
+}
+
+impl GenerateBars {
+    /// New bars (drawn only on a terminal).
+    pub fn new(quiet: bool) -> Self {
+        Self { multi: MultiProgress::with_draw_target(target(quiet)), bars: Mutex::new(BTreeMap::new()), quiet }
+    }
+
+    /// Clears the bars.
+    pub fn finish(&self) {
+        let _ = self.multi.clear();
+    }
+}
+
+impl Progress for GenerateBars {
+    fn table_started(&self, table: &str, rows: u64) {
+        let bar = self.multi.add(ProgressBar::new(rows));
+        bar.set_style(
+            ProgressStyle::with_template("{prefix:>24} {bar:30} {pos:>10}/{len:<10} {per_sec:>14} {eta}")
+                .expect("the template is valid")
+                .progress_chars("=> "),
+        );
+        bar.set_prefix(table.to_owned());
+        if let Ok(mut bars) = self.bars.lock() {
+            bars.insert(table.to_owned(), bar);
+        }
+    }
+
+    fn rows_written(&self, table: &str, rows: u64) {
+        if let Ok(bars) = self.bars.lock()
+            && let Some(bar) = bars.get(table)
+        {
+            bar.inc(rows);
+        }
+    }
+
+    fn table_finished(&self, table: &str, _rows: u64) {
+        if let Ok(bars) = self.bars.lock()
+            && let Some(bar) = bars.get(table)
+        {
+            bar.finish();
+        }
+    }
+
+    fn note(&self, text: &str) {
+        if self.quiet {
+            return;
+        }
+        self.multi.suspend(|| eprintln!("note: {text}"));
+    }
+}
+
+/// A bar for `patina profile`: tables done.
+pub struct ProfileBars {
+    bar: ProgressBar,
+    quiet: bool,
+}
+
+impl ProfileBars {
+    /// A new bar (drawn only on a terminal).
+    pub fn new(quiet: bool) -> Self {
+        let bar = ProgressBar::with_draw_target(None, target(quiet));
+        bar.set_style(
+            ProgressStyle::with_template("profiling {bar:30} {pos}/{len} tables  {msg}").expect("the template is valid"),
+        );
+        Self { bar, quiet }
+    }
+
+    /// Clears the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Observer for ProfileBars {
+    fn started(&self, tables: usize) {
+        self.bar.set_length(tables as u64);
+    }
+
+    fn table_done(&self, table: &str, rows: u64) {
+        self.bar.set_message(format!("{table} ({rows} rows)"));
+        self.bar.inc(1);
+    }
+
+    fn warn(&self, message: &str) {
+        if !self.quiet {
+            self.bar.suspend(|| eprintln!("note: {message}"));
+        }
+    }
+}

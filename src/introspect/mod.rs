@@ -1,0 +1,195 @@
+//! Introspection: a live database's schema and statistics, read-only.
+//!
+//! One module per engine, each behind [`profile`]: PostgreSQL reads
+//! `pg_catalog` in one read-only transaction with a statement timeout;
+//! SQLite opens the file read-only. Statistics come from bounded samples,
+//! and every number that could reveal a value is coarsened (see
+//! `profile::stats::coarsen`). Messages name tables and columns, never values.
+
+mod postgres;
+mod sqlite;
+
+pub use postgres::database_fingerprint as pg_fingerprint;
+pub use sqlite::{file_fingerprint as sqlite_fingerprint, path_of as sqlite_path};
+
+use crate::error::IntrospectError;
+use crate::profile::{self, Profile, SourceInfo};
+use std::time::Duration;
+
+/// How to profile.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Schemas to read (PostgreSQL); empty means every user schema.
+    pub schemas: Vec<String>,
+    /// At most this many rows per table feed the column statistics.
+    pub sample_rows: u64,
+    /// Longest a single statement may run on the source.
+    pub statement_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { schemas: Vec::new(), sample_rows: 100_000, statement_timeout: Duration::from_secs(60) }
+    }
+}
+
+/// Progress of a profiling run, reported table by table.
+pub trait Observer: Sync {
+    /// `tables` tables will be read.
+    fn started(&self, tables: usize);
+    /// One table's statistics are done.
+    fn table_done(&self, table: &str, rows: u64);
+    /// Something was left out or approximated (names objects, never values).
+    fn warn(&self, message: &str);
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+
+impl Observer for Silent {
+    fn started(&self, _: usize) {}
+    fn table_done(&self, _: &str, _: u64) {}
+    fn warn(&self, _: &str) {}
+}
+
+/// Reads a source database into a profile.
+pub fn profile(url: &str, options: &Options, observer: &dyn Observer) -> Result<Profile, IntrospectError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| IntrospectError::InvalidUrl { reason: format!("cannot start the async runtime: {e}") })?;
+    let scheme = url.split_once("://").map(|(s, _)| s).unwrap_or("");
+    let (schema, tables, source) = match scheme {
+        "postgres" | "postgresql" => runtime.block_on(postgres::read(url, options, observer))?,
+        "sqlite" => runtime.block_on(sqlite::read(url, options, observer))?,
+        "" => return Err(IntrospectError::InvalidUrl { reason: "expected postgres://… or sqlite://…".into() }),
+        other => return Err(IntrospectError::UnsupportedScheme { scheme: other.to_owned() }),
+    };
+    Ok(Profile {
+        format_version: profile::FORMAT_VERSION,
+        patina_version: crate::VERSION.to_owned(),
+        source,
+        schema,
+        tables,
+    })
+}
+
+/// A one-way fingerprint (FNV-1a, hex) of the facts that identify a database.
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain(std::iter::once(0xff)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// Now, UTC, RFC 3339 (the capture time is the one clock read patina makes).
+fn now_rfc3339() -> String {
+    #[allow(clippy::disallowed_methods)]
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let mut s = String::new();
+    crate::value::format_timestamp(secs * 1_000_000, 'T', &mut s);
+    s.push('Z');
+    s
+}
+
+/// `"name"` with embedded quotes doubled: safe for any identifier.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Coarsened min/max of a time column (to the month, outward).
+fn coarsen_time(text: &str, up: bool, kind: TimeKind) -> Option<profile::StatValue> {
+    use crate::value::{civil_from_days, days_from_civil, parse_time, parse_timestamp, MICROS_PER_DAY};
+    if kind == TimeKind::Time {
+        // Times of day: to the hour.
+        let t = parse_time(text)?;
+        let hour = 3_600_000_000;
+        let t = if up { (t + hour - 1) / hour * hour } else { t / hour * hour }.min(MICROS_PER_DAY - 1_000_000);
+        let mut s = String::new();
+        crate::value::format_time(t, &mut s);
+        return Some(profile::StatValue::Time(s));
+    }
+    let micros = parse_timestamp(text)?;
+    let days = micros.div_euclid(MICROS_PER_DAY);
+    let (y, m, _) = civil_from_days(days);
+    let start = days_from_civil(y, m, 1);
+    let bound = if up {
+        let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        days_from_civil(ny, nm, 1) - 1
+    } else {
+        start
+    };
+    let mut s = String::new();
+    match kind {
+        TimeKind::Date => crate::value::format_date(bound as i32, &mut s),
+        _ => {
+            let micros = if up { bound * MICROS_PER_DAY + MICROS_PER_DAY - 1_000_000 } else { bound * MICROS_PER_DAY };
+            crate::value::format_timestamp(micros, 'T', &mut s);
+        }
+    }
+    Some(profile::StatValue::Time(s))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TimeKind {
+    Date,
+    Timestamp,
+    Time,
+}
+
+/// The distinct count of a whole table from a sample's.
+fn estimate_distinct(sample_distinct: u64, sample_non_null: u64, table_non_null: u64) -> u64 {
+    if sample_non_null == 0 {
+        return 0;
+    }
+    if sample_non_null >= table_non_null {
+        return sample_distinct;
+    }
+    if sample_distinct * 10 >= sample_non_null * 9 {
+        // Nearly every sampled value is distinct: the column is unique-ish.
+        return ((sample_distinct as f64 / sample_non_null as f64) * table_non_null as f64).round() as u64;
+    }
+    sample_distinct
+}
+
+/// Basic facts about the capture, filled per engine.
+fn source_info(engine: profile::Engine, server_version: String, fingerprint: String, schemas: Vec<String>, options: &Options) -> SourceInfo {
+    SourceInfo {
+        engine,
+        server_version,
+        captured_at: now_rfc3339(),
+        fingerprint,
+        schemas,
+        sample_rows: options.sample_rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_coarsen_to_the_month() {
+        assert_eq!(
+            coarsen_time("2013-12-22T00:00:00", false, TimeKind::Timestamp),
+            Some(profile::StatValue::Time("2013-12-01T00:00:00".into()))
+        );
+        assert_eq!(
+            coarsen_time("2013-12-22", true, TimeKind::Date),
+            Some(profile::StatValue::Time("2013-12-31".into()))
+        );
+    }
+
+    #[test]
+    fn distinct_estimates() {
+        assert_eq!(estimate_distinct(12, 1000, 100_000), 12);
+        assert_eq!(estimate_distinct(1000, 1000, 100_000), 100_000);
+        assert_eq!(estimate_distinct(40, 50, 50), 40);
+    }
+}

@@ -1,0 +1,152 @@
+//! The ordered parallel driver: chunks are generated in parallel on a rayon
+//! pool and handed to the sink strictly in chunk order through a bounded
+//! channel, so output is the same whatever the thread count and memory is
+//! bounded by the window of chunks in flight, not by the table size.
+
+use crate::error::{Error, SinkError};
+use crate::plan::Plan;
+use crate::sink::Sink;
+use crate::synth::{Generator, Pass};
+use rayon::prelude::*;
+use std::time::{Duration, Instant};
+
+/// Progress of a generation run. The library reports; only the CLI draws.
+pub trait Progress: Sync {
+    /// A table starts; `rows` will be written.
+    fn table_started(&self, table: &str, rows: u64);
+    /// `rows` more rows of the table were written.
+    fn rows_written(&self, table: &str, rows: u64);
+    /// The table is complete.
+    fn table_finished(&self, table: &str, rows: u64);
+    /// A note for the user (never carries a generated value).
+    fn note(&self, text: &str);
+}
+
+/// A progress reporter that reports nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn table_started(&self, _: &str, _: u64) {}
+    fn rows_written(&self, _: &str, _: u64) {}
+    fn table_finished(&self, _: &str, _: u64) {}
+    fn note(&self, _: &str) {}
+}
+
+/// What a run did.
+#[derive(Clone, Debug)]
+pub struct Summary {
+    /// Rows per table, in load order.
+    pub tables: Vec<(String, u64)>,
+    /// Rows in all.
+    pub rows: u64,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Generates every table of the plan into the sink.
+///
+/// `threads` only decides how many chunks are generated at once; 0 means
+/// one per core. On any error the sink is aborted, which leaves the target
+/// as it was.
+pub fn run(plan: &Plan, sink: &mut dyn Sink, threads: usize, progress: &dyn Progress) -> Result<Summary, Error> {
+    let started = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("patina-gen-{i}"))
+        .build()
+        .map_err(|e| SinkError::Generation(format!("cannot start {threads} threads: {e}")))?;
+    let generator = Generator::new(plan);
+    let result = load(plan, sink, &pool, &generator, progress);
+    match result {
+        Ok(tables) => {
+            for warning in sink.warnings() {
+                progress.note(&warning);
+            }
+            let rows = tables.iter().map(|(_, n)| n).sum();
+            Ok(Summary { tables, rows, elapsed: started.elapsed() })
+        }
+        Err(e) => {
+            sink.abort();
+            Err(e)
+        }
+    }
+}
+
+fn load(
+    plan: &Plan,
+    sink: &mut dyn Sink,
+    pool: &rayon::ThreadPool,
+    generator: &Generator<'_>,
+    progress: &dyn Progress,
+) -> Result<Vec<(String, u64)>, Error> {
+    let pass = if sink.loads_in_order() { Pass::Load } else { Pass::Complete };
+    sink.begin(plan)?;
+    let mut done = Vec::with_capacity(plan.order.tables.len());
+    for &t in &plan.order.tables {
+        let table = &plan.tables[t];
+        progress.table_started(&table.address, table.rows);
+        sink.begin_table(plan, t)?;
+        ordered(pool, table.chunk_count(), |i| generator.chunk(t, i, pass), |batch| {
+            sink.write_chunk(plan, t, &batch)?;
+            progress.rows_written(&table.address, batch.num_rows() as u64);
+            Ok(())
+        })?;
+        let loaded = sink.end_table(plan, t)?;
+        if loaded != table.rows {
+            return Err(SinkError::RowCount { table: table.address.clone(), loaded, expected: table.rows }.into());
+        }
+        progress.table_finished(&table.address, loaded);
+        done.push((table.address.clone(), loaded));
+    }
+    if pass == Pass::Load {
+        for &t in &plan.order.tables {
+            let table = &plan.tables[t];
+            if !table.foreign_keys.iter().any(|f| f.deferred) || table.rows == 0 {
+                continue;
+            }
+            progress.note(&format!("filling the cycle-breaking foreign keys of {}", table.address));
+            ordered(pool, table.chunk_count(), |i| generator.deferred_chunk(t, i), |item| {
+                if let Some((keys, deferred, batch)) = item {
+                    sink.fill_deferred(plan, t, &keys, &deferred, &batch)?;
+                }
+                Ok(())
+            })?;
+        }
+    }
+    sink.finish(plan)?;
+    Ok(done)
+}
+
+/// Maps `make` over `0..count` in parallel and feeds the results to
+/// `consume` in index order. At most two windows of `2 × threads` results
+/// exist at once; the window size changes only memory and speed, never
+/// which value lands where.
+fn ordered<T: Send>(
+    pool: &rayon::ThreadPool,
+    count: u64,
+    make: impl Fn(u64) -> T + Sync,
+    mut consume: impl FnMut(T) -> Result<(), SinkError>,
+) -> Result<(), SinkError> {
+    let window = (pool.current_num_threads().max(1) * 2) as u64;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<T>(window as usize);
+    std::thread::scope(|scope| {
+        let make = &make;
+        scope.spawn(move || {
+            let mut start = 0;
+            while start < count {
+                let end = (start + window).min(count);
+                let results: Vec<T> = pool.install(|| (start..end).into_par_iter().map(make).collect());
+                for item in results {
+                    if tx.send(item).is_err() {
+                        return; // the writer stopped on an error
+                    }
+                }
+                start = end;
+            }
+        });
+        for item in rx {
+            consume(item)?;
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,213 @@
+//! Files: one Parquet or CSV file per table, written beside the final name
+//! (`.partial`) and renamed only when the whole run succeeded.
+//!
+//! Parquet: arrow's writer, one row group per chunk, real logical types,
+//! a fixed `created_by` and the seed and tool version in the footer, so the
+//! same profile and seed give the same bytes with any thread count.
+
+use super::text::{Style, cell, csv_field};
+use super::{Existing, Sink, WriteOptions};
+use crate::error::SinkError;
+use crate::plan::Plan;
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// A file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    /// Apache Parquet.
+    Parquet,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+impl FileFormat {
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileFormat::Parquet => "parquet",
+            FileFormat::Csv => "csv",
+        }
+    }
+}
+
+enum Writer {
+    Parquet(Box<ArrowWriter<BufWriter<File>>>),
+    Csv(BufWriter<File>),
+}
+
+/// Writes one file per table into a directory.
+pub struct FileSink {
+    dir: PathBuf,
+    format: FileFormat,
+    options: WriteOptions,
+    writer: Option<Writer>,
+    rows: u64,
+    /// (partial, final) paths of every table written so far.
+    written: Vec<(PathBuf, PathBuf)>,
+    line: Vec<u8>,
+}
+
+impl FileSink {
+    /// A sink writing into `dir` (created if missing).
+    pub fn new(dir: PathBuf, format: FileFormat, options: &WriteOptions) -> Result<Self, SinkError> {
+        if options.existing == Existing::Append {
+            return Err(SinkError::InvalidTarget(
+                "--append does not apply to file output; use --truncate to replace existing files".into(),
+            ));
+        }
+        std::fs::create_dir_all(&dir).map_err(|source| SinkError::Io { path: dir.clone(), source })?;
+        Ok(Self { dir, format, options: options.clone(), writer: None, rows: 0, written: Vec::new(), line: Vec::new() })
+    }
+
+    /// The file of table `t`: `name.ext`, or `schema.name.ext` when the profile has several schemas.
+    pub fn file_name(plan: &Plan, t: usize, format: FileFormat) -> String {
+        let name = &plan.schema.tables[t].name;
+        let several = plan.schema.namespaces().len() > 1;
+        let stem = match (&name.schema, several) {
+            (Some(schema), true) => format!("{schema}.{}", name.name),
+            _ => name.name.clone(),
+        };
+        // Keep file names portable whatever the table is called.
+        let stem: String = stem.chars().map(|c| if c == '/' || c == '\\' || c == '\0' { '_' } else { c }).collect();
+        format!("{stem}.{}", format.extension())
+    }
+
+    fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SinkError + '_ {
+        move |source| SinkError::Io { path: path.to_owned(), source }
+    }
+}
+
+impl Sink for FileSink {
+    fn loads_in_order(&self) -> bool {
+        false
+    }
+
+    fn begin(&mut self, plan: &Plan) -> Result<(), SinkError> {
+        for t in 0..plan.tables.len() {
+            let path = self.dir.join(Self::file_name(plan, t, self.format));
+            if path.exists() && self.options.existing != Existing::Truncate {
+                return Err(SinkError::InvalidTarget(format!(
+                    "`{}` already exists; pass --truncate to replace it",
+                    path.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn begin_table(&mut self, plan: &Plan, t: usize) -> Result<(), SinkError> {
+        let final_path = self.dir.join(Self::file_name(plan, t, self.format));
+        let partial = final_path.with_extension(format!("{}.partial", self.format.extension()));
+        let file = File::create(&partial).map_err(Self::io(&partial))?;
+        let buffered = BufWriter::with_capacity(1 << 20, file);
+        let table = &plan.tables[t];
+        self.writer = Some(match self.format {
+            FileFormat::Parquet => {
+                let schema = crate::synth::arrow::schema(plan, t, &table.written_columns());
+                let metadata = vec![
+                    KeyValue::new("patina.version".to_owned(), crate::VERSION.to_owned()),
+                    KeyValue::new("patina.seed".to_owned(), plan.seed.to_string()),
+                    KeyValue::new("patina.table".to_owned(), table.address.clone()),
+                ];
+                let props = WriterProperties::builder()
+                    // Pinned: the default embeds the parquet crate's version.
+                    .set_created_by(format!("patina {}", crate::VERSION))
+                    .set_compression(Compression::SNAPPY)
+                    .set_max_row_group_size(usize::try_from(table.chunk_rows).unwrap_or(usize::MAX).max(1))
+                    .set_key_value_metadata(Some(metadata))
+                    .build();
+                let writer = ArrowWriter::try_new(buffered, schema, Some(props))
+                    .map_err(|source| SinkError::Parquet { table: table.address.clone(), source })?;
+                Writer::Parquet(Box::new(writer))
+            }
+            FileFormat::Csv => {
+                let mut w = buffered;
+                let names: Vec<String> = table
+                    .written_columns()
+                    .iter()
+                    .map(|&c| {
+                        let mut field = Vec::new();
+                        csv_field(&table.columns[c].name, &mut field);
+                        String::from_utf8(field).expect("CSV quoting keeps UTF-8")
+                    })
+                    .collect();
+                writeln!(w, "{}", names.join(",")).map_err(Self::io(&partial))?;
+                Writer::Csv(w)
+            }
+        });
+        self.written.push((partial, final_path));
+        self.rows = 0;
+        Ok(())
+    }
+
+    fn write_chunk(&mut self, plan: &Plan, t: usize, batch: &RecordBatch) -> Result<(), SinkError> {
+        let path = self.written.last().map(|(p, _)| p.clone()).unwrap_or_default();
+        match self.writer.as_mut().expect("begin_table opened a writer") {
+            Writer::Parquet(w) => {
+                let parquet = |source| SinkError::Parquet { table: plan.tables[t].address.clone(), source };
+                w.write(batch).map_err(parquet)?;
+                // One row group per chunk: the layout follows the chunks, not the threads.
+                w.flush().map_err(parquet)?;
+            }
+            Writer::Csv(w) => {
+                let mut text = String::new();
+                for row in 0..batch.num_rows() {
+                    self.line.clear();
+                    for (i, column) in batch.columns().iter().enumerate() {
+                        if i > 0 {
+                            self.line.push(b',');
+                        }
+                        text.clear();
+                        if cell(column.as_ref(), row, Style::Csv, &mut text) {
+                            csv_field(&text, &mut self.line);
+                        }
+                    }
+                    self.line.push(b'\n');
+                    w.write_all(&self.line).map_err(Self::io(&path))?;
+                }
+            }
+        }
+        self.rows += batch.num_rows() as u64;
+        Ok(())
+    }
+
+    fn end_table(&mut self, plan: &Plan, t: usize) -> Result<u64, SinkError> {
+        let path = self.written.last().map(|(p, _)| p.clone()).unwrap_or_default();
+        match self.writer.take().expect("begin_table opened a writer") {
+            Writer::Parquet(w) => {
+                let mut inner = w
+                    .into_inner()
+                    .map_err(|source| SinkError::Parquet { table: plan.tables[t].address.clone(), source })?;
+                inner.flush().map_err(Self::io(&path))?;
+            }
+            Writer::Csv(mut w) => w.flush().map_err(Self::io(&path))?,
+        }
+        Ok(self.rows)
+    }
+
+    fn fill_deferred(&mut self, _: &Plan, _: usize, _: &[usize], _: &[usize], _: &RecordBatch) -> Result<(), SinkError> {
+        // Files carry every value in the first pass (`loads_in_order` is false).
+        Ok(())
+    }
+
+    fn finish(&mut self, _plan: &Plan) -> Result<(), SinkError> {
+        for (partial, final_path) in std::mem::take(&mut self.written) {
+            std::fs::rename(&partial, &final_path).map_err(Self::io(&final_path))?;
+        }
+        Ok(())
+    }
+
+    fn abort(&mut self) {
+        self.writer = None;
+        for (partial, _) in std::mem::take(&mut self.written) {
+            let _ = std::fs::remove_file(partial);
+        }
+    }
+}

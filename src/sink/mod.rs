@@ -1,0 +1,112 @@
+//! Sinks: where generated chunks go. One [`Sink`] trait; PostgreSQL (COPY),
+//! SQLite (prepared multi-row INSERT in one transaction), Parquet and CSV.
+//!
+//! A sink receives a table's chunks in chunk order and tables in load
+//! order. Database sinks load everything in one transaction, so a failure
+//! leaves the target as it was; file sinks write beside the final name and
+//! rename when the whole run succeeded.
+
+pub mod ddl;
+mod files;
+mod postgres;
+mod sqlite;
+pub mod text;
+
+use crate::error::SinkError;
+use crate::plan::Plan;
+use crate::profile::Profile;
+use arrow::record_batch::RecordBatch;
+use std::path::PathBuf;
+
+pub use files::FileFormat;
+
+/// What to do with tables that already hold rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Existing {
+    /// Refuse to write (the default).
+    #[default]
+    Refuse,
+    /// Empty them first (in the same transaction).
+    Truncate,
+    /// Add to them.
+    Append,
+}
+
+/// Where and how to write.
+#[derive(Clone, Debug)]
+pub struct WriteOptions {
+    /// Create the tables (and types) from the profile first.
+    pub create_schema: bool,
+    /// What to do with rows already there.
+    pub existing: Existing,
+}
+
+/// A destination.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// A database URL (`postgres://…`, `sqlite://…`).
+    Database(String),
+    /// A directory of files, one per table.
+    Files {
+        /// The directory.
+        dir: PathBuf,
+        /// Parquet or CSV.
+        format: FileFormat,
+    },
+}
+
+/// Receives a run's chunks.
+pub trait Sink {
+    /// Whether deferred foreign keys are written as NULL and filled in a later pass.
+    fn loads_in_order(&self) -> bool;
+    /// Prepares the target (schema, emptiness checks, truncation).
+    fn begin(&mut self, plan: &Plan) -> Result<(), SinkError>;
+    /// A table's chunks follow.
+    fn begin_table(&mut self, plan: &Plan, t: usize) -> Result<(), SinkError>;
+    /// One chunk, in order.
+    fn write_chunk(&mut self, plan: &Plan, t: usize, batch: &RecordBatch) -> Result<(), SinkError>;
+    /// The table is complete: returns the rows the target reports.
+    fn end_table(&mut self, plan: &Plan, t: usize) -> Result<u64, SinkError>;
+    /// Fills deferred foreign-key columns for rows found by their key columns.
+    fn fill_deferred(
+        &mut self,
+        plan: &Plan,
+        t: usize,
+        key_columns: &[usize],
+        deferred_columns: &[usize],
+        batch: &RecordBatch,
+    ) -> Result<(), SinkError>;
+    /// Everything was written: make it visible (commit, rename, set sequences).
+    fn finish(&mut self, plan: &Plan) -> Result<(), SinkError>;
+    /// Something failed: leave the target as it was.
+    fn abort(&mut self);
+    /// What could not be carried over (names objects, never values).
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Opens the sink for a target.
+pub fn open(target: &Target, profile: &Profile, options: &WriteOptions) -> Result<Box<dyn Sink>, SinkError> {
+    match target {
+        Target::Files { dir, format } => Ok(Box::new(files::FileSink::new(dir.clone(), *format, options)?)),
+        Target::Database(url) => {
+            let scheme = url.split_once(':').map_or("", |(s, _)| s);
+            match scheme {
+                "postgres" | "postgresql" => Ok(Box::new(postgres::PgSink::connect(url, profile, options)?)),
+                "sqlite" => Ok(Box::new(sqlite::SqliteSink::open(url, profile, options)?)),
+                other => Err(SinkError::InvalidTarget(format!(
+                    "unsupported target scheme `{other}`: use postgres://…, sqlite://… or --out DIR"
+                ))),
+            }
+        }
+    }
+}
+
+/// A tokio runtime for a database sink's blocking calls.
+fn runtime() -> Result<tokio::runtime::Runtime, SinkError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| SinkError::InvalidTarget(format!("cannot start the async runtime: {e}")))
+}

@@ -1,0 +1,259 @@
+//! PostgreSQL: everything in one transaction, rows through `COPY … FROM STDIN`.
+
+use super::ddl::{self, Dialect, qualified, quote};
+use super::text::{Style, cell, copy_escape};
+use super::{Existing, Sink, WriteOptions, runtime};
+use crate::error::SinkError;
+use crate::plan::Plan;
+use crate::profile::Profile;
+use crate::schema::Identity;
+use arrow::record_batch::RecordBatch;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection, Executor, PgConnection};
+use std::str::FromStr;
+
+/// Loads into PostgreSQL.
+pub struct PgSink {
+    runtime: tokio::runtime::Runtime,
+    conn: Option<PgConnection>,
+    source: crate::profile::Engine,
+    options: WriteOptions,
+    loaded: u64,
+    buffer: Vec<u8>,
+    warnings: Vec<String>,
+    in_transaction: bool,
+}
+
+fn db_err(action: impl Into<String>) -> impl FnOnce(sqlx::Error) -> SinkError {
+    let action = action.into();
+    move |source| SinkError::Database { action, source }
+}
+
+impl PgSink {
+    /// Connects and checks the target is not the profile's source.
+    pub fn connect(url: &str, profile: &Profile, options: &WriteOptions) -> Result<Self, SinkError> {
+        let runtime = runtime()?;
+        let connect_options = PgConnectOptions::from_str(url)
+            .map_err(|e| SinkError::InvalidTarget(e.to_string()))?
+            .application_name("patina generate");
+        let mut conn = runtime
+            .block_on(connect_options.connect())
+            .map_err(|source| SinkError::Connect { engine: "PostgreSQL", source })?;
+        let fingerprint = runtime
+            .block_on(crate::introspect::pg_fingerprint(&mut conn))
+            .map_err(db_err("reading the target's identity"))?;
+        if fingerprint == profile.source.fingerprint {
+            return Err(SinkError::SourceTarget);
+        }
+        Ok(Self {
+            runtime,
+            conn: Some(conn),
+            source: profile.source.engine,
+            options: options.clone(),
+            loaded: 0,
+            buffer: Vec::with_capacity(1 << 20),
+            warnings: Vec::new(),
+            in_transaction: false,
+        })
+    }
+
+    fn execute(&mut self, sql: &str, action: impl Into<String>) -> Result<(), SinkError> {
+        let conn = self.conn.as_mut().expect("the connection lives until finish or abort");
+        self.runtime.block_on(conn.execute(sql)).map(|_| ()).map_err(db_err(action))
+    }
+
+    fn copy(&mut self, statement: &str, action: &str) -> Result<u64, SinkError> {
+        let data = std::mem::take(&mut self.buffer);
+        let conn = self.conn.as_mut().expect("the connection lives until finish or abort");
+        let result = self.runtime.block_on(async {
+            let mut copy = conn.copy_in_raw(statement).await?;
+            copy.send(data.as_slice()).await?;
+            copy.finish().await
+        });
+        self.buffer = data;
+        self.buffer.clear();
+        result.map_err(db_err(action))
+    }
+
+}
+
+/// Encodes a batch as COPY text rows.
+fn encode(batch: &RecordBatch, out: &mut Vec<u8>) {
+    let mut cell_text = String::new();
+    for row in 0..batch.num_rows() {
+        for (i, column) in batch.columns().iter().enumerate() {
+            if i > 0 {
+                out.push(b'\t');
+            }
+            cell_text.clear();
+            if cell(column.as_ref(), row, Style::Postgres, &mut cell_text) {
+                copy_escape(&cell_text, out);
+            } else {
+                out.extend_from_slice(b"\\N");
+            }
+        }
+        out.push(b'\n');
+    }
+}
+
+fn column_list(plan: &Plan, t: usize, columns: &[usize]) -> String {
+    let table = &plan.schema.tables[t];
+    columns.iter().map(|&c| quote(&table.columns[c].name)).collect::<Vec<_>>().join(", ")
+}
+
+impl Sink for PgSink {
+    fn loads_in_order(&self) -> bool {
+        true
+    }
+
+    fn begin(&mut self, plan: &Plan) -> Result<(), SinkError> {
+        self.execute("BEGIN", "starting the load transaction")?;
+        self.in_transaction = true;
+        if self.options.create_schema {
+            let (statements, warnings) = ddl::create_statements(&plan.schema, self.source, Dialect::Postgres);
+            self.warnings = warnings;
+            for sql in statements {
+                let what = sql.lines().next().unwrap_or("").trim_end_matches(" (").to_owned();
+                self.execute(&sql, format!("creating the schema ({what})"))?;
+            }
+            return Ok(());
+        }
+        let mut to_truncate = Vec::new();
+        for &t in &plan.order.tables {
+            let name = qualified(&plan.schema.tables[t].name, Dialect::Postgres);
+            let label = plan.schema.tables[t].name.to_string();
+            let exists: Option<String> = {
+                let conn = self.conn.as_mut().expect("connected");
+                let q = sqlx::query_scalar::<_, Option<String>>("SELECT to_regclass($1)::text").bind(name.clone());
+                self.runtime.block_on(q.fetch_one(conn)).map_err(db_err(format!("looking up table `{label}`")))?
+            };
+            if exists.is_none() {
+                return Err(SinkError::MissingTable { table: label });
+            }
+            let sql = format!("SELECT EXISTS (SELECT 1 FROM {name})");
+            let conn = self.conn.as_mut().expect("connected");
+            let non_empty: bool = self
+                .runtime
+                .block_on(sqlx::query_scalar(&sql).fetch_one(conn))
+                .map_err(db_err(format!("checking whether table `{label}` is empty")))?;
+            if non_empty {
+                match self.options.existing {
+                    Existing::Refuse => return Err(SinkError::NotEmpty { table: label }),
+                    Existing::Truncate => to_truncate.push(name),
+                    Existing::Append => {}
+                }
+            }
+        }
+        if !to_truncate.is_empty() {
+            self.execute(&format!("TRUNCATE {}", to_truncate.join(", ")), "emptying the tables to fill (--truncate)")?;
+        }
+        Ok(())
+    }
+
+    fn begin_table(&mut self, _plan: &Plan, _t: usize) -> Result<(), SinkError> {
+        self.loaded = 0;
+        Ok(())
+    }
+
+    fn write_chunk(&mut self, plan: &Plan, t: usize, batch: &RecordBatch) -> Result<(), SinkError> {
+        let table = &plan.tables[t];
+        let statement = format!(
+            "COPY {} ({}) FROM STDIN",
+            qualified(&plan.schema.tables[t].name, Dialect::Postgres),
+            column_list(plan, t, &table.written_columns())
+        );
+        let mut buffer = std::mem::take(&mut self.buffer);
+        encode(batch, &mut buffer);
+        self.buffer = buffer;
+        let rows = self.copy(&statement, &format!("loading table `{}`", table.name))?;
+        self.loaded += rows;
+        Ok(())
+    }
+
+    fn end_table(&mut self, _plan: &Plan, _t: usize) -> Result<u64, SinkError> {
+        Ok(self.loaded)
+    }
+
+    fn fill_deferred(
+        &mut self,
+        plan: &Plan,
+        t: usize,
+        key_columns: &[usize],
+        deferred_columns: &[usize],
+        batch: &RecordBatch,
+    ) -> Result<(), SinkError> {
+        let name = qualified(&plan.schema.tables[t].name, Dialect::Postgres);
+        let label = plan.schema.tables[t].name.to_string();
+        let all: Vec<usize> = key_columns.iter().chain(deferred_columns).copied().collect();
+        let columns = column_list(plan, t, &all);
+        self.execute(
+            &format!("CREATE TEMP TABLE patina_fill ON COMMIT DROP AS SELECT {columns} FROM {name} WITH NO DATA"),
+            format!("preparing the deferred foreign keys of `{label}`"),
+        )?;
+        let mut buffer = std::mem::take(&mut self.buffer);
+        encode(batch, &mut buffer);
+        self.buffer = buffer;
+        self.copy(&format!("COPY patina_fill ({columns}) FROM STDIN"), &format!("loading deferred keys of `{label}`"))?;
+        let table = &plan.schema.tables[t];
+        let set: Vec<String> = deferred_columns
+            .iter()
+            .map(|&c| format!("{0} = f.{0}", quote(&table.columns[c].name)))
+            .collect();
+        let on: Vec<String> = key_columns
+            .iter()
+            .map(|&c| format!("t.{0} = f.{0}", quote(&table.columns[c].name)))
+            .collect();
+        self.execute(
+            &format!("UPDATE {name} AS t SET {} FROM patina_fill AS f WHERE {}", set.join(", "), on.join(" AND ")),
+            format!("filling the deferred foreign keys of `{label}`"),
+        )?;
+        self.execute("DROP TABLE patina_fill", "dropping the fill table")
+    }
+
+    fn finish(&mut self, plan: &Plan) -> Result<(), SinkError> {
+        // Sequences past the loaded data, so the application can insert afterwards.
+        for (t, table) in plan.schema.tables.iter().enumerate() {
+            for (c, column) in table.columns.iter().enumerate() {
+                if !matches!(column.identity, Some(Identity::Always | Identity::ByDefault | Identity::Serial))
+                    && !(self.options.create_schema && column.identity == Some(Identity::AutoIncrement))
+                {
+                    continue;
+                }
+                if plan.tables[t].rows == 0 || !plan.tables[t].columns[c].written {
+                    continue;
+                }
+                let name = qualified(&table.name, Dialect::Postgres);
+                let sql = format!(
+                    "SELECT setval(s, GREATEST((SELECT max({col}) FROM {name}), 1)) FROM pg_get_serial_sequence({lit}, {collit}) AS s WHERE s IS NOT NULL",
+                    col = quote(&column.name),
+                    lit = sql_literal(&name),
+                    collit = sql_literal(&column.name),
+                );
+                self.execute(&sql, format!("setting the sequence of `{}.{}`", table.name, column.name))?;
+            }
+        }
+        self.execute("COMMIT", "committing the load")?;
+        self.in_transaction = false;
+        if let Some(conn) = self.conn.take() {
+            let _ = self.runtime.block_on(conn.close());
+        }
+        Ok(())
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
+
+    fn abort(&mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            if self.in_transaction {
+                let _ = self.runtime.block_on(conn.execute("ROLLBACK"));
+            }
+            let _ = self.runtime.block_on(conn.close());
+        }
+    }
+}
+
+fn sql_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}

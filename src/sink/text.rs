@@ -1,0 +1,162 @@
+//! Cells as text: the forms PostgreSQL's COPY, SQLite and CSV expect.
+
+use crate::value::{format_date, format_decimal, format_time, format_timestamp};
+use arrow::array::{
+    Array, AsArray, BinaryArray, BooleanArray, Date32Array, Decimal128Array, Float32Array, Float64Array,
+    Int16Array, Int32Array, Int64Array, StringArray, Time64MicrosecondArray, TimestampMicrosecondArray,
+};
+use arrow::datatypes::DataType;
+use std::fmt::Write;
+
+/// Which text conventions to follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// PostgreSQL input syntax (`t`/`f`, `\x` bytea, `{…}` arrays, `+00` zones).
+    Postgres,
+    /// CSV for any reader (`true`/`false`, ISO 8601 with `T`, JSON arrays).
+    Csv,
+    /// SQLite text (space-separated timestamps, JSON arrays).
+    Sqlite,
+}
+
+/// Writes the cell at `row` into `out`; returns false (writing nothing) for NULL.
+pub fn cell(array: &dyn Array, row: usize, style: Style, out: &mut String) -> bool {
+    if array.is_null(row) {
+        return false;
+    }
+    match array.data_type() {
+        DataType::Boolean => {
+            let b = array.as_any().downcast_ref::<BooleanArray>().expect("type checked").value(row);
+            out.push_str(match (style, b) {
+                (Style::Postgres, true) => "t",
+                (Style::Postgres, false) => "f",
+                (Style::Csv, true) => "true",
+                (Style::Csv, false) => "false",
+                (Style::Sqlite, true) => "1",
+                (Style::Sqlite, false) => "0",
+            });
+        }
+        DataType::Int16 => push_int(out, i64::from(downcast::<Int16Array>(array).value(row))),
+        DataType::Int32 => push_int(out, i64::from(downcast::<Int32Array>(array).value(row))),
+        DataType::Int64 => push_int(out, downcast::<Int64Array>(array).value(row)),
+        DataType::Float32 => {
+            let _ = write!(out, "{}", downcast::<Float32Array>(array).value(row));
+        }
+        DataType::Float64 => {
+            let _ = write!(out, "{}", downcast::<Float64Array>(array).value(row));
+        }
+        DataType::Decimal128(_, scale) => {
+            format_decimal(downcast::<Decimal128Array>(array).value(row), u32::try_from(*scale).unwrap_or(0), out);
+        }
+        DataType::Utf8 => out.push_str(downcast::<StringArray>(array).value(row)),
+        DataType::Binary => {
+            out.push_str("\\x");
+            for b in downcast::<BinaryArray>(array).value(row) {
+                let _ = write!(out, "{b:02x}");
+            }
+        }
+        DataType::Date32 => format_date(downcast::<Date32Array>(array).value(row), out),
+        DataType::Time64(_) => format_time(downcast::<Time64MicrosecondArray>(array).value(row), out),
+        DataType::Timestamp(_, tz) => {
+            let micros = downcast::<TimestampMicrosecondArray>(array).value(row);
+            let sep = if style == Style::Csv { 'T' } else { ' ' };
+            format_timestamp(micros, sep, out);
+            if tz.is_some() {
+                out.push_str(if style == Style::Csv { "Z" } else { "+00" });
+            }
+        }
+        DataType::List(_) => {
+            let list = array.as_list::<i32>();
+            let items = list.value(row);
+            let (open, close) = if style == Style::Postgres { ('{', '}') } else { ('[', ']') };
+            out.push(open);
+            let mut item = String::new();
+            for i in 0..items.len() {
+                if i > 0 {
+                    out.push(',');
+                }
+                item.clear();
+                if !cell(items.as_ref(), i, style, &mut item) {
+                    out.push_str(if style == Style::Postgres { "NULL" } else { "null" });
+                    continue;
+                }
+                let numeric = items.data_type().is_numeric();
+                if numeric {
+                    out.push_str(&item);
+                } else {
+                    // Both array syntaxes quote with `"` and escape `"` and `\`.
+                    out.push('"');
+                    for ch in item.chars() {
+                        if ch == '"' || ch == '\\' {
+                            out.push('\\');
+                        }
+                        out.push(ch);
+                    }
+                    out.push('"');
+                }
+            }
+            out.push(close);
+        }
+        other => {
+            let _ = write!(out, "<unsupported {other}>");
+        }
+    }
+    true
+}
+
+fn downcast<T: 'static>(array: &dyn Array) -> &T {
+    array.as_any().downcast_ref::<T>().expect("the array's data type was matched")
+}
+
+fn push_int(out: &mut String, v: i64) {
+    let _ = write!(out, "{v}");
+}
+
+/// Appends `text` escaped for COPY's text format.
+pub fn copy_escape(text: &str, out: &mut Vec<u8>) {
+    for &b in text.as_bytes() {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(b),
+        }
+    }
+}
+
+/// Appends `text` as one CSV field (RFC 4180), quoting when needed; an empty
+/// string is written `""` so it differs from NULL, which is written as nothing.
+pub fn csv_field(text: &str, out: &mut Vec<u8>) {
+    let quote = text.is_empty() || text.contains([',', '"', '\n', '\r']) || text.starts_with(' ') || text.ends_with(' ');
+    if !quote {
+        out.extend_from_slice(text.as_bytes());
+        return;
+    }
+    out.push(b'"');
+    for &b in text.as_bytes() {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        let mut out = Vec::new();
+        copy_escape("a\tb\\c\nd", &mut out);
+        assert_eq!(out, b"a\\tb\\\\c\\nd");
+        let mut out = Vec::new();
+        csv_field("say \"hi\", ok", &mut out);
+        assert_eq!(out, b"\"say \"\"hi\"\", ok\"");
+        let mut out = Vec::new();
+        csv_field("", &mut out);
+        assert_eq!(out, b"\"\"");
+    }
+}
