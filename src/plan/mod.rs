@@ -447,7 +447,9 @@ fn plan_table(
             .filter_map(|l| domain::literal_value(&column.logical_type, l).ok())
             .collect();
         let not_null = !column.nullable || constraints[i].not_null;
-        let null_per_million = if not_null { 0 } else { per_million(cs.map_or(0.0, |s| s.null_fraction)) };
+        // A reference's NULLs are decided once for the whole foreign key.
+        let null_per_million =
+            if not_null || owner[i].is_some() { 0 } else { per_million(cs.map_or(0.0, |s| s.null_fraction)) };
         let rule = if column.generated.is_some() {
             Rule::Computed
         } else if let Some((foreign_key, position)) = owner[i] {

@@ -59,7 +59,8 @@ pub fn generate(semantic: Semantic, min_len: u32, max_len: u32, rng: &mut RowRng
         Semantic::Username => Username().fake_with_rng(rng),
         Semantic::JobTitle => Title().fake_with_rng(rng),
     };
-    fit(raw, min_len, max_len, rng)
+    let digits = matches!(semantic, Semantic::PostalCode | Semantic::Phone | Semantic::Code);
+    fit(raw, min_len, max_len, digits, rng)
 }
 
 /// The `k`-th of a family of distinct texts: a readable part and a unique
@@ -114,8 +115,12 @@ fn ascii_lower(s: &str) -> String {
 }
 
 /// Cuts or pads text to `min_len..=max_len` characters.
-fn fit(mut s: String, min_len: u32, max_len: u32, rng: &mut RowRng) -> String {
+fn fit(mut s: String, min_len: u32, max_len: u32, digits: bool, rng: &mut RowRng) -> String {
     let (min_len, max_len) = (min_len as usize, max_len as usize);
+    // Codes and numbers grow by digits, prose by words.
+    while digits && s.chars().count() < min_len {
+        s.push(char::from(b'0' + rng.below(10) as u8));
+    }
     while s.chars().count() < min_len {
         if !s.is_empty() {
             s.push(' ');

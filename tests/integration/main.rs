@@ -1,0 +1,23 @@
+//! patina's integration tests: one binary (ripgrep's layout), one module per
+//! concern. Tests run the real `patina` binary against real PostgreSQL
+//! servers and SQLite files; nothing is mocked.
+//!
+//! PostgreSQL: set PATINA_TEST_POSTGRES_URL to an account that may CREATE
+//! DATABASE (default postgres://postgres@127.0.0.1:5432/postgres). Every test
+//! creates its own uniquely named database and drops it. Without a server the
+//! PostgreSQL tests fail and say how to point them at one; they never skip.
+
+/// Running the binary against bad input: one clear line, no panic, nothing written.
+mod bad_input;
+/// The same profile and seed give the same bytes whatever --threads.
+mod determinism;
+/// PostgreSQL end to end, and PostgreSQL <-> SQLite.
+mod postgres;
+/// No production value reaches the profile or the terminal.
+mod privacy;
+/// The shipped profile, the quick start, and the format's round trip.
+mod profile_format;
+/// SQLite end to end.
+mod sqlite;
+/// Helpers: the binary, temporary databases and directories.
+mod util;
