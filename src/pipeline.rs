@@ -48,7 +48,12 @@ pub struct Summary {
 /// `threads` only decides how many chunks are generated at once; 0 means
 /// one per core. On any error the sink is aborted, which leaves the target
 /// as it was.
-pub fn run(plan: &Plan, sink: &mut dyn Sink, threads: usize, progress: &dyn Progress) -> Result<Summary, Error> {
+pub fn run(
+    plan: &Plan,
+    sink: &mut dyn Sink,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<Summary, Error> {
     let started = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -63,7 +68,11 @@ pub fn run(plan: &Plan, sink: &mut dyn Sink, threads: usize, progress: &dyn Prog
                 progress.note(&warning);
             }
             let rows = tables.iter().map(|(_, n)| n).sum();
-            Ok(Summary { tables, rows, elapsed: started.elapsed() })
+            Ok(Summary {
+                tables,
+                rows,
+                elapsed: started.elapsed(),
+            })
         }
         Err(e) => {
             sink.abort();
@@ -79,21 +88,35 @@ fn load(
     generator: &Generator<'_>,
     progress: &dyn Progress,
 ) -> Result<Vec<(String, u64)>, Error> {
-    let pass = if sink.loads_in_order() { Pass::Load } else { Pass::Complete };
+    let pass = if sink.loads_in_order() {
+        Pass::Load
+    } else {
+        Pass::Complete
+    };
     sink.begin(plan)?;
     let mut done = Vec::with_capacity(plan.order.tables.len());
     for &t in &plan.order.tables {
         let table = &plan.tables[t];
         progress.table_started(&table.address, table.rows);
         sink.begin_table(plan, t)?;
-        ordered(pool, table.chunk_count(), |i| generator.chunk(t, i, pass), |batch| {
-            sink.write_chunk(plan, t, &batch)?;
-            progress.rows_written(&table.address, batch.num_rows() as u64);
-            Ok(())
-        })?;
+        ordered(
+            pool,
+            table.chunk_count(),
+            |i| generator.chunk(t, i, pass),
+            |batch| {
+                sink.write_chunk(plan, t, &batch)?;
+                progress.rows_written(&table.address, batch.num_rows() as u64);
+                Ok(())
+            },
+        )?;
         let loaded = sink.end_table(plan, t)?;
         if loaded != table.rows {
-            return Err(SinkError::RowCount { table: table.address.clone(), loaded, expected: table.rows }.into());
+            return Err(SinkError::RowCount {
+                table: table.address.clone(),
+                loaded,
+                expected: table.rows,
+            }
+            .into());
         }
         progress.table_finished(&table.address, loaded);
         done.push((table.address.clone(), loaded));
@@ -104,13 +127,21 @@ fn load(
             if !table.foreign_keys.iter().any(|f| f.deferred) || table.rows == 0 {
                 continue;
             }
-            progress.note(&format!("filling the cycle-breaking foreign keys of {}", table.address));
-            ordered(pool, table.chunk_count(), |i| generator.deferred_chunk(t, i), |item| {
-                if let Some((keys, deferred, batch)) = item {
-                    sink.fill_deferred(plan, t, &keys, &deferred, &batch)?;
-                }
-                Ok(())
-            })?;
+            progress.note(&format!(
+                "filling the cycle-breaking foreign keys of {}",
+                table.address
+            ));
+            ordered(
+                pool,
+                table.chunk_count(),
+                |i| generator.deferred_chunk(t, i),
+                |item| {
+                    if let Some((keys, deferred, batch)) = item {
+                        sink.fill_deferred(plan, t, &keys, &deferred, &batch)?;
+                    }
+                    Ok(())
+                },
+            )?;
         }
     }
     sink.finish(plan)?;
@@ -135,7 +166,8 @@ fn ordered<T: Send>(
             let mut start = 0;
             while start < count {
                 let end = (start + window).min(count);
-                let results: Vec<T> = pool.install(|| (start..end).into_par_iter().map(make).collect());
+                let results: Vec<T> =
+                    pool.install(|| (start..end).into_par_iter().map(make).collect());
                 for item in results {
                     if tx.send(item).is_err() {
                         return; // the writer stopped on an error

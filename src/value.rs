@@ -74,7 +74,13 @@ pub fn format_time(micros: i64, out: &mut String) {
     use std::fmt::Write;
     let secs = micros.div_euclid(1_000_000);
     let frac = micros.rem_euclid(1_000_000);
-    let _ = write!(out, "{:02}:{:02}:{:02}", secs / 3600, (secs / 60) % 60, secs % 60);
+    let _ = write!(
+        out,
+        "{:02}:{:02}:{:02}",
+        secs / 3600,
+        (secs / 60) % 60,
+        secs % 60
+    );
     if frac != 0 {
         let _ = write!(out, ".{frac:06}");
     }
@@ -101,7 +107,13 @@ pub fn format_decimal(unscaled: i128, scale: u32, out: &mut String) {
     }
     let abs = unscaled.unsigned_abs();
     let pow = pow as u128;
-    let _ = write!(out, "{}.{:0width$}", abs / pow, abs % pow, width = scale as usize);
+    let _ = write!(
+        out,
+        "{}.{:0width$}",
+        abs / pow,
+        abs % pow,
+        width = scale as usize
+    );
 }
 
 /// Parses `YYYY-MM-DD` into days since the epoch.
@@ -130,7 +142,11 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
     let rest = s.get(10..).unwrap_or("").trim_start_matches(['T', ' ']);
     let rest = rest.trim_end_matches('Z');
     let rest = rest.split(['+']).next().unwrap_or("");
-    let time = if rest.is_empty() { 0 } else { parse_time(rest)? };
+    let time = if rest.is_empty() {
+        0
+    } else {
+        parse_time(rest)?
+    };
     Some(days * MICROS_PER_DAY + time)
 }
 
@@ -159,7 +175,13 @@ mod tests {
         s.clear();
         format_decimal(123_456, 3, &mut s);
         assert_eq!(s, "123.456");
-        assert_eq!(parse_timestamp("2009-01-01T00:00:01"), Some(days_from_civil(2009, 1, 1) * MICROS_PER_DAY + 1_000_000));
-        assert_eq!(parse_time("13:30"), Some(13 * 3_600_000_000 + 30 * 60_000_000));
+        assert_eq!(
+            parse_timestamp("2009-01-01T00:00:01"),
+            Some(days_from_civil(2009, 1, 1) * MICROS_PER_DAY + 1_000_000)
+        );
+        assert_eq!(
+            parse_time("13:30"),
+            Some(13 * 3_600_000_000 + 30 * 60_000_000)
+        );
     }
 }

@@ -18,16 +18,40 @@ pub fn write(profile: &Profile, out: &mut dyn Write) -> io::Result<()> {
         profile.schema.tables.len()
     )?;
     if !profile.schema.enums.is_empty() {
-        writeln!(out, "enums: {}", profile.schema.enums.iter().map(|e| format!("{} ({} labels)", e.name, e.values.len())).collect::<Vec<_>>().join(", "))?;
+        writeln!(
+            out,
+            "enums: {}",
+            profile
+                .schema
+                .enums
+                .iter()
+                .map(|e| format!("{} ({} labels)", e.name, e.values.len()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
     }
     if !profile.schema.domains.is_empty() {
-        writeln!(out, "domains: {}", profile.schema.domains.iter().map(|d| d.name.to_string()).collect::<Vec<_>>().join(", "))?;
+        writeln!(
+            out,
+            "domains: {}",
+            profile
+                .schema
+                .domains
+                .iter()
+                .map(|d| d.name.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
     }
     for table in &profile.schema.tables {
         let stats = profile.stats(&table.name);
         let rows = stats.map_or(0, |s| s.row_count);
         writeln!(out)?;
-        writeln!(out, "{}  ({rows} rows; generates {rows} at --scale 1)", table.name)?;
+        writeln!(
+            out,
+            "{}  ({rows} rows; generates {rows} at --scale 1)",
+            table.name
+        )?;
         if let Some(pk) = &table.primary_key {
             writeln!(out, "  primary key ({})", pk.columns.join(", "))?;
         }
@@ -35,13 +59,25 @@ pub fn write(profile: &Profile, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "  unique ({})", u.columns.join(", "))?;
         }
         for fk in &table.foreign_keys {
-            writeln!(out, "  foreign key ({}) -> {} ({})", fk.columns.join(", "), fk.referenced_table, fk.referenced_columns.join(", "))?;
+            writeln!(
+                out,
+                "  foreign key ({}) -> {} ({})",
+                fk.columns.join(", "),
+                fk.referenced_table,
+                fk.referenced_columns.join(", ")
+            )?;
         }
         for c in &table.checks {
             writeln!(out, "  check {}: {}", c.name, c.expression)?;
         }
         if let Some(p) = &table.partitioning {
-            writeln!(out, "  partitioned by {:?} ({}) into {} partitions", p.strategy, p.columns.join(", "), p.partitions.len())?;
+            writeln!(
+                out,
+                "  partitioned by {:?} ({}) into {} partitions",
+                p.strategy,
+                p.columns.join(", "),
+                p.partitions.len()
+            )?;
         }
         for column in &table.columns {
             let cs = stats.and_then(|s| s.column(&column.name));
@@ -70,7 +106,11 @@ pub fn write(profile: &Profile, out: &mut dyn Write) -> io::Result<()> {
                 }
             }
             if let LogicalType::Opaque { literal } = &column.logical_type {
-                facts.push(if literal.is_some() { "generated as its default form".into() } else { "generated as NULL".into() });
+                facts.push(if literal.is_some() {
+                    "generated as its default form".into()
+                } else {
+                    "generated as NULL".into()
+                });
             }
             writeln!(out, "  {:<24} {}", column.name, facts.join(", "))?;
         }
@@ -88,7 +128,11 @@ fn show(v: &StatValue) -> String {
 
 /// What the profile holds that came from the data itself.
 pub fn privacy_report(profile: &Profile, out: &mut dyn Write) -> io::Result<()> {
-    let bounded: usize = profile.tables.iter().map(|t| t.columns.iter().filter(|c| c.min.is_some()).count()).sum();
+    let bounded: usize = profile
+        .tables
+        .iter()
+        .map(|t| t.columns.iter().filter(|c| c.min.is_some()).count())
+        .sum();
     let columns: usize = profile.tables.iter().map(|t| t.columns.len()).sum();
     writeln!(out, "kept verbatim from the data: nothing.")?;
     writeln!(
@@ -96,5 +140,8 @@ pub fn privacy_report(profile: &Profile, out: &mut dyn Write) -> io::Result<()> 
         "kept as statistics: row counts, null shares, distinct counts and text lengths for {columns} columns; \
          min/max of {bounded} numeric or time columns, coarsened outward (2 significant digits; the month)."
     )?;
-    writeln!(out, "kept from the schema: names, types, constraints, enum labels, defaults and comments.")
+    writeln!(
+        out,
+        "kept from the schema: names, types, constraints, enum labels, defaults and comments."
+    )
 }

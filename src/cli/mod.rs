@@ -67,7 +67,12 @@ pub struct GenerateArgs {
     /// The profile to generate from.
     pub profile: PathBuf,
     /// A database to fill: postgres://user@host:port/db or sqlite://path/to/file.db.
-    #[arg(long, value_name = "URL", conflicts_with = "out", required_unless_present = "out")]
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "out",
+        required_unless_present = "out"
+    )]
     pub target: Option<String>,
     /// A directory to write one file per table into (see --format).
     #[arg(long, value_name = "DIR")]
@@ -125,8 +130,14 @@ pub enum Format {
 }
 
 fn parse_rows(s: &str) -> Result<(Option<String>, u64), String> {
-    let (table, n) = s.rsplit_once('=').ok_or_else(|| format!("expected TABLE=N or '*=N', got `{s}`"))?;
-    let n: u64 = n.trim().replace('_', "").parse().map_err(|_| format!("`{n}` is not a row count"))?;
+    let (table, n) = s
+        .rsplit_once('=')
+        .ok_or_else(|| format!("expected TABLE=N or '*=N', got `{s}`"))?;
+    let n: u64 = n
+        .trim()
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("`{n}` is not a row count"))?;
     let table = table.trim();
     if table.is_empty() {
         return Err(format!("expected TABLE=N or '*=N', got `{s}`"));
@@ -162,7 +173,12 @@ fn profile(args: &ProfileArgs) -> anyhow::Result<ExitCode> {
     crate::profile::write(&profile, &args.out)?;
     let mut err = std::io::stderr().lock();
     let rows: u64 = profile.tables.iter().map(|t| t.row_count).sum();
-    writeln!(err, "profiled {} tables ({rows} rows) into {}", profile.tables.len(), args.out.display())?;
+    writeln!(
+        err,
+        "profiled {} tables ({rows} rows) into {}",
+        profile.tables.len(),
+        args.out.display()
+    )?;
     inspect::privacy_report(&profile, &mut err)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -202,7 +218,8 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         Target::Database(url) => redact(url),
         Target::Files { dir, format } => format!("{} ({})", dir.display(), format.extension()),
     };
-    let mut sink = crate::sink::open(&target, &profile, &write_options).with_context(|| format!("opening {where_to}"))?;
+    let mut sink = crate::sink::open(&target, &profile, &write_options)
+        .with_context(|| format!("opening {where_to}"))?;
     let bars = progress::GenerateBars::new(args.quiet);
     let summary = crate::pipeline::run(&plan, sink.as_mut(), args.threads, &bars)
         .with_context(|| format!("generating into {where_to}"))?;
@@ -220,7 +237,9 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
 
 /// A URL without its password, for messages.
 fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
     match rest.split_once('@') {
         Some((userinfo, host)) if userinfo.contains(':') => {
             let user = userinfo.split(':').next().unwrap_or("");
@@ -238,7 +257,10 @@ mod tests {
     fn rows_flag() {
         assert_eq!(parse_rows("orders=1000"), Ok((Some("orders".into()), 1000)));
         assert_eq!(parse_rows("*=5"), Ok((None, 5)));
-        assert_eq!(parse_rows("public.orders=1_000"), Ok((Some("public.orders".into()), 1000)));
+        assert_eq!(
+            parse_rows("public.orders=1_000"),
+            Ok((Some("public.orders".into()), 1000))
+        );
         assert!(parse_rows("orders").is_err());
         assert!(parse_rows("orders=x").is_err());
         assert!(parse_rows("=3").is_err());
@@ -255,8 +277,35 @@ mod tests {
         use clap::CommandFactory;
         Cli::command().debug_assert();
         assert!(Cli::try_parse_from(["patina", "generate", "p.json"]).is_err());
-        assert!(Cli::try_parse_from(["patina", "generate", "p.json", "--target", "sqlite://a", "--out", "d"]).is_err());
-        assert!(Cli::try_parse_from(["patina", "generate", "p.json", "--out", "d", "--format", "csv"]).is_ok());
-        assert!(Cli::try_parse_from(["patina", "generate", "p.json", "--out", "d", "--truncate", "--append"]).is_err());
+        assert!(
+            Cli::try_parse_from([
+                "patina",
+                "generate",
+                "p.json",
+                "--target",
+                "sqlite://a",
+                "--out",
+                "d"
+            ])
+            .is_err()
+        );
+        assert!(
+            Cli::try_parse_from([
+                "patina", "generate", "p.json", "--out", "d", "--format", "csv"
+            ])
+            .is_ok()
+        );
+        assert!(
+            Cli::try_parse_from([
+                "patina",
+                "generate",
+                "p.json",
+                "--out",
+                "d",
+                "--truncate",
+                "--append"
+            ])
+            .is_err()
+        );
     }
 }

@@ -8,7 +8,11 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 fn target(quiet: bool) -> ProgressDrawTarget {
-    if quiet { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() }
+    if quiet {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    }
 }
 
 /// Bars for `patina generate`: one per table.
@@ -21,7 +25,11 @@ pub struct GenerateBars {
 impl GenerateBars {
     /// New bars (drawn only on a terminal).
     pub fn new(quiet: bool) -> Self {
-        Self { multi: MultiProgress::with_draw_target(target(quiet)), bars: Mutex::new(BTreeMap::new()), quiet }
+        Self {
+            multi: MultiProgress::with_draw_target(target(quiet)),
+            bars: Mutex::new(BTreeMap::new()),
+            quiet,
+        }
     }
 
     /// Clears the bars.
@@ -34,9 +42,11 @@ impl Progress for GenerateBars {
     fn table_started(&self, table: &str, rows: u64) {
         let bar = self.multi.add(ProgressBar::new(rows));
         bar.set_style(
-            ProgressStyle::with_template("{prefix:>24} {bar:30} {pos:>10}/{len:<10} {per_sec:>14} {eta}")
-                .expect("the template is valid")
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{prefix:>24} {bar:30} {pos:>10}/{len:<10} {per_sec:>14} {eta}",
+            )
+            .expect("the template is valid")
+            .progress_chars("=> "),
         );
         bar.set_prefix(table.to_owned());
         if let Ok(mut bars) = self.bars.lock() {
@@ -79,7 +89,8 @@ impl ProfileBars {
     pub fn new(quiet: bool) -> Self {
         let bar = ProgressBar::with_draw_target(None, target(quiet));
         bar.set_style(
-            ProgressStyle::with_template("profiling {bar:30} {pos}/{len} tables  {msg}").expect("the template is valid"),
+            ProgressStyle::with_template("profiling {bar:30} {pos}/{len} tables  {msg}")
+                .expect("the template is valid"),
         );
         Self { bar, quiet }
     }

@@ -29,7 +29,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { schemas: Vec::new(), sample_rows: 100_000, statement_timeout: Duration::from_secs(60) }
+        Self {
+            schemas: Vec::new(),
+            sample_rows: 100_000,
+            statement_timeout: Duration::from_secs(60),
+        }
     }
 }
 
@@ -53,17 +57,31 @@ impl Observer for Silent {
 }
 
 /// Reads a source database into a profile.
-pub fn profile(url: &str, options: &Options, observer: &dyn Observer) -> Result<Profile, IntrospectError> {
+pub fn profile(
+    url: &str,
+    options: &Options,
+    observer: &dyn Observer,
+) -> Result<Profile, IntrospectError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| IntrospectError::InvalidUrl { reason: format!("cannot start the async runtime: {e}") })?;
+        .map_err(|e| IntrospectError::InvalidUrl {
+            reason: format!("cannot start the async runtime: {e}"),
+        })?;
     let scheme = url.split_once("://").map(|(s, _)| s).unwrap_or("");
     let (schema, tables, source) = match scheme {
         "postgres" | "postgresql" => runtime.block_on(postgres::read(url, options, observer))?,
         "sqlite" => runtime.block_on(sqlite::read(url, options, observer))?,
-        "" => return Err(IntrospectError::InvalidUrl { reason: "expected postgres://… or sqlite://…".into() }),
-        other => return Err(IntrospectError::UnsupportedScheme { scheme: other.to_owned() }),
+        "" => {
+            return Err(IntrospectError::InvalidUrl {
+                reason: "expected postgres://… or sqlite://…".into(),
+            });
+        }
+        other => {
+            return Err(IntrospectError::UnsupportedScheme {
+                scheme: other.to_owned(),
+            });
+        }
     };
     Ok(Profile {
         format_version: profile::FORMAT_VERSION,
@@ -105,12 +123,19 @@ pub fn quote_ident(name: &str) -> String {
 
 /// Coarsened min/max of a time column (to the month, outward).
 fn coarsen_time(text: &str, up: bool, kind: TimeKind) -> Option<profile::StatValue> {
-    use crate::value::{civil_from_days, days_from_civil, parse_time, parse_timestamp, MICROS_PER_DAY};
+    use crate::value::{
+        MICROS_PER_DAY, civil_from_days, days_from_civil, parse_time, parse_timestamp,
+    };
     if kind == TimeKind::Time {
         // Times of day: to the hour.
         let t = parse_time(text)?;
         let hour = 3_600_000_000;
-        let t = if up { (t + hour - 1) / hour * hour } else { t / hour * hour }.min(MICROS_PER_DAY - 1_000_000);
+        let t = if up {
+            (t + hour - 1) / hour * hour
+        } else {
+            t / hour * hour
+        }
+        .min(MICROS_PER_DAY - 1_000_000);
         let mut s = String::new();
         crate::value::format_time(t, &mut s);
         return Some(profile::StatValue::Time(s));
@@ -129,7 +154,11 @@ fn coarsen_time(text: &str, up: bool, kind: TimeKind) -> Option<profile::StatVal
     match kind {
         TimeKind::Date => crate::value::format_date(bound as i32, &mut s),
         _ => {
-            let micros = if up { bound * MICROS_PER_DAY + MICROS_PER_DAY - 1_000_000 } else { bound * MICROS_PER_DAY };
+            let micros = if up {
+                bound * MICROS_PER_DAY + MICROS_PER_DAY - 1_000_000
+            } else {
+                bound * MICROS_PER_DAY
+            };
             crate::value::format_timestamp(micros, 'T', &mut s);
         }
     }
@@ -153,13 +182,20 @@ fn estimate_distinct(sample_distinct: u64, sample_non_null: u64, table_non_null:
     }
     if sample_distinct * 10 >= sample_non_null * 9 {
         // Nearly every sampled value is distinct: the column is unique-ish.
-        return ((sample_distinct as f64 / sample_non_null as f64) * table_non_null as f64).round() as u64;
+        return ((sample_distinct as f64 / sample_non_null as f64) * table_non_null as f64).round()
+            as u64;
     }
     sample_distinct
 }
 
 /// Basic facts about the capture, filled per engine.
-fn source_info(engine: profile::Engine, server_version: String, fingerprint: String, schemas: Vec<String>, options: &Options) -> SourceInfo {
+fn source_info(
+    engine: profile::Engine,
+    server_version: String,
+    fingerprint: String,
+    schemas: Vec<String>,
+    options: &Options,
+) -> SourceInfo {
     SourceInfo {
         engine,
         server_version,

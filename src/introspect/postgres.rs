@@ -1,13 +1,16 @@
 //! PostgreSQL: the schema from `pg_catalog`, statistics from bounded samples.
 
-use super::{Observer, Options, TimeKind, coarsen_time, estimate_distinct, fingerprint, quote_ident, source_info};
+use super::{
+    Observer, Options, TimeKind, coarsen_time, estimate_distinct, fingerprint, quote_ident,
+    source_info,
+};
 use crate::error::IntrospectError;
 use crate::profile::stats::coarsen;
 use crate::profile::{ColumnStats, Engine, LengthStats, SourceInfo, StatValue, TableStats};
 use crate::schema::types::from_postgres;
 use crate::schema::{
-    Check, Column, Domain, EnumType, ForeignKey, Identity, Key, LogicalType, Partition, PartitionStrategy,
-    Partitioning, QualifiedName, Schema, Table,
+    Check, Column, Domain, EnumType, ForeignKey, Identity, Key, LogicalType, Partition,
+    PartitionStrategy, Partitioning, QualifiedName, Schema, Table,
 };
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, Executor, PgConnection, Row};
@@ -22,21 +25,36 @@ fn query_err(what: impl Into<String>) -> impl FnOnce(sqlx::Error) -> IntrospectE
 /// Connects for reading (also used by the sink's fingerprint check).
 pub async fn connect(url: &str) -> Result<PgConnection, IntrospectError> {
     let options = PgConnectOptions::from_str(url)
-        .map_err(|e| IntrospectError::InvalidUrl { reason: e.to_string() })?
+        .map_err(|e| IntrospectError::InvalidUrl {
+            reason: e.to_string(),
+        })?
         .application_name("patina profile");
-    options.connect().await.map_err(|source| IntrospectError::Connect { engine: "PostgreSQL", source })
+    options
+        .connect()
+        .await
+        .map_err(|source| IntrospectError::Connect {
+            engine: "PostgreSQL",
+            source,
+        })
 }
 
 /// The fingerprint of the database a connection is on.
 pub async fn database_fingerprint(conn: &mut PgConnection) -> Result<String, sqlx::Error> {
-    let db: String = sqlx::query_scalar("SELECT current_database()::text").fetch_one(&mut *conn).await?;
+    let db: String = sqlx::query_scalar("SELECT current_database()::text")
+        .fetch_one(&mut *conn)
+        .await?;
     // The cluster's system identifier tells two servers apart; it needs
     // pg_control_system(), which a restricted role may not call.
-    let system: Option<String> = sqlx::query_scalar("SELECT system_identifier::text FROM pg_control_system()")
-        .fetch_optional(&mut *conn)
-        .await
-        .unwrap_or(None);
-    Ok(fingerprint(&["postgres", system.as_deref().unwrap_or(""), &db]))
+    let system: Option<String> =
+        sqlx::query_scalar("SELECT system_identifier::text FROM pg_control_system()")
+            .fetch_optional(&mut *conn)
+            .await
+            .unwrap_or(None);
+    Ok(fingerprint(&[
+        "postgres",
+        system.as_deref().unwrap_or(""),
+        &db,
+    ]))
 }
 
 pub(super) async fn read(
@@ -45,7 +63,9 @@ pub(super) async fn read(
     observer: &dyn Observer,
 ) -> Result<(Schema, Vec<TableStats>, SourceInfo), IntrospectError> {
     let mut conn = connect(url).await?;
-    let fp = database_fingerprint(&mut conn).await.map_err(query_err("the database identity"))?;
+    let fp = database_fingerprint(&mut conn)
+        .await
+        .map_err(query_err("the database identity"))?;
     // One read-only snapshot for the whole profile, every statement bounded.
     conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .await
@@ -54,8 +74,10 @@ pub(super) async fn read(
     conn.execute(format!("SET LOCAL statement_timeout = {timeout_ms}").as_str())
         .await
         .map_err(query_err("the statement timeout"))?;
-    let version: String =
-        sqlx::query_scalar("SHOW server_version").fetch_one(&mut conn).await.map_err(query_err("the server version"))?;
+    let version: String = sqlx::query_scalar("SHOW server_version")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(query_err("the server version"))?;
     let schemas: Vec<String> = if options.schemas.is_empty() {
         sqlx::query_scalar(
             "SELECT nspname::text FROM pg_namespace
@@ -71,7 +93,9 @@ pub(super) async fn read(
     };
     let schema = read_schema(&mut conn, &schemas, observer).await?;
     if schema.tables.is_empty() {
-        return Err(IntrospectError::NoTables { schemas: schemas.join(", ") });
+        return Err(IntrospectError::NoTables {
+            schemas: schemas.join(", "),
+        });
     }
     observer.started(schema.tables.len());
     let mut stats = Vec::with_capacity(schema.tables.len());
@@ -80,10 +104,16 @@ pub(super) async fn read(
         observer.table_done(&table.name.to_string(), s.row_count);
         stats.push(s);
     }
-    conn.execute("COMMIT").await.map_err(query_err("the end of the read-only transaction"))?;
+    conn.execute("COMMIT")
+        .await
+        .map_err(query_err("the end of the read-only transaction"))?;
     let _ = conn.close().await;
     let version = version.split_whitespace().next().unwrap_or("").to_owned();
-    Ok((schema, stats, source_info(Engine::Postgres, version, fp, schemas, options)))
+    Ok((
+        schema,
+        stats,
+        source_info(Engine::Postgres, version, fp, schemas, options),
+    ))
 }
 
 #[allow(clippy::too_many_lines)]
@@ -154,7 +184,10 @@ async fn read_schema(
         let t = by_oid[&row.get::<i64, _>("oid")];
         let native: String = row.get("native");
         let typtype: String = row.get("typtype");
-        let type_name = QualifiedName::new(Some(row.get::<&str, _>("type_schema")), row.get("type_name"));
+        let type_name = QualifiedName::new(
+            Some(row.get::<&str, _>("type_schema")),
+            row.get("type_name"),
+        );
         let mut domain = None;
         let logical = match typtype.as_str() {
             "e" => {
@@ -171,7 +204,9 @@ async fn read_schema(
                 Some("e") => {
                     let elem = QualifiedName::new(row.get("elem_schema"), row.get("elem_name"));
                     enum_names.push(elem.clone());
-                    LogicalType::Array { element: Box::new(LogicalType::Enum { name: elem }) }
+                    LogicalType::Array {
+                        element: Box::new(LogicalType::Enum { name: elem }),
+                    }
                 }
                 _ => from_postgres(&native),
             },
@@ -181,17 +216,30 @@ async fn read_schema(
                 "{}.{}: type `{native}` is not modelled; generated as {}",
                 tables[t].name,
                 row.get::<&str, _>("name"),
-                if literal.is_some() { "its default form" } else { "NULL" }
+                if literal.is_some() {
+                    "its default form"
+                } else {
+                    "NULL"
+                }
             ));
         }
         let default_expr: Option<String> = row.get("default_expr");
         let identity: String = row.get("identity");
         let generated: String = row.get("generated");
-        let (default, generated) = if generated == "s" { (None, default_expr) } else { (default_expr, None) };
+        let (default, generated) = if generated == "s" {
+            (None, default_expr)
+        } else {
+            (default_expr, None)
+        };
         let identity = match identity.as_str() {
             "a" => Some(Identity::Always),
             "d" => Some(Identity::ByDefault),
-            _ if default.as_deref().is_some_and(|d| d.starts_with("nextval(")) => Some(Identity::Serial),
+            _ if default
+                .as_deref()
+                .is_some_and(|d| d.starts_with("nextval(")) =>
+            {
+                Some(Identity::Serial)
+            }
             _ => None,
         };
         tables[t].columns.push(Column {
@@ -232,11 +280,22 @@ async fn read_schema(
         let name: String = row.get("name");
         let columns: Vec<String> = row.get("cols");
         match row.get::<&str, _>("kind") {
-            "p" => tables[t].primary_key = Some(Key { name: Some(name), columns }),
-            "u" => tables[t].uniques.push(Key { name: Some(name), columns }),
+            "p" => {
+                tables[t].primary_key = Some(Key {
+                    name: Some(name),
+                    columns,
+                })
+            }
+            "u" => tables[t].uniques.push(Key {
+                name: Some(name),
+                columns,
+            }),
             "c" => {
                 let def: String = row.get("def");
-                tables[t].checks.push(Check { name, expression: def });
+                tables[t].checks.push(Check {
+                    name,
+                    expression: def,
+                });
             }
             "f" => {
                 let referenced = QualifiedName::new(row.get("ref_schema"), row.get("ref_table"));
@@ -276,7 +335,10 @@ async fn read_schema(
     .map_err(query_err("the unique indexes"))?;
     for row in &rows {
         let t = by_oid[&row.get::<i64, _>("oid")];
-        tables[t].uniques.push(Key { name: Some(row.get("name")), columns: row.get("cols") });
+        tables[t].uniques.push(Key {
+            name: Some(row.get("name")),
+            columns: row.get("cols"),
+        });
     }
 
     // Partitioning.
@@ -298,7 +360,11 @@ async fn read_schema(
                 "l" => PartitionStrategy::List,
                 _ => PartitionStrategy::Hash,
             };
-            tables[t].partitioning = Some(Partitioning { strategy, columns: row.get("cols"), partitions: Vec::new() });
+            tables[t].partitioning = Some(Partitioning {
+                strategy,
+                columns: row.get("cols"),
+                partitions: Vec::new(),
+            });
         }
         let rows = sqlx::query(
             "SELECT i.inhparent::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name,
@@ -314,7 +380,10 @@ async fn read_schema(
             let t = by_oid[&row.get::<i64, _>("oid")];
             let name = QualifiedName::new(Some(row.get::<&str, _>("schema")), row.get("name"));
             if let Some(p) = tables[t].partitioning.as_mut() {
-                p.partitions.push(Partition { name, bound: row.get::<Option<String>, _>("bound").unwrap_or_default() });
+                p.partitions.push(Partition {
+                    name,
+                    bound: row.get::<Option<String>, _>("bound").unwrap_or_default(),
+                });
             }
         }
     }
@@ -334,7 +403,10 @@ async fn read_schema(
         .fetch_all(&mut *conn)
         .await
         .map_err(query_err(format!("enum {name}")))?;
-        enums.push(EnumType { name: name.clone(), values });
+        enums.push(EnumType {
+            name: name.clone(),
+            values,
+        });
     }
     domain_names.sort();
     domain_names.dedup();
@@ -360,14 +432,26 @@ async fn read_schema(
             native_type: base,
             nullable: !row.get::<bool, _>("notnull"),
             default: row.get("def"),
-            checks: names.into_iter().zip(defs).map(|(name, expression)| Check { name, expression }).collect(),
+            checks: names
+                .into_iter()
+                .zip(defs)
+                .map(|(name, expression)| Check { name, expression })
+                .collect(),
         });
     }
-    Ok(Schema { tables, enums, domains })
+    Ok(Schema {
+        tables,
+        enums,
+        domains,
+    })
 }
 
 /// Row count, and per-column statistics from at most `sample_rows` rows.
-async fn table_stats(conn: &mut PgConnection, table: &Table, options: &Options) -> Result<TableStats, IntrospectError> {
+async fn table_stats(
+    conn: &mut PgConnection,
+    table: &Table,
+    options: &Options,
+) -> Result<TableStats, IntrospectError> {
     let qualified = format!(
         "{}.{}",
         quote_ident(table.name.schema.as_deref().unwrap_or("public")),
@@ -375,11 +459,12 @@ async fn table_stats(conn: &mut PgConnection, table: &Table, options: &Options) 
     );
     let what = |w: &str| format!("{w} of table `{}`", table.name);
     // The catalog's estimate decides whether an exact count is cheap.
-    let estimate: f64 = sqlx::query_scalar("SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass")
-        .bind(&qualified)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(query_err(what("the size estimate")))?;
+    let estimate: f64 =
+        sqlx::query_scalar("SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass")
+            .bind(&qualified)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(query_err(what("the size estimate")))?;
     let sample = options.sample_rows.max(1);
     let row_count: u64 = if estimate < 0.0 || estimate <= (sample * 10) as f64 {
         let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {qualified}"))
@@ -403,7 +488,11 @@ async fn table_stats(conn: &mut PgConnection, table: &Table, options: &Options) 
         exprs.push(format!("count({c})"));
         exprs.push(format!("count(DISTINCT {c}::text)"));
         let (min, max, len) = match &column.logical_type {
-            t if t.is_ordered_numeric() => (format!("min({c})::float8::text"), format!("max({c})::float8::text"), None),
+            t if t.is_ordered_numeric() => (
+                format!("min({c})::float8::text"),
+                format!("max({c})::float8::text"),
+                None,
+            ),
             LogicalType::Date => (format!("min({c})::text"), format!("max({c})::text"), None),
             LogicalType::Timestamp => (
                 format!("to_char(min({c}), 'YYYY-MM-DD\"T\"HH24:MI:SS')"),
@@ -416,8 +505,16 @@ async fn table_stats(conn: &mut PgConnection, table: &Table, options: &Options) 
                 None,
             ),
             LogicalType::Time => (format!("min({c})::text"), format!("max({c})::text"), None),
-            LogicalType::Text { .. } | LogicalType::Char { .. } => ("NULL::text".into(), "NULL::text".into(), Some(format!("char_length({c})"))),
-            LogicalType::Binary { .. } => ("NULL::text".into(), "NULL::text".into(), Some(format!("octet_length({c})"))),
+            LogicalType::Text { .. } | LogicalType::Char { .. } => (
+                "NULL::text".into(),
+                "NULL::text".into(),
+                Some(format!("char_length({c})")),
+            ),
+            LogicalType::Binary { .. } => (
+                "NULL::text".into(),
+                "NULL::text".into(),
+                Some(format!("octet_length({c})")),
+            ),
             _ => ("NULL::text".into(), "NULL::text".into(), None),
         };
         exprs.push(min);
@@ -428,11 +525,18 @@ async fn table_stats(conn: &mut PgConnection, table: &Table, options: &Options) 
                 exprs.push(format!("avg({l})::float8"));
                 exprs.push(format!("max({l})::int8"));
             }
-            None => exprs.extend(["NULL::int8".to_owned(), "NULL::float8".to_owned(), "NULL::int8".to_owned()]),
+            None => exprs.extend([
+                "NULL::int8".to_owned(),
+                "NULL::float8".to_owned(),
+                "NULL::int8".to_owned(),
+            ]),
         }
     }
     let sql = format!("SELECT {} FROM {from}", exprs.join(", "));
-    let row = sqlx::query(&sql).fetch_one(&mut *conn).await.map_err(query_err(what("the statistics")))?;
+    let row = sqlx::query(&sql)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(query_err(what("the statistics")))?;
     let sampled: i64 = row.get(0);
     let sampled = sampled as u64;
     let mut columns = Vec::with_capacity(table.columns.len());
@@ -445,9 +549,23 @@ async fn table_stats(conn: &mut PgConnection, table: &Table, options: &Options) 
         let len_min: Option<i64> = row.get(base + 4);
         let len_avg: Option<f64> = row.get(base + 5);
         let len_max: Option<i64> = row.get(base + 6);
-        columns.push(column_stats(column, sampled, row_count, non_null as u64, distinct as u64, min, max, (len_min, len_avg, len_max)));
+        columns.push(column_stats(
+            column,
+            sampled,
+            row_count,
+            non_null as u64,
+            distinct as u64,
+            min,
+            max,
+            (len_min, len_avg, len_max),
+        ));
     }
-    Ok(TableStats { table: table.name.clone(), row_count, sampled_rows: sampled, columns })
+    Ok(TableStats {
+        table: table.name.clone(),
+        row_count,
+        sampled_rows: sampled,
+        columns,
+    })
 }
 
 /// Assembles one column's statistics, coarsening every bound (shared with SQLite).
@@ -462,7 +580,11 @@ pub(super) fn column_stats(
     max: Option<String>,
     lengths: (Option<i64>, Option<f64>, Option<i64>),
 ) -> ColumnStats {
-    let null_fraction = if sampled == 0 { 0.0 } else { round4(1.0 - non_null as f64 / sampled as f64) };
+    let null_fraction = if sampled == 0 {
+        0.0
+    } else {
+        round4(1.0 - non_null as f64 / sampled as f64)
+    };
     let table_non_null = (row_count as f64 * (1.0 - null_fraction)).round() as u64;
     let kind = match column.logical_type {
         LogicalType::Date => Some(TimeKind::Date),
@@ -474,13 +596,19 @@ pub(super) fn column_stats(
         let v = v?;
         match kind {
             Some(kind) => coarsen_time(&v, up, kind),
-            None => v.parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| StatValue::Number(coarsen(f, up))),
+            None => v
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .map(|f| StatValue::Number(coarsen(f, up))),
         }
     };
     let length = match lengths {
-        (Some(min), Some(mean), Some(max)) => {
-            Some(LengthStats { min: min.max(0) as u64, mean: (mean * 10.0).round() / 10.0, max: max.max(0) as u64 })
-        }
+        (Some(min), Some(mean), Some(max)) => Some(LengthStats {
+            min: min.max(0) as u64,
+            mean: (mean * 10.0).round() / 10.0,
+            max: max.max(0) as u64,
+        }),
         _ => None,
     };
     ColumnStats {

@@ -6,7 +6,9 @@ use super::{Observer, Options, fingerprint, quote_ident, source_info};
 use crate::error::IntrospectError;
 use crate::profile::{Engine, SourceInfo, TableStats};
 use crate::schema::types::from_sqlite;
-use crate::schema::{Check, Column, ForeignKey, Identity, Key, LogicalType, QualifiedName, Schema, Table};
+use crate::schema::{
+    Check, Column, ForeignKey, Identity, Key, LogicalType, QualifiedName, Schema, Table,
+};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, Row, SqliteConnection};
 use std::str::FromStr;
@@ -18,13 +20,17 @@ fn query_err(what: impl Into<String>) -> impl FnOnce(sqlx::Error) -> IntrospectE
 
 /// The path of a `sqlite://` URL.
 pub fn path_of(url: &str) -> &str {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
     rest.split('?').next().unwrap_or(rest)
 }
 
 /// The fingerprint of a SQLite file: its canonical path.
 pub fn file_fingerprint(path: &str) -> String {
-    let canonical = std::fs::canonicalize(path).map_or_else(|_| path.to_owned(), |p| p.display().to_string());
+    let canonical =
+        std::fs::canonicalize(path).map_or_else(|_| path.to_owned(), |p| p.display().to_string());
     fingerprint(&["sqlite", &canonical])
 }
 
@@ -35,14 +41,21 @@ pub(super) async fn read(
 ) -> Result<(Schema, Vec<TableStats>, SourceInfo), IntrospectError> {
     let path = path_of(url);
     if !std::path::Path::new(path).exists() {
-        return Err(IntrospectError::InvalidUrl { reason: format!("SQLite file `{path}` does not exist") });
+        return Err(IntrospectError::InvalidUrl {
+            reason: format!("SQLite file `{path}` does not exist"),
+        });
     }
     let mut conn = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
-        .map_err(|e| IntrospectError::InvalidUrl { reason: e.to_string() })?
+        .map_err(|e| IntrospectError::InvalidUrl {
+            reason: e.to_string(),
+        })?
         .read_only(true)
         .connect()
         .await
-        .map_err(|source| IntrospectError::Connect { engine: "SQLite", source })?;
+        .map_err(|source| IntrospectError::Connect {
+            engine: "SQLite",
+            source,
+        })?;
     let version: String = sqlx::query_scalar("SELECT sqlite_version()")
         .fetch_one(&mut conn)
         .await
@@ -57,38 +70,57 @@ pub(super) async fn read(
     for row in &rows {
         let name: String = row.get("name");
         let sql: Option<String> = row.get("sql");
-        if sql.as_deref().is_some_and(|s| s.to_ascii_uppercase().contains("CREATE VIRTUAL TABLE")) {
+        if sql
+            .as_deref()
+            .is_some_and(|s| s.to_ascii_uppercase().contains("CREATE VIRTUAL TABLE"))
+        {
             observer.warn(&format!("{name}: virtual table left out"));
             continue;
         }
         tables.push(read_table(&mut conn, &name, sql.as_deref().unwrap_or("")).await?);
     }
     if tables.is_empty() {
-        return Err(IntrospectError::NoTables { schemas: format!("`{path}`") });
+        return Err(IntrospectError::NoTables {
+            schemas: format!("`{path}`"),
+        });
     }
     let names: Vec<QualifiedName> = tables.iter().map(|t| t.name.clone()).collect();
     for table in &mut tables {
         table.foreign_keys.retain(|fk| {
             let known = names.contains(&fk.referenced_table);
             if !known {
-                observer.warn(&format!("{}: foreign key to missing table {} left out", table.name, fk.referenced_table));
+                observer.warn(&format!(
+                    "{}: foreign key to missing table {} left out",
+                    table.name, fk.referenced_table
+                ));
             }
             known
         });
     }
     // A foreign key without target columns refers to the parent's primary key.
-    let pks: Vec<(QualifiedName, Option<Vec<String>>)> =
-        tables.iter().map(|t| (t.name.clone(), t.primary_key.as_ref().map(|k| k.columns.clone()))).collect();
+    let pks: Vec<(QualifiedName, Option<Vec<String>>)> = tables
+        .iter()
+        .map(|t| {
+            (
+                t.name.clone(),
+                t.primary_key.as_ref().map(|k| k.columns.clone()),
+            )
+        })
+        .collect();
     for table in &mut tables {
         for fk in &mut table.foreign_keys {
-            if fk.referenced_columns.iter().any(String::is_empty) {
-                if let Some((_, Some(pk))) = pks.iter().find(|(n, _)| *n == fk.referenced_table) {
-                    fk.referenced_columns = pk.clone();
-                }
+            if fk.referenced_columns.iter().any(String::is_empty)
+                && let Some((_, Some(pk))) = pks.iter().find(|(n, _)| *n == fk.referenced_table)
+            {
+                fk.referenced_columns = pk.clone();
             }
         }
     }
-    let schema = Schema { tables, enums: Vec::new(), domains: Vec::new() };
+    let schema = Schema {
+        tables,
+        enums: Vec::new(),
+        domains: Vec::new(),
+    };
     observer.started(schema.tables.len());
     let mut stats = Vec::new();
     for table in &schema.tables {
@@ -98,10 +130,18 @@ pub(super) async fn read(
     }
     let _ = conn.close().await;
     let fp = file_fingerprint(path);
-    Ok((schema, stats, source_info(Engine::Sqlite, version, fp, Vec::new(), options)))
+    Ok((
+        schema,
+        stats,
+        source_info(Engine::Sqlite, version, fp, Vec::new(), options),
+    ))
 }
 
-async fn read_table(conn: &mut SqliteConnection, name: &str, ddl: &str) -> Result<Table, IntrospectError> {
+async fn read_table(
+    conn: &mut SqliteConnection,
+    name: &str,
+    ddl: &str,
+) -> Result<Table, IntrospectError> {
     let quoted = quote_ident(name);
     let what = |w: &str| format!("{w} of table `{name}`");
     let rows = sqlx::query(&format!("PRAGMA table_xinfo({quoted})"))
@@ -121,7 +161,8 @@ async fn read_table(conn: &mut SqliteConnection, name: &str, ddl: &str) -> Resul
         if pk_pos > 0 {
             pk.push((pk_pos, column.clone()));
         }
-        let generated = (hidden == 2 || hidden == 3).then(|| generated_expression(ddl, &column).unwrap_or_default());
+        let generated = (hidden == 2 || hidden == 3)
+            .then(|| generated_expression(ddl, &column).unwrap_or_default());
         columns.push(Column {
             name: column,
             logical_type: from_sqlite(&declared),
@@ -135,7 +176,10 @@ async fn read_table(conn: &mut SqliteConnection, name: &str, ddl: &str) -> Resul
         });
     }
     pk.sort();
-    let primary_key = (!pk.is_empty()).then(|| Key { name: None, columns: pk.into_iter().map(|(_, c)| c).collect() });
+    let primary_key = (!pk.is_empty()).then(|| Key {
+        name: None,
+        columns: pk.into_iter().map(|(_, c)| c).collect(),
+    });
     // `INTEGER PRIMARY KEY` is the rowid: SQLite numbers it by itself.
     if let Some(key) = &primary_key
         && key.columns.len() == 1
@@ -204,14 +248,20 @@ async fn read_table(conn: &mut SqliteConnection, name: &str, ddl: &str) -> Resul
             continue; // an index on expressions
         }
         let name = (origin == "c").then_some(index);
-        uniques.push(Key { name, columns: cols });
+        uniques.push(Key {
+            name,
+            columns: cols,
+        });
     }
     uniques.sort_by(|a, b| a.columns.cmp(&b.columns));
 
     let checks = check_clauses(ddl)
         .into_iter()
         .enumerate()
-        .map(|(i, (n, expression))| Check { name: n.unwrap_or_else(|| format!("{name}_check{}", i + 1)), expression })
+        .map(|(i, (n, expression))| Check {
+            name: n.unwrap_or_else(|| format!("{name}_check{}", i + 1)),
+            expression,
+        })
         .collect();
     Ok(Table {
         name: QualifiedName::new(None, name),
@@ -264,14 +314,20 @@ fn tokens(sql: &str) -> Vec<Token> {
             }
             i = (i + 1).min(chars.len());
         } else if c.is_alphanumeric() || c == '_' {
-            while i < chars.len() && (chars[i].1.is_alphanumeric() || chars[i].1 == '_' || chars[i].1 == '.') {
+            while i < chars.len()
+                && (chars[i].1.is_alphanumeric() || chars[i].1 == '_' || chars[i].1 == '.')
+            {
                 i += 1;
             }
         } else {
             i += 1;
         }
         let (s, e) = (offset(start), offset(i));
-        out.push(Token { text: sql[s..e].to_owned(), start: s, end: e });
+        out.push(Token {
+            text: sql[s..e].to_owned(),
+            start: s,
+            end: e,
+        });
     }
     out
 }
@@ -311,7 +367,8 @@ pub fn check_clauses(sql: &str) -> Vec<(Option<String>, String)> {
     let mut i = 0;
     while i < toks.len() {
         if toks[i].text.eq_ignore_ascii_case("CHECK") {
-            let name = (i >= 2 && toks[i - 2].text.eq_ignore_ascii_case("CONSTRAINT")).then(|| unquote(&toks[i - 1].text));
+            let name = (i >= 2 && toks[i - 2].text.eq_ignore_ascii_case("CONSTRAINT"))
+                .then(|| unquote(&toks[i - 1].text));
             if let Some((text, next)) = balanced(sql, &toks, i + 1) {
                 out.push((name, text));
                 i = next;
@@ -341,7 +398,11 @@ fn generated_expression(sql: &str, column: &str) -> Option<String> {
     None
 }
 
-async fn table_stats(conn: &mut SqliteConnection, table: &Table, options: &Options) -> Result<TableStats, IntrospectError> {
+async fn table_stats(
+    conn: &mut SqliteConnection,
+    table: &Table,
+    options: &Options,
+) -> Result<TableStats, IntrospectError> {
     let quoted = quote_ident(&table.name.name);
     let what = |w: &str| format!("{w} of table `{}`", table.name);
     let count: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {quoted}"))
@@ -398,8 +459,18 @@ async fn table_stats(conn: &mut SqliteConnection, table: &Table, options: &Optio
             row.try_get::<Option<String>, _>(idx)
                 .ok()
                 .flatten()
-                .or_else(|| row.try_get::<Option<f64>, _>(idx).ok().flatten().map(|f| f.to_string()))
-                .or_else(|| row.try_get::<Option<i64>, _>(idx).ok().flatten().map(|f| f.to_string()))
+                .or_else(|| {
+                    row.try_get::<Option<f64>, _>(idx)
+                        .ok()
+                        .flatten()
+                        .map(|f| f.to_string())
+                })
+                .or_else(|| {
+                    row.try_get::<Option<i64>, _>(idx)
+                        .ok()
+                        .flatten()
+                        .map(|f| f.to_string())
+                })
         };
         let len_min: Option<i64> = row.try_get(base + 4).ok().flatten();
         let len_avg: Option<f64> = row.try_get(base + 5).ok().flatten();
@@ -415,7 +486,12 @@ async fn table_stats(conn: &mut SqliteConnection, table: &Table, options: &Optio
             (len_min, len_avg, len_max),
         ));
     }
-    Ok(TableStats { table: table.name.clone(), row_count, sampled_rows: sampled as u64, columns })
+    Ok(TableStats {
+        table: table.name.clone(),
+        row_count,
+        sampled_rows: sampled as u64,
+        columns,
+    })
 }
 
 #[cfg(test)]
@@ -429,12 +505,17 @@ mod tests {
         assert_eq!(checks.len(), 2);
         assert_eq!(checks[0], (None, "(a > 0)".to_owned()));
         assert_eq!(checks[1].0.as_deref(), Some("b_len"));
-        assert!(crate::schema::check::parse(&checks[1].1).is_ok(), "{}", checks[1].1);
+        assert!(
+            crate::schema::check::parse(&checks[1].1).is_ok(),
+            "{}",
+            checks[1].1
+        );
     }
 
     #[test]
     fn finds_generated_expressions() {
-        let sql = "CREATE TABLE t (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) STORED, c TEXT)";
+        let sql =
+            "CREATE TABLE t (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) STORED, c TEXT)";
         assert_eq!(generated_expression(sql, "b").as_deref(), Some("(a * 2)"));
     }
 }

@@ -134,7 +134,11 @@ pub enum Semantic {
 impl Semantic {
     /// Guesses the semantic class from a column name.
     pub fn from_column_name(name: &str) -> Self {
-        let n: String = name.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+        let n: String = name
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_lowercase();
         let has = |s: &str| n.contains(s);
         if has("email") || has("mail") {
             Semantic::Email
@@ -142,7 +146,12 @@ impl Semantic {
             Semantic::FirstName
         } else if has("lastname") || has("surname") || has("familyname") {
             Semantic::LastName
-        } else if has("contactname") || has("fullname") || has("personname") || has("employeename") || n == "author" {
+        } else if has("contactname")
+            || has("fullname")
+            || has("personname")
+            || has("employeename")
+            || n == "author"
+        {
             Semantic::FullName
         } else if has("company") || has("supplier") || has("shipname") || has("customername") {
             Semantic::Company
@@ -164,7 +173,8 @@ impl Semantic {
             Semantic::Username
         } else if n == "title" || has("jobtitle") || has("position") {
             Semantic::JobTitle
-        } else if has("description") || has("note") || has("comment") || has("body") || has("text") {
+        } else if has("description") || has("note") || has("comment") || has("body") || has("text")
+        {
             Semantic::Sentence
         } else {
             Semantic::Words
@@ -281,16 +291,24 @@ pub fn build(
             let digits = precision.unwrap_or(18).clamp(1, 38);
             let limit = 10i128.pow(digits.min(38)) - 1;
             let factor = 10f64.powi(scale as i32);
-            let lo = stat_min.and_then(number).map_or(0, |v| (v * factor).floor() as i128);
-            let hi = stat_max.and_then(number).map_or(1000 * 10i128.pow(scale), |v| (v * factor).ceil() as i128);
+            let lo = stat_min
+                .and_then(number)
+                .map_or(0, |v| (v * factor).floor() as i128);
+            let hi = stat_max
+                .and_then(number)
+                .map_or(1000 * 10i128.pow(scale), |v| (v * factor).ceil() as i128);
             let (lo, hi) = (lo.clamp(-limit, limit), hi.clamp(-limit, limit));
             let (clo, chi) = scaled_bounds(constraints, scale)?;
             let (lo, hi) = intersect(lo, hi, clo.max(-limit), chi.min(limit));
             Domain::Decimal { lo, hi, scale }
         }
         LogicalType::Float32 | LogicalType::Float64 => {
-            let lo = stat_min.and_then(number).map_or(0, |v| (v * 100.0).floor() as i64);
-            let hi = stat_max.and_then(number).map_or(100_000, |v| (v * 100.0).ceil() as i64);
+            let lo = stat_min
+                .and_then(number)
+                .map_or(0, |v| (v * 100.0).floor() as i64);
+            let hi = stat_max
+                .and_then(number)
+                .map_or(100_000, |v| (v * 100.0).ceil() as i64);
             let (clo, chi) = scaled_bounds(constraints, 2)?;
             let (lo, hi) = intersect(
                 i128::from(lo),
@@ -298,7 +316,10 @@ pub fn build(
                 clo.max(i128::from(i64::MIN / 2)),
                 chi.min(i128::from(i64::MAX / 2)),
             );
-            Domain::Float { lo: lo as i64, hi: hi as i64 }
+            Domain::Float {
+                lo: lo as i64,
+                hi: hi as i64,
+            }
         }
         LogicalType::Text { .. } | LogicalType::Char { .. } => {
             let type_max = match logical {
@@ -330,7 +351,11 @@ pub fn build(
             if !constraints.lower.is_empty() || !constraints.upper.is_empty() {
                 return Err("ordering comparisons on text are not supported".into());
             }
-            Domain::Text { min_len, max_len, semantic }
+            Domain::Text {
+                min_len,
+                max_len,
+                semantic,
+            }
         }
         LogicalType::Enum { .. } => {
             let labels = enum_values.ok_or("the enum's labels are missing")?;
@@ -345,23 +370,39 @@ pub fn build(
             Domain::Choice(values)
         }
         LogicalType::Date => {
-            let lo = stat_min.and_then(time_of).map_or(DEFAULT_DAYS.0, |t| t.div_euclid(MICROS_PER_DAY));
-            let hi = stat_max.and_then(time_of).map_or(DEFAULT_DAYS.1, |t| t.div_euclid(MICROS_PER_DAY));
+            let lo = stat_min
+                .and_then(time_of)
+                .map_or(DEFAULT_DAYS.0, |t| t.div_euclid(MICROS_PER_DAY));
+            let hi = stat_max
+                .and_then(time_of)
+                .map_or(DEFAULT_DAYS.1, |t| t.div_euclid(MICROS_PER_DAY));
             let (clo, chi) = time_bounds(constraints, MICROS_PER_DAY)?;
             let (lo, hi) = intersect(lo, hi, clo.max(-100_000), chi.min(2_932_896));
-            Domain::Date { lo: lo as i32, hi: hi as i32 }
+            Domain::Date {
+                lo: lo as i32,
+                hi: hi as i32,
+            }
         }
         LogicalType::Timestamp | LogicalType::TimestampTz => {
-            let lo = stat_min.and_then(time_of).unwrap_or(DEFAULT_DAYS.0 * MICROS_PER_DAY);
-            let hi = stat_max.and_then(time_of).unwrap_or(DEFAULT_DAYS.1 * MICROS_PER_DAY);
+            let lo = stat_min
+                .and_then(time_of)
+                .unwrap_or(DEFAULT_DAYS.0 * MICROS_PER_DAY);
+            let hi = stat_max
+                .and_then(time_of)
+                .unwrap_or(DEFAULT_DAYS.1 * MICROS_PER_DAY);
             let (clo, chi) = time_bounds(constraints, 1_000_000)?;
             let (lo, hi) = intersect(lo, hi, clo, chi);
             Domain::Timestamp { lo, hi }
         }
         LogicalType::Time => {
             let lo = stat_min.and_then(clock_of).unwrap_or(0);
-            let hi = stat_max.and_then(clock_of).unwrap_or(MICROS_PER_DAY - 1_000_000);
-            Domain::Time { lo, hi: hi.min(MICROS_PER_DAY - 1_000_000) }
+            let hi = stat_max
+                .and_then(clock_of)
+                .unwrap_or(MICROS_PER_DAY - 1_000_000);
+            Domain::Time {
+                lo,
+                hi: hi.min(MICROS_PER_DAY - 1_000_000),
+            }
         }
         LogicalType::Interval => Domain::Interval,
         LogicalType::Uuid => Domain::Uuid,
@@ -370,11 +411,23 @@ pub fn build(
         LogicalType::Binary { max_length } => {
             let (min_len, max_len) = lengths.map_or((8, 64), |l| (l.min as u32, l.max as u32));
             let max_len = max_len.min(max_length.unwrap_or(u32::MAX)).min(1 << 20);
-            Domain::Binary { min_len: min_len.min(max_len), max_len }
+            Domain::Binary {
+                min_len: min_len.min(max_len),
+                max_len,
+            }
         }
         LogicalType::Array { element } => {
-            let inner = build(element, column_name, None, &Constraints::default(), enum_values)?;
-            Domain::Array { element: Box::new(inner), max_len: 4 }
+            let inner = build(
+                element,
+                column_name,
+                None,
+                &Constraints::default(),
+                enum_values,
+            )?;
+            Domain::Array {
+                element: Box::new(inner),
+                max_len: 4,
+            }
         }
         LogicalType::Opaque { literal } => Domain::Literal(literal.clone()),
     };
@@ -428,7 +481,10 @@ fn clock_of(v: &StatValue) -> Option<i64> {
 /// Integer bounds from the comparisons.
 fn int_bounds(c: &Constraints) -> Result<(i64, i64), String> {
     let (lo, hi) = scaled_bounds(c, 0)?;
-    Ok((lo.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64, hi.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64))
+    Ok((
+        lo.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64,
+        hi.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64,
+    ))
 }
 
 /// Bounds as integers scaled by 10^scale.
@@ -452,7 +508,9 @@ fn scaled_bounds(c: &Constraints, scale: u32) -> Result<(i128, i128), String> {
 /// A numeric literal as an integer scaled by 10^scale, rounded toward the
 /// inside of the range (`up` for lower bounds).
 fn scaled(lit: &Literal, scale: u32, up: bool) -> Result<i128, String> {
-    let Literal::Number(text) = lit else { return Err(format!("a bound {lit} that is not a number")) };
+    let Literal::Number(text) = lit else {
+        return Err(format!("a bound {lit} that is not a number"));
+    };
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text.as_str()),
@@ -463,7 +521,11 @@ fn scaled(lit: &Literal, scale: u32, up: bool) -> Result<i128, String> {
         return Ok(if up { s.ceil() } else { s.floor() } as i128);
     }
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    let mut v: i128 = if int.is_empty() { 0 } else { int.parse().map_err(|_| format!("bound {text}"))? };
+    let mut v: i128 = if int.is_empty() {
+        0
+    } else {
+        int.parse().map_err(|_| format!("bound {text}"))?
+    };
     let mut remainder = false;
     for (i, ch) in frac.chars().enumerate() {
         let d = ch.to_digit(10).ok_or_else(|| format!("bound {text}"))?;
@@ -545,14 +607,24 @@ impl Domain {
     pub fn size(&self) -> u128 {
         match self {
             Domain::Bool => 2,
-            Domain::Int { lo, hi } | Domain::Float { lo, hi } => (i128::from(*hi) - i128::from(*lo) + 1) as u128,
+            Domain::Int { lo, hi } | Domain::Float { lo, hi } => {
+                (i128::from(*hi) - i128::from(*lo) + 1) as u128
+            }
             Domain::Decimal { lo, hi, .. } => (hi - lo + 1) as u128,
             Domain::Date { lo, hi } => (i64::from(*hi) - i64::from(*lo) + 1) as u128,
             Domain::Time { lo, hi } => ((hi - lo) / 1_000_000 + 1) as u128,
             Domain::Timestamp { lo, hi } => ((hi - lo) / 1_000_000 + 1) as u128,
             Domain::Choice(values) => values.len() as u128,
-            Domain::Text { max_len, min_len, semantic } => {
-                let width = if *semantic == Semantic::Code || *max_len <= 8 { *max_len } else { (*max_len).min(24) };
+            Domain::Text {
+                max_len,
+                min_len,
+                semantic,
+            } => {
+                let width = if *semantic == Semantic::Code || *max_len <= 8 {
+                    *max_len
+                } else {
+                    (*max_len).min(24)
+                };
                 let _ = min_len;
                 26u128.saturating_pow(width.min(26))
             }
@@ -586,17 +658,34 @@ mod tests {
     fn checks_narrow_statistics() {
         let mut c = Constraints::default();
         c.compare(CmpOp::Gt, Literal::Number("0".into()));
-        let d = build(&LogicalType::Int32, "qty", Some(&stats(-10.0, 50.0)), &c, None).unwrap();
+        let d = build(
+            &LogicalType::Int32,
+            "qty",
+            Some(&stats(-10.0, 50.0)),
+            &c,
+            None,
+        )
+        .unwrap();
         assert_eq!(d, Domain::Int { lo: 1, hi: 50 });
         let d = build(
-            &LogicalType::Decimal { precision: Some(4), scale: Some(2) },
+            &LogicalType::Decimal {
+                precision: Some(4),
+                scale: Some(2),
+            },
             "price",
             Some(&stats(0.0, 1000.0)),
             &Constraints::default(),
             None,
         )
         .unwrap();
-        assert_eq!(d, Domain::Decimal { lo: 0, hi: 9999, scale: 2 });
+        assert_eq!(
+            d,
+            Domain::Decimal {
+                lo: 0,
+                hi: 9999,
+                scale: 2
+            }
+        );
     }
 
     #[test]
@@ -613,15 +702,44 @@ mod tests {
         let mut s = stats(0.0, 0.0);
         s.min = None;
         s.max = None;
-        s.length = Some(LengthStats { min: 3, mean: 10.0, max: 200 });
-        let d = build(&LogicalType::Text { max_length: Some(40) }, "name", Some(&s), &Constraints::default(), None).unwrap();
-        assert!(matches!(d, Domain::Text { min_len: 3, max_len: 40, .. }));
+        s.length = Some(LengthStats {
+            min: 3,
+            mean: 10.0,
+            max: 200,
+        });
+        let d = build(
+            &LogicalType::Text {
+                max_length: Some(40),
+            },
+            "name",
+            Some(&s),
+            &Constraints::default(),
+            None,
+        )
+        .unwrap();
+        assert!(matches!(
+            d,
+            Domain::Text {
+                min_len: 3,
+                max_len: 40,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn decimal_bounds_round_inward() {
-        assert_eq!(scaled(&Literal::Number("0.005".into()), 2, true).unwrap(), 1);
-        assert_eq!(scaled(&Literal::Number("-1.5".into()), 0, false).unwrap(), -2);
-        assert_eq!(scaled(&Literal::Number("12.3".into()), 2, true).unwrap(), 1230);
+        assert_eq!(
+            scaled(&Literal::Number("0.005".into()), 2, true).unwrap(),
+            1
+        );
+        assert_eq!(
+            scaled(&Literal::Number("-1.5".into()), 0, false).unwrap(),
+            -2
+        );
+        assert_eq!(
+            scaled(&Literal::Number("12.3".into()), 2, true).unwrap(),
+            1230
+        );
     }
 }

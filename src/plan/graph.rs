@@ -48,7 +48,9 @@ pub fn load_order(
         // order so the result does not depend on anything but the schema.
         let ready = (0..n).find(|&t| {
             !placed[t]
-                && edges[t].iter().all(|&(p, f)| placed[p] || deferred.contains(&(t, f)))
+                && edges[t]
+                    .iter()
+                    .all(|&(p, f)| placed[p] || deferred.contains(&(t, f)))
         });
         if let Some(t) = ready {
             placed[t] = true;
@@ -63,14 +65,21 @@ pub fn load_order(
                 deferred.insert(edge);
             }
             None => {
-                let names: Vec<String> =
-                    cycle.iter().map(|&(t, _)| schema.tables[t].name.to_string()).collect();
+                let names: Vec<String> = cycle
+                    .iter()
+                    .map(|&(t, _)| schema.tables[t].name.to_string())
+                    .collect();
                 let first = names.first().cloned().unwrap_or_default();
-                return Err(PlanError::Cycle { cycle: format!("{} -> {first}", names.join(" -> ")) });
+                return Err(PlanError::Cycle {
+                    cycle: format!("{} -> {first}", names.join(" -> ")),
+                });
             }
         }
     }
-    Ok(LoadOrder { tables: order, deferred })
+    Ok(LoadOrder {
+        tables: order,
+        deferred,
+    })
 }
 
 /// A cycle among the unplaced tables, as the `(table, fk)` edges along it.
@@ -79,7 +88,10 @@ fn find_cycle(
     placed: &[bool],
     deferred: &BTreeSet<(usize, usize)>,
 ) -> Vec<(usize, usize)> {
-    let start = placed.iter().position(|p| !p).expect("called only while tables remain");
+    let start = placed
+        .iter()
+        .position(|p| !p)
+        .expect("called only while tables remain");
     // Follow the first blocking edge from each table until a table repeats.
     let mut path: Vec<(usize, usize)> = Vec::new();
     let mut visited: Vec<usize> = Vec::new();
@@ -136,29 +148,47 @@ mod tests {
     }
 
     fn names(schema: &Schema, order: &LoadOrder) -> Vec<String> {
-        order.tables.iter().map(|&t| schema.tables[t].name.name.clone()).collect()
+        order
+            .tables
+            .iter()
+            .map(|&t| schema.tables[t].name.name.clone())
+            .collect()
     }
 
     #[test]
     fn parents_come_first() {
         let schema = Schema {
-            tables: vec![table("lines", &["orders", "items"]), table("orders", &["customers"]), table("items", &[]), table("customers", &[])],
+            tables: vec![
+                table("lines", &["orders", "items"]),
+                table("orders", &["customers"]),
+                table("items", &[]),
+                table("customers", &[]),
+            ],
             ..Schema::default()
         };
         let order = load_order(&schema, |_, _| false).unwrap();
-        assert_eq!(names(&schema, &order), ["items", "customers", "orders", "lines"]);
+        assert_eq!(
+            names(&schema, &order),
+            ["items", "customers", "orders", "lines"]
+        );
         assert!(order.deferred.is_empty());
     }
 
     #[test]
     fn self_references_do_not_block() {
-        let schema = Schema { tables: vec![table("employees", &["employees"])], ..Schema::default() };
+        let schema = Schema {
+            tables: vec![table("employees", &["employees"])],
+            ..Schema::default()
+        };
         assert_eq!(load_order(&schema, |_, _| false).unwrap().tables, [0]);
     }
 
     #[test]
     fn cycles_break_on_a_deferrable_edge_or_fail_naming_the_cycle() {
-        let schema = Schema { tables: vec![table("country", &["city"]), table("city", &["country"])], ..Schema::default() };
+        let schema = Schema {
+            tables: vec![table("country", &["city"]), table("city", &["country"])],
+            ..Schema::default()
+        };
         let order = load_order(&schema, |t, _| t == 0).unwrap();
         assert_eq!(names(&schema, &order), ["country", "city"]);
         assert_eq!(order.deferred.iter().copied().collect::<Vec<_>>(), [(0, 0)]);

@@ -41,7 +41,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { seed: 0, scale: 1.0, rows: Vec::new(), chunk_rows: None, ignore_checks: Vec::new() }
+        Self {
+            seed: 0,
+            scale: 1.0,
+            rows: Vec::new(),
+            chunk_rows: None,
+            ignore_checks: Vec::new(),
+        }
     }
 }
 
@@ -91,7 +97,9 @@ impl TablePlan {
 
     /// Indexes of the columns a sink writes (generated columns are left to the database).
     pub fn written_columns(&self) -> Vec<usize> {
-        (0..self.columns.len()).filter(|&i| self.columns[i].written).collect()
+        (0..self.columns.len())
+            .filter(|&i| self.columns[i].written)
+            .collect()
     }
 }
 
@@ -240,11 +248,19 @@ pub fn build(profile: &Profile, options: &Options) -> Result<Plan, PlanError> {
         let table = &schema.tables[t];
         let fk = &table.foreign_keys[f];
         let in_key = |c: &String| {
-            table.primary_key.iter().chain(&table.uniques).any(|k| k.columns.contains(c))
+            table
+                .primary_key
+                .iter()
+                .chain(&table.uniques)
+                .any(|k| k.columns.contains(c))
         };
         // Filling afterwards needs a key to find each row by.
         let has_key = table.primary_key.is_some() || !table.uniques.is_empty();
-        has_key && fk.columns.iter().all(|c| table.column(c).is_some_and(|col| col.nullable) && !in_key(c))
+        has_key
+            && fk
+                .columns
+                .iter()
+                .all(|c| table.column(c).is_some_and(|col| col.nullable) && !in_key(c))
     };
     let order = load_order(schema, deferrable)?;
     let mut tables = Vec::with_capacity(schema.tables.len());
@@ -255,8 +271,10 @@ pub fn build(profile: &Profile, options: &Options) -> Result<Plan, PlanError> {
     // from the parent's row index and must find it there.
     for t in 0..tables.len() {
         for f in 0..tables[t].foreign_keys.len() {
-            let (parent, parent_columns) =
-                (tables[t].foreign_keys[f].parent, tables[t].foreign_keys[f].parent_columns.clone());
+            let (parent, parent_columns) = (
+                tables[t].foreign_keys[f].parent,
+                tables[t].foreign_keys[f].parent_columns.clone(),
+            );
             for c in parent_columns {
                 tables[parent].columns[c].null_per_million = 0;
             }
@@ -264,7 +282,10 @@ pub fn build(profile: &Profile, options: &Options) -> Result<Plan, PlanError> {
     }
     for (table, plan) in schema.tables.iter().zip(&tables) {
         for (column, cp) in table.columns.iter().zip(&plan.columns) {
-            if matches!(cp.rule, Rule::Sample(Domain::Literal(None))) && cp.null_per_million < 1_000_000 && !column.nullable {
+            if matches!(cp.rule, Rule::Sample(Domain::Literal(None)))
+                && cp.null_per_million < 1_000_000
+                && !column.nullable
+            {
                 return Err(PlanError::Column {
                     table: table.name.to_string(),
                     column: column.name.clone(),
@@ -277,12 +298,20 @@ pub fn build(profile: &Profile, options: &Options) -> Result<Plan, PlanError> {
             }
         }
     }
-    Ok(Plan { seed: options.seed, schema: schema.clone(), tables, order })
+    Ok(Plan {
+        seed: options.seed,
+        schema: schema.clone(),
+        tables,
+        order,
+    })
 }
 
 fn row_counts(profile: &Profile, options: &Options) -> Result<Vec<u64>, PlanError> {
     if !(options.scale.is_finite() && options.scale >= 0.0) {
-        return Err(PlanError::Option(format!("--scale must be a finite number >= 0, not {}", options.scale)));
+        return Err(PlanError::Option(format!(
+            "--scale must be a finite number >= 0, not {}",
+            options.scale
+        )));
     }
     let mut rows: Vec<u64> = profile
         .schema
@@ -297,8 +326,10 @@ fn row_counts(profile: &Profile, options: &Options) -> Result<Vec<u64>, PlanErro
         match selector {
             None => rows.iter_mut().for_each(|r| *r = *n),
             Some(name) => {
-                let index = find_table(&profile.schema, name)
-                    .ok_or_else(|| PlanError::UnknownTable { table: name.clone() })?;
+                let index =
+                    find_table(&profile.schema, name).ok_or_else(|| PlanError::UnknownTable {
+                        table: name.clone(),
+                    })?;
                 rows[index] = *n;
             }
         }
@@ -348,8 +379,11 @@ fn plan_table(
     // 1. What CHECK constraints, domains and partition bounds say, per column.
     let mut constraints: Vec<Constraints> = vec![Constraints::default(); table.columns.len()];
     let mut orderings: Vec<(usize, usize, bool)> = Vec::new(); // (later, base, strict)
-    let mut checks: Vec<(String, String)> =
-        table.checks.iter().map(|c| (c.name.clone(), c.expression.clone())).collect();
+    let mut checks: Vec<(String, String)> = table
+        .checks
+        .iter()
+        .map(|c| (c.name.clone(), c.expression.clone()))
+        .collect();
     for (i, column) in table.columns.iter().enumerate() {
         if let Some(domain) = column.domain.as_ref().and_then(|d| schema.domain(d)) {
             for c in &domain.checks {
@@ -363,7 +397,9 @@ fn plan_table(
     }
     for (name, expression) in &checks {
         let ignored = options.ignore_checks.iter().any(|ic| {
-            ic == &format!("{}.{name}", table.name) || ic == &format!("{}.{name}", table.name.name) || ic == name
+            ic == &format!("{}.{name}", table.name)
+                || ic == &format!("{}.{name}", table.name.name)
+                || ic == name
         });
         if ignored {
             continue;
@@ -375,7 +411,8 @@ fn plan_table(
             reason,
         };
         let predicate = check::parse(expression).map_err(unsupported)?;
-        apply_predicate(table, &predicate, &mut constraints, &mut orderings).map_err(unsupported)?;
+        apply_predicate(table, &predicate, &mut constraints, &mut orderings)
+            .map_err(unsupported)?;
     }
     if let Some(partitioning) = &table.partitioning {
         apply_partition_bounds(table, partitioning, &mut constraints);
@@ -385,15 +422,27 @@ fn plan_table(
     let mut foreign_keys = Vec::with_capacity(table.foreign_keys.len());
     let mut owner: Vec<Option<(usize, usize)>> = vec![None; table.columns.len()];
     for (f, fk) in table.foreign_keys.iter().enumerate() {
-        let parent = schema.table_index(&fk.referenced_table).expect("validated when the profile was read");
+        let parent = schema
+            .table_index(&fk.referenced_table)
+            .expect("validated when the profile was read");
         let parent_table = &schema.tables[parent];
-        let columns: Vec<usize> =
-            fk.columns.iter().map(|c| table.column_index(c).expect("validated")).collect();
-        let parent_columns: Vec<usize> =
-            fk.referenced_columns.iter().map(|c| parent_table.column_index(c).expect("validated")).collect();
-        let nullable = columns.iter().all(|&c| table.columns[c].nullable && !constraints[c].not_null);
+        let columns: Vec<usize> = fk
+            .columns
+            .iter()
+            .map(|c| table.column_index(c).expect("validated"))
+            .collect();
+        let parent_columns: Vec<usize> = fk
+            .referenced_columns
+            .iter()
+            .map(|c| parent_table.column_index(c).expect("validated"))
+            .collect();
+        let nullable = columns
+            .iter()
+            .all(|&c| table.columns[c].nullable && !constraints[c].not_null);
         let mut null_per_million = if nullable {
-            per_million(column_stats(&table.columns[columns[0]].name).map_or(0.0, |s| s.null_fraction))
+            per_million(
+                column_stats(&table.columns[columns[0]].name).map_or(0.0, |s| s.null_fraction),
+            )
         } else {
             0
         };
@@ -410,7 +459,11 @@ fn plan_table(
                 });
             }
         }
-        let pick = if parent == t { ParentPick::Earlier } else { ParentPick::Uniform };
+        let pick = if parent == t {
+            ParentPick::Earlier
+        } else {
+            ParentPick::Uniform
+        };
         for (position, &c) in columns.iter().enumerate() {
             if owner[c].is_none() {
                 owner[c] = Some((f, position));
@@ -439,8 +492,14 @@ fn plan_table(
             },
             _ => None,
         };
-        let domain = domain::build(&column.logical_type, &column.name, cs, &constraints[i], enum_values)
-            .map_err(|reason| col_err(&column.name, reason))?;
+        let domain = domain::build(
+            &column.logical_type,
+            &column.name,
+            cs,
+            &constraints[i],
+            enum_values,
+        )
+        .map_err(|reason| col_err(&column.name, reason))?;
         let excluded = constraints[i]
             .excluded
             .iter()
@@ -448,12 +507,18 @@ fn plan_table(
             .collect();
         let not_null = !column.nullable || constraints[i].not_null;
         // A reference's NULLs are decided once for the whole foreign key.
-        let null_per_million =
-            if not_null || owner[i].is_some() { 0 } else { per_million(cs.map_or(0.0, |s| s.null_fraction)) };
+        let null_per_million = if not_null || owner[i].is_some() {
+            0
+        } else {
+            per_million(cs.map_or(0.0, |s| s.null_fraction))
+        };
         let rule = if column.generated.is_some() {
             Rule::Computed
         } else if let Some((foreign_key, position)) = owner[i] {
-            Rule::Reference { foreign_key, position }
+            Rule::Reference {
+                foreign_key,
+                position,
+            }
         } else {
             sample_rule(domain, cs, stats.map_or(0, |s| s.row_count))
         };
@@ -470,10 +535,15 @@ fn plan_table(
     // 4. Unique keys: smallest first; a key containing an already unique column is satisfied.
     let mut unique_sets: Vec<BTreeSet<usize>> = Vec::new();
     let mut keys: Vec<KeyPlan> = Vec::new();
-    let mut all_keys: Vec<&crate::schema::Key> = table.primary_key.iter().chain(&table.uniques).collect();
+    let mut all_keys: Vec<&crate::schema::Key> =
+        table.primary_key.iter().chain(&table.uniques).collect();
     all_keys.sort_by_key(|k| k.columns.len());
     for key in all_keys {
-        let cols: BTreeSet<usize> = key.columns.iter().map(|c| table.column_index(c).expect("validated")).collect();
+        let cols: BTreeSet<usize> = key
+            .columns
+            .iter()
+            .map(|c| table.column_index(c).expect("validated"))
+            .collect();
         if unique_sets.iter().any(|u| u.is_subset(&cols)) {
             continue;
         }
@@ -494,8 +564,11 @@ fn plan_table(
                 && column.generated.is_none()
             {
                 let start = match &column_plans[c].rule {
-                    Rule::Sample(Domain::Int { lo, .. }) | Rule::Pool { domain: Domain::Int { lo, .. }, .. }
-                        if !identity && *lo > 0 => *lo,
+                    Rule::Sample(Domain::Int { lo, .. })
+                    | Rule::Pool {
+                        domain: Domain::Int { lo, .. },
+                        ..
+                    } if !identity && *lo > 0 => *lo,
                     _ => 1,
                 };
                 let (_, max) = column.logical_type.integer_range().expect("integer");
@@ -521,10 +594,15 @@ fn plan_table(
                 && bound_fks.insert(f)
             {
                 let size = rows[foreign_keys[f].parent];
-                components.push(KeyComponent::Reference { foreign_key: f, size });
+                components.push(KeyComponent::Reference {
+                    foreign_key: f,
+                    size,
+                });
             }
         }
-        let fk_capacity = components.iter().fold(1u128, |acc, c| acc.saturating_mul(u128::from(c.size())));
+        let fk_capacity = components
+            .iter()
+            .fold(1u128, |acc, c| acc.saturating_mul(u128::from(c.size())));
         let mut needed = u128::from(n.max(1)).div_ceil(fk_capacity.max(1));
         for &c in &cols {
             if owner[c].is_some() {
@@ -532,13 +610,23 @@ fn plan_table(
             }
             let domain = match &column_plans[c].rule {
                 Rule::Sample(d) | Rule::Pool { domain: d, .. } => widen_for_key(d.clone(), n),
-                Rule::Sequence { .. } | Rule::Key { .. } | Rule::Reference { .. } | Rule::After { .. } | Rule::Computed => continue,
+                Rule::Sequence { .. }
+                | Rule::Key { .. }
+                | Rule::Reference { .. }
+                | Rule::After { .. }
+                | Rule::Computed => continue,
             };
             let size = needed.min(domain.size()).max(1);
             needed = needed.div_ceil(size);
-            components.push(KeyComponent::Column { column: c, size: size.min(u128::from(u64::MAX)) as u64, domain });
+            components.push(KeyComponent::Column {
+                column: c,
+                size: size.min(u128::from(u64::MAX)) as u64,
+                domain,
+            });
         }
-        let capacity = components.iter().fold(1u128, |acc, c| acc.saturating_mul(u128::from(c.size())));
+        let capacity = components
+            .iter()
+            .fold(1u128, |acc, c| acc.saturating_mul(u128::from(c.size())));
         if capacity < u128::from(n) || components.is_empty() {
             return Err(PlanError::Capacity {
                 table: table.name.to_string(),
@@ -550,11 +638,17 @@ fn plan_table(
         for (component, part) in components.iter().enumerate() {
             match part {
                 KeyComponent::Reference { foreign_key, .. } => {
-                    foreign_keys[*foreign_key].pick = ParentPick::Key { key: key_index, component };
+                    foreign_keys[*foreign_key].pick = ParentPick::Key {
+                        key: key_index,
+                        component,
+                    };
                     foreign_keys[*foreign_key].null_per_million = 0;
                 }
                 KeyComponent::Column { column, .. } => {
-                    column_plans[*column].rule = Rule::Key { key: key_index, component };
+                    column_plans[*column].rule = Rule::Key {
+                        key: key_index,
+                        component,
+                    };
                     column_plans[*column].null_per_million = 0;
                 }
             }
@@ -574,15 +668,27 @@ fn plan_table(
             _ => {
                 return Err(col_err(
                     &table.columns[later].name,
-                    "is ordered after another column by a CHECK but is also a key or reference".into(),
+                    "is ordered after another column by a CHECK but is also a key or reference"
+                        .into(),
                 ));
             }
         };
-        column_plans[later].rule = Rule::After { base, strict, domain };
+        column_plans[later].rule = Rule::After {
+            base,
+            strict,
+            domain,
+        };
     }
 
-    let row_bytes: u64 = column_plans.iter().map(|c| estimated_width(&c.rule)).sum::<u64>().max(8);
-    let chunk_rows = options.chunk_rows.unwrap_or((DEFAULT_CHUNK_BYTES / row_bytes).clamp(1024, 1 << 20)).max(1);
+    let row_bytes: u64 = column_plans
+        .iter()
+        .map(|c| estimated_width(&c.rule))
+        .sum::<u64>()
+        .max(8);
+    let chunk_rows = options
+        .chunk_rows
+        .unwrap_or((DEFAULT_CHUNK_BYTES / row_bytes).clamp(1024, 1 << 20))
+        .max(1);
     Ok(TablePlan {
         name: table.name.clone(),
         address: table.name.to_string(),
@@ -610,23 +716,45 @@ fn sample_rule(domain: Domain, stats: Option<&ColumnStats>, source_rows: u64) ->
 /// A domain wide enough to hold `rows` distinct values where the type allows.
 fn widen_for_key(domain: Domain, rows: u64) -> Domain {
     match domain {
-        Domain::Int { lo, hi } if ((i128::from(hi) - i128::from(lo) + 1) as u128) < u128::from(rows) => {
-            Domain::Int { lo, hi: (i128::from(lo) + i128::from(rows) - 1).min(i128::from(i64::MAX)) as i64 }
+        Domain::Int { lo, hi }
+            if ((i128::from(hi) - i128::from(lo) + 1) as u128) < u128::from(rows) =>
+        {
+            Domain::Int {
+                lo,
+                hi: (i128::from(lo) + i128::from(rows) - 1).min(i128::from(i64::MAX)) as i64,
+            }
         }
         Domain::Date { lo, hi } if ((i64::from(hi) - i64::from(lo) + 1) as u64) < rows => {
-            Domain::Date { lo, hi: (i64::from(lo) + rows as i64).min(2_932_896) as i32 }
+            Domain::Date {
+                lo,
+                hi: (i64::from(lo) + rows as i64).min(2_932_896) as i32,
+            }
         }
-        Domain::Text { min_len, max_len, semantic } => {
-            Domain::Text { min_len, max_len, semantic: if max_len <= 8 { Semantic::Code } else { semantic } }
-        }
+        Domain::Text {
+            min_len,
+            max_len,
+            semantic,
+        } => Domain::Text {
+            min_len,
+            max_len,
+            semantic: if max_len <= 8 {
+                Semantic::Code
+            } else {
+                semantic
+            },
+        },
         other => other,
     }
 }
 
 fn estimated_width(rule: &Rule) -> u64 {
     match d_of(rule) {
-        Some(Domain::Text { min_len, max_len, .. }) => (u64::from(*min_len) + u64::from(*max_len)) / 2 + 4,
-        Some(Domain::Binary { min_len, max_len }) => (u64::from(*min_len) + u64::from(*max_len)) / 2 + 4,
+        Some(Domain::Text {
+            min_len, max_len, ..
+        }) => (u64::from(*min_len) + u64::from(*max_len)) / 2 + 4,
+        Some(Domain::Binary { min_len, max_len }) => {
+            (u64::from(*min_len) + u64::from(*max_len)) / 2 + 4
+        }
         Some(Domain::Uuid) => 36,
         Some(Domain::Json) => 64,
         _ => 8,
@@ -670,7 +798,12 @@ fn replace_value_keyword(expression: &str, column: &str) -> String {
 fn resolve(table: &Table, name: &str) -> Result<usize, String> {
     table
         .column_index(name)
-        .or_else(|| table.columns.iter().position(|c| c.name.eq_ignore_ascii_case(name)))
+        .or_else(|| {
+            table
+                .columns
+                .iter()
+                .position(|c| c.name.eq_ignore_ascii_case(name))
+        })
         .ok_or_else(|| format!("it names `{name}`, which is not a column"))
 }
 
@@ -686,7 +819,11 @@ fn apply_predicate(
                 let c = resolve(table, column)?;
                 constraints[c].compare(*op, value.clone());
             }
-            Predicate::In { column, values, negated } => {
+            Predicate::In {
+                column,
+                values,
+                negated,
+            } => {
                 let c = resolve(table, column)?;
                 if *negated {
                     if values.is_empty() {
@@ -713,7 +850,9 @@ fn apply_predicate(
                     CmpOp::Ge => orderings.push((l, r, false)),
                     CmpOp::Lt => orderings.push((r, l, true)),
                     CmpOp::Le => orderings.push((r, l, false)),
-                    CmpOp::Eq | CmpOp::Ne => return Err("it compares two columns for (in)equality".into()),
+                    CmpOp::Eq | CmpOp::Ne => {
+                        return Err("it compares two columns for (in)equality".into());
+                    }
                 }
             }
             Predicate::UnlessNull { column, rest } => {
@@ -734,10 +873,17 @@ fn apply_partition_bounds(
     constraints: &mut [Constraints],
 ) {
     use crate::schema::PartitionStrategy;
-    if partitioning.columns.len() != 1 || partitioning.partitions.iter().any(|p| p.bound.trim() == "DEFAULT") {
+    if partitioning.columns.len() != 1
+        || partitioning
+            .partitions
+            .iter()
+            .any(|p| p.bound.trim() == "DEFAULT")
+    {
         return;
     }
-    let Some(c) = table.column_index(&partitioning.columns[0]) else { return };
+    let Some(c) = table.column_index(&partitioning.columns[0]) else {
+        return;
+    };
     match partitioning.strategy {
         PartitionStrategy::Range => {
             let mut lows = Vec::new();
@@ -752,20 +898,29 @@ fn apply_partition_bounds(
             if lows.is_empty() || lows.len() != partitioning.partitions.len() {
                 return;
             }
-            if !partitioning.partitions.iter().any(|p| p.bound.contains("MINVALUE"))
+            if !partitioning
+                .partitions
+                .iter()
+                .any(|p| p.bound.contains("MINVALUE"))
                 && let Some(lo) = lows.iter().min_by(|a, b| literal_cmp(a, b))
             {
                 constraints[c].lower.push((lo.clone(), false));
             }
-            if !partitioning.partitions.iter().any(|p| p.bound.contains("MAXVALUE"))
+            if !partitioning
+                .partitions
+                .iter()
+                .any(|p| p.bound.contains("MAXVALUE"))
                 && let Some(hi) = highs.iter().max_by(|a, b| literal_cmp(a, b))
             {
                 constraints[c].upper.push((hi.clone(), true));
             }
         }
         PartitionStrategy::List => {
-            let values: Vec<Literal> =
-                partitioning.partitions.iter().flat_map(|p| quoted_or_numbers(&p.bound)).collect();
+            let values: Vec<Literal> = partitioning
+                .partitions
+                .iter()
+                .flat_map(|p| quoted_or_numbers(&p.bound))
+                .collect();
             if !values.is_empty() {
                 constraints[c].restrict(values);
             }
@@ -776,9 +931,10 @@ fn apply_partition_bounds(
 
 fn literal_cmp(a: &Literal, b: &Literal) -> std::cmp::Ordering {
     match (a, b) {
-        (Literal::Number(x), Literal::Number(y)) => {
-            x.parse::<f64>().unwrap_or(0.0).total_cmp(&y.parse::<f64>().unwrap_or(0.0))
-        }
+        (Literal::Number(x), Literal::Number(y)) => x
+            .parse::<f64>()
+            .unwrap_or(0.0)
+            .total_cmp(&y.parse::<f64>().unwrap_or(0.0)),
         (Literal::Text(x), Literal::Text(y)) => x.cmp(y),
         _ => std::cmp::Ordering::Equal,
     }
@@ -817,7 +973,10 @@ fn quoted_or_numbers(bound: &str) -> Vec<Literal> {
                 out.push(Literal::Number(text));
             }
         } else if ch.is_alphabetic() {
-            while chars.peek().is_some_and(|c| c.is_alphanumeric() || *c == '_') {
+            while chars
+                .peek()
+                .is_some_and(|c| c.is_alphanumeric() || *c == '_')
+            {
                 chars.next();
             }
         }

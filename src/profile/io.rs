@@ -19,7 +19,10 @@ pub fn to_canonical_json(profile: &Profile) -> String {
 
 /// Writes a profile file, replacing it atomically (write to a sibling, then rename).
 pub fn write(profile: &Profile, path: &Path) -> Result<(), ProfileError> {
-    let io = |source| ProfileError::Io { path: path.to_owned(), source };
+    let io = |source| ProfileError::Io {
+        path: path.to_owned(),
+        source,
+    };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
@@ -30,18 +33,26 @@ pub fn write(profile: &Profile, path: &Path) -> Result<(), ProfileError> {
 
 /// Reads and checks a profile file.
 pub fn read(path: &Path) -> Result<Profile, ProfileError> {
-    let text =
-        std::fs::read_to_string(path).map_err(|source| ProfileError::Io { path: path.to_owned(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
     from_json(&text, path)
 }
 
 /// Parses and checks a profile from its JSON text; `path` names it in errors.
 pub fn from_json(text: &str, path: &Path) -> Result<Profile, ProfileError> {
-    let parse = |source| ProfileError::Parse { path: path.to_owned(), source };
+    let parse = |source| ProfileError::Parse {
+        path: path.to_owned(),
+        source,
+    };
     let value: serde_json::Value = serde_json::from_str(text).map_err(parse)?;
     // Check the version before the shape, so a newer file says so instead of
     // failing on the first field it does not know.
-    match value.get("format_version").and_then(serde_json::Value::as_u64) {
+    match value
+        .get("format_version")
+        .and_then(serde_json::Value::as_u64)
+    {
         Some(v) if v == u64::from(FORMAT_VERSION) => {}
         Some(found) => {
             return Err(ProfileError::UnsupportedVersion {
@@ -59,7 +70,10 @@ pub fn from_json(text: &str, path: &Path) -> Result<Profile, ProfileError> {
     }
     // Parse from the text (not the Value) so errors carry line and column.
     let profile: Profile = serde_json::from_str(text).map_err(parse)?;
-    validate(&profile).map_err(|reason| ProfileError::Invalid { path: path.to_owned(), reason })?;
+    validate(&profile).map_err(|reason| ProfileError::Invalid {
+        path: path.to_owned(),
+        reason,
+    })?;
     Ok(profile)
 }
 
@@ -75,12 +89,20 @@ fn validate(profile: &Profile) -> Result<(), String> {
         let keys = table.primary_key.iter().chain(&table.uniques);
         for key in keys {
             if let Some(c) = key.columns.iter().find(|c| !has(c)) {
-                return Err(format!("table `{}`: key {} names missing column `{c}`", table.name, key.label()));
+                return Err(format!(
+                    "table `{}`: key {} names missing column `{c}`",
+                    table.name,
+                    key.label()
+                ));
             }
         }
         for fk in &table.foreign_keys {
             if let Some(c) = fk.columns.iter().find(|c| !has(c)) {
-                return Err(format!("table `{}`: foreign key {} names missing column `{c}`", table.name, fk.label()));
+                return Err(format!(
+                    "table `{}`: foreign key {} names missing column `{c}`",
+                    table.name,
+                    fk.label()
+                ));
             }
             let Some(parent) = schema.table(&fk.referenced_table) else {
                 return Err(format!(
@@ -91,9 +113,17 @@ fn validate(profile: &Profile) -> Result<(), String> {
                 ));
             };
             if fk.columns.len() != fk.referenced_columns.len() {
-                return Err(format!("table `{}`: foreign key {} has uneven column lists", table.name, fk.label()));
+                return Err(format!(
+                    "table `{}`: foreign key {} has uneven column lists",
+                    table.name,
+                    fk.label()
+                ));
             }
-            if let Some(c) = fk.referenced_columns.iter().find(|c| parent.column(c).is_none()) {
+            if let Some(c) = fk
+                .referenced_columns
+                .iter()
+                .find(|c| parent.column(c).is_none())
+            {
                 return Err(format!(
                     "table `{}`: foreign key {} references missing column `{}.{c}`",
                     table.name,
@@ -106,19 +136,39 @@ fn validate(profile: &Profile) -> Result<(), String> {
             if let crate::schema::LogicalType::Enum { name } = &column.logical_type
                 && schema.enum_type(name).is_none()
             {
-                return Err(format!("table `{}`, column `{}`: enum `{name}` is not defined", table.name, column.name));
+                return Err(format!(
+                    "table `{}`, column `{}`: enum `{name}` is not defined",
+                    table.name, column.name
+                ));
             }
         }
     }
     for stats in &profile.tables {
         let Some(table) = schema.table(&stats.table) else {
-            return Err(format!("statistics for table `{}`, which the schema does not hold", stats.table));
+            return Err(format!(
+                "statistics for table `{}`, which the schema does not hold",
+                stats.table
+            ));
         };
-        if let Some(c) = stats.columns.iter().find(|c| table.column(&c.column).is_none()) {
-            return Err(format!("statistics for missing column `{}.{}`", stats.table, c.column));
+        if let Some(c) = stats
+            .columns
+            .iter()
+            .find(|c| table.column(&c.column).is_none())
+        {
+            return Err(format!(
+                "statistics for missing column `{}.{}`",
+                stats.table, c.column
+            ));
         }
-        if let Some(c) = stats.columns.iter().find(|c| !(0.0..=1.0).contains(&c.null_fraction)) {
-            return Err(format!("column `{}.{}`: null_fraction outside [0, 1]", stats.table, c.column));
+        if let Some(c) = stats
+            .columns
+            .iter()
+            .find(|c| !(0.0..=1.0).contains(&c.null_fraction))
+        {
+            return Err(format!(
+                "column `{}.{}`: null_fraction outside [0, 1]",
+                stats.table, c.column
+            ));
         }
     }
     Ok(())

@@ -169,8 +169,16 @@ fn merge_disjunction(branches: Vec<Predicate>) -> Result<Predicate, String> {
         let mut values = Vec::new();
         for branch in rest {
             let (c, vs) = match branch {
-                Predicate::Compare { column, op: CmpOp::Eq, value } => (column, vec![value]),
-                Predicate::In { column, values, negated: false } => (column, values),
+                Predicate::Compare {
+                    column,
+                    op: CmpOp::Eq,
+                    value,
+                } => (column, vec![value]),
+                Predicate::In {
+                    column,
+                    values,
+                    negated: false,
+                } => (column, values),
                 _ => return Err("OR between conditions".into()),
             };
             if column.as_ref().is_some_and(|existing| *existing != c) {
@@ -179,11 +187,20 @@ fn merge_disjunction(branches: Vec<Predicate>) -> Result<Predicate, String> {
             column = Some(c);
             values.extend(vs);
         }
-        let Some(column) = column else { return Err("OR with only IS NULL".into()) };
-        Predicate::In { column, values, negated: false }
+        let Some(column) = column else {
+            return Err("OR with only IS NULL".into());
+        };
+        Predicate::In {
+            column,
+            values,
+            negated: false,
+        }
     };
     Ok(match null_column {
-        Some(column) => Predicate::UnlessNull { column, rest: Box::new(merged) },
+        Some(column) => Predicate::UnlessNull {
+            column,
+            rest: Box::new(merged),
+        },
         None => merged,
     })
 }
@@ -296,7 +313,9 @@ fn tokenize(s: &str) -> Result<Vec<Token>, String> {
                 }
                 tokens.push(Token::Ident { text, quoted: true });
             }
-            c if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) => {
+            c if c.is_ascii_digit()
+                || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) =>
+            {
                 let start = i;
                 while i < chars.len()
                     && (chars[i].is_ascii_digit()
@@ -311,10 +330,15 @@ fn tokenize(s: &str) -> Result<Vec<Token>, String> {
             }
             c if c.is_alphabetic() || c == '_' => {
                 let start = i;
-                while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$') {
+                while i < chars.len()
+                    && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+                {
                     i += 1;
                 }
-                tokens.push(Token::Ident { text: chars[start..i].iter().collect(), quoted: false });
+                tokens.push(Token::Ident {
+                    text: chars[start..i].iter().collect(),
+                    quoted: false,
+                });
             }
             '<' | '>' | '=' | '!' | '-' | '+' | '~' | '|' | '*' | '/' | '%' => {
                 let two: String = chars[i..chars.len().min(i + 2)].iter().collect();
@@ -396,16 +420,26 @@ impl Parser {
         while self.eat_keyword("AND") {
             parts.push(self.unary()?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Predicate::And(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Predicate::And(parts)
+        })
     }
 
     fn unary(&mut self) -> Result<Predicate, String> {
         if self.eat_keyword("NOT") {
             let inner = self.unary()?;
             return match inner {
-                Predicate::In { column, values, negated } => {
-                    Ok(Predicate::In { column, values, negated: !negated })
-                }
+                Predicate::In {
+                    column,
+                    values,
+                    negated,
+                } => Ok(Predicate::In {
+                    column,
+                    values,
+                    negated: !negated,
+                }),
                 _ => Err("NOT around a condition".into()),
             };
         }
@@ -446,17 +480,25 @@ impl Parser {
             if !self.eat_keyword("NULL") {
                 return Err("IS without NULL".into());
             }
-            let Operand::Column(column) = left else { return Err("IS NULL on an expression".into()) };
+            let Operand::Column(column) = left else {
+                return Err("IS NULL on an expression".into());
+            };
             // `IS NULL` is encoded as an empty NOT IN so OR can find it.
             return Ok(if negated {
                 Predicate::NotNull { column }
             } else {
-                Predicate::In { column, values: Vec::new(), negated: true }
+                Predicate::In {
+                    column,
+                    values: Vec::new(),
+                    negated: true,
+                }
             });
         }
         let negated = self.eat_keyword("NOT");
         if self.eat_keyword("IN") {
-            let Operand::Column(column) = left else { return Err("IN on an expression".into()) };
+            let Operand::Column(column) = left else {
+                return Err("IN on an expression".into());
+            };
             self.expect(&Token::Open)?;
             let mut values = Vec::new();
             loop {
@@ -471,10 +513,16 @@ impl Parser {
                 break;
             }
             self.expect(&Token::Close)?;
-            return Ok(Predicate::In { column, values, negated });
+            return Ok(Predicate::In {
+                column,
+                values,
+                negated,
+            });
         }
         if self.eat_keyword("BETWEEN") {
-            let Operand::Column(column) = left else { return Err("BETWEEN on an expression".into()) };
+            let Operand::Column(column) = left else {
+                return Err("BETWEEN on an expression".into());
+            };
             let low = self.literal_operand()?;
             if !self.eat_keyword("AND") {
                 return Err("BETWEEN without AND".into());
@@ -484,8 +532,16 @@ impl Parser {
                 return Err("NOT BETWEEN".into());
             }
             return Ok(Predicate::And(vec![
-                Predicate::Compare { column: column.clone(), op: CmpOp::Ge, value: low },
-                Predicate::Compare { column, op: CmpOp::Le, value: high },
+                Predicate::Compare {
+                    column: column.clone(),
+                    op: CmpOp::Ge,
+                    value: low,
+                },
+                Predicate::Compare {
+                    column,
+                    op: CmpOp::Le,
+                    value: high,
+                },
             ]));
         }
         if negated {
@@ -516,11 +572,21 @@ impl Parser {
         let right = self.operand()?;
         if let Some(any) = quantifier {
             let (Operand::Column(column), Operand::List(values)) = (left, right) else {
-                return Err("ANY/ALL over something other than a column and a literal array".into());
+                return Err(
+                    "ANY/ALL over something other than a column and a literal array".into(),
+                );
             };
             return match (op, any) {
-                (CmpOp::Eq, true) => Ok(Predicate::In { column, values, negated: false }),
-                (CmpOp::Ne, false) => Ok(Predicate::In { column, values, negated: true }),
+                (CmpOp::Eq, true) => Ok(Predicate::In {
+                    column,
+                    values,
+                    negated: false,
+                }),
+                (CmpOp::Ne, false) => Ok(Predicate::In {
+                    column,
+                    values,
+                    negated: true,
+                }),
                 _ => Err("ANY/ALL with an ordering operator".into()),
             };
         }
@@ -528,19 +594,29 @@ impl Parser {
             (Operand::Column(column), Operand::Literal(value)) => {
                 Ok(Predicate::Compare { column, op, value })
             }
-            (Operand::Literal(value), Operand::Column(column)) => {
-                Ok(Predicate::Compare { column, op: op.flipped(), value })
-            }
+            (Operand::Literal(value), Operand::Column(column)) => Ok(Predicate::Compare {
+                column,
+                op: op.flipped(),
+                value,
+            }),
             (Operand::Column(left), Operand::Column(right)) => {
                 Ok(Predicate::Columns { left, op, right })
             }
             (Operand::Length(column), Operand::Literal(Literal::Number(n))) => {
-                let value = n.parse().map_err(|_| "length compared with a fraction".to_owned())?;
+                let value = n
+                    .parse()
+                    .map_err(|_| "length compared with a fraction".to_owned())?;
                 Ok(Predicate::Length { column, op, value })
             }
             (Operand::Literal(Literal::Number(n)), Operand::Length(column)) => {
-                let value = n.parse().map_err(|_| "length compared with a fraction".to_owned())?;
-                Ok(Predicate::Length { column, op: op.flipped(), value })
+                let value = n
+                    .parse()
+                    .map_err(|_| "length compared with a fraction".to_owned())?;
+                Ok(Predicate::Length {
+                    column,
+                    op: op.flipped(),
+                    value,
+                })
             }
             _ => Err("a comparison between expressions".into()),
         }
@@ -570,7 +646,11 @@ impl Parser {
                 self.pos += 1;
                 match self.operand()? {
                     Operand::Literal(Literal::Number(n)) => {
-                        Operand::Literal(Literal::Number(if op == "-" { format!("-{n}") } else { n }))
+                        Operand::Literal(Literal::Number(if op == "-" {
+                            format!("-{n}")
+                        } else {
+                            n
+                        }))
                     }
                     _ => return Err("unary minus on a non-number".into()),
                 }
@@ -601,7 +681,10 @@ impl Parser {
                 } else if !quoted && upper == "NULL" {
                     Operand::Null
                 } else if !quoted
-                    && matches!(upper.as_str(), "LENGTH" | "CHAR_LENGTH" | "CHARACTER_LENGTH")
+                    && matches!(
+                        upper.as_str(),
+                        "LENGTH" | "CHAR_LENGTH" | "CHARACTER_LENGTH"
+                    )
                     && self.peek() == Some(&Token::Open)
                 {
                     self.pos += 1;
@@ -634,7 +717,12 @@ impl Parser {
             let mut words = 0;
             while let Some(Token::Ident { text, .. }) = self.peek() {
                 let upper = text.to_ascii_uppercase();
-                if words > 0 && matches!(upper.as_str(), "AND" | "OR" | "IS" | "IN" | "NOT" | "BETWEEN") {
+                if words > 0
+                    && matches!(
+                        upper.as_str(),
+                        "AND" | "OR" | "IS" | "IN" | "NOT" | "BETWEEN"
+                    )
+                {
                     break;
                 }
                 self.pos += 1;
@@ -673,7 +761,11 @@ mod tests {
     fn postgres_comparison_with_cast() {
         assert_eq!(
             parse("CHECK ((price >= (0)::numeric))").unwrap(),
-            Predicate::Compare { column: "price".into(), op: CmpOp::Ge, value: num("0") }
+            Predicate::Compare {
+                column: "price".into(),
+                op: CmpOp::Ge,
+                value: num("0")
+            }
         );
     }
 
@@ -697,22 +789,36 @@ mod tests {
     fn between_and_conjunction() {
         let p = parse("CHECK (qty BETWEEN 1 AND 10 AND \"Note\" IS NOT NULL)").unwrap();
         assert_eq!(p.conjuncts().len(), 3);
-        assert!(p.conjuncts().contains(&&Predicate::NotNull { column: "Note".into() }));
+        assert!(p.conjuncts().contains(&&Predicate::NotNull {
+            column: "Note".into()
+        }));
     }
 
     #[test]
     fn flipped_literal_and_column_pairs() {
         assert_eq!(
             parse("0 < amount").unwrap(),
-            Predicate::Compare { column: "amount".into(), op: CmpOp::Gt, value: num("0") }
+            Predicate::Compare {
+                column: "amount".into(),
+                op: CmpOp::Gt,
+                value: num("0")
+            }
         );
         assert_eq!(
             parse("CHECK ((ends_at >= starts_at))").unwrap(),
-            Predicate::Columns { left: "ends_at".into(), op: CmpOp::Ge, right: "starts_at".into() }
+            Predicate::Columns {
+                left: "ends_at".into(),
+                op: CmpOp::Ge,
+                right: "starts_at".into()
+            }
         );
         assert_eq!(
             parse("((length(code) = 3))").unwrap(),
-            Predicate::Length { column: "code".into(), op: CmpOp::Eq, value: 3 }
+            Predicate::Length {
+                column: "code".into(),
+                op: CmpOp::Eq,
+                value: 3
+            }
         );
     }
 
@@ -731,7 +837,11 @@ mod tests {
             p,
             Predicate::In {
                 column: "continent".into(),
-                values: vec![Literal::Text("Asia".into()), Literal::Text("Europe".into()), Literal::Text("North America".into())],
+                values: vec![
+                    Literal::Text("Asia".into()),
+                    Literal::Text("Europe".into()),
+                    Literal::Text("North America".into())
+                ],
                 negated: false
             }
         );

@@ -29,7 +29,10 @@ pub struct QualifiedName {
 impl QualifiedName {
     /// A name with a schema.
     pub fn new(schema: Option<&str>, name: &str) -> Self {
-        Self { schema: schema.map(str::to_owned), name: name.to_owned() }
+        Self {
+            schema: schema.map(str::to_owned),
+            name: name.to_owned(),
+        }
     }
 }
 
@@ -78,8 +81,11 @@ impl Schema {
 
     /// The distinct schemas the tables live in, sorted.
     pub fn namespaces(&self) -> Vec<&str> {
-        let mut names: Vec<&str> =
-            self.tables.iter().filter_map(|t| t.name.schema.as_deref()).collect();
+        let mut names: Vec<&str> = self
+            .tables
+            .iter()
+            .filter_map(|t| t.name.schema.as_deref())
+            .collect();
         names.extend(self.enums.iter().filter_map(|e| e.name.schema.as_deref()));
         names.extend(self.domains.iter().filter_map(|d| d.name.schema.as_deref()));
         names.sort_unstable();

@@ -118,7 +118,10 @@ impl LogicalType {
     pub fn is_temporal(&self) -> bool {
         matches!(
             self,
-            LogicalType::Date | LogicalType::Timestamp | LogicalType::TimestampTz | LogicalType::Time
+            LogicalType::Date
+                | LogicalType::Timestamp
+                | LogicalType::TimestampTz
+                | LogicalType::Time
         )
     }
 }
@@ -130,7 +133,9 @@ impl LogicalType {
 pub fn from_postgres(formatted: &str) -> LogicalType {
     let t = formatted.trim();
     if let Some(element) = t.strip_suffix("[]") {
-        return LogicalType::Array { element: Box::new(from_postgres(element)) };
+        return LogicalType::Array {
+            element: Box::new(from_postgres(element)),
+        };
     }
     let (base, args) = split_args(t);
     match base {
@@ -144,10 +149,17 @@ pub fn from_postgres(formatted: &str) -> LogicalType {
             precision: args.first().copied(),
             scale: args.get(1).copied().or(args.first().map(|_| 0)),
         },
-        "money" => LogicalType::Decimal { precision: Some(18), scale: Some(2) },
+        "money" => LogicalType::Decimal {
+            precision: Some(18),
+            scale: Some(2),
+        },
         "text" | "name" | "citext" => LogicalType::Text { max_length: None },
-        "character varying" | "varchar" => LogicalType::Text { max_length: args.first().copied() },
-        "character" | "char" | "bpchar" => LogicalType::Char { length: args.first().copied().unwrap_or(1) },
+        "character varying" | "varchar" => LogicalType::Text {
+            max_length: args.first().copied(),
+        },
+        "character" | "char" | "bpchar" => LogicalType::Char {
+            length: args.first().copied().unwrap_or(1),
+        },
         "\"char\"" => LogicalType::Char { length: 1 },
         "bytea" => LogicalType::Binary { max_length: None },
         "date" => LogicalType::Date,
@@ -158,7 +170,9 @@ pub fn from_postgres(formatted: &str) -> LogicalType {
         "uuid" => LogicalType::Uuid,
         "json" | "jsonb" => LogicalType::Json,
         "inet" | "cidr" => LogicalType::Inet,
-        other => LogicalType::Opaque { literal: postgres_default_form(other) },
+        other => LogicalType::Opaque {
+            literal: postgres_default_form(other),
+        },
     }
 }
 
@@ -216,7 +230,9 @@ pub fn from_sqlite(declared: &str) -> LogicalType {
         return LogicalType::Int64;
     }
     if base.contains("CHAR") || base.contains("CLOB") || base.contains("TEXT") {
-        return LogicalType::Text { max_length: args.first().copied() };
+        return LogicalType::Text {
+            max_length: args.first().copied(),
+        };
     }
     if base.contains("BLOB") || base.is_empty() {
         return LogicalType::Binary { max_length: None };
@@ -224,14 +240,21 @@ pub fn from_sqlite(declared: &str) -> LogicalType {
     if base.contains("REAL") || base.contains("FLOA") || base.contains("DOUB") {
         return LogicalType::Float64;
     }
-    LogicalType::Decimal { precision: None, scale: None }
+    LogicalType::Decimal {
+        precision: None,
+        scale: None,
+    }
 }
 
 /// Splits `numeric(10,2)` into `("numeric", [10, 2])`; also handles
 /// `timestamp(3) without time zone` by removing the argument list.
 fn split_args(t: &str) -> (&str, Vec<u32>) {
-    let Some(open) = t.find('(') else { return (t, Vec::new()) };
-    let Some(close) = t[open..].find(')').map(|c| c + open) else { return (t, Vec::new()) };
+    let Some(open) = t.find('(') else {
+        return (t, Vec::new());
+    };
+    let Some(close) = t[open..].find(')').map(|c| c + open) else {
+        return (t, Vec::new());
+    };
     let args = t[open + 1..close]
         .split(',')
         .filter_map(|a| a.trim().parse::<u32>().ok())
@@ -260,31 +283,75 @@ mod tests {
     fn postgres_types_map() {
         assert_eq!(
             from_postgres("numeric(10,2)"),
-            LogicalType::Decimal { precision: Some(10), scale: Some(2) }
+            LogicalType::Decimal {
+                precision: Some(10),
+                scale: Some(2)
+            }
         );
-        assert_eq!(from_postgres("numeric"), LogicalType::Decimal { precision: None, scale: None });
-        assert_eq!(from_postgres("character varying(40)"), LogicalType::Text { max_length: Some(40) });
-        assert_eq!(from_postgres("character(3)"), LogicalType::Char { length: 3 });
-        assert_eq!(from_postgres("timestamp(3) without time zone"), LogicalType::Timestamp);
-        assert_eq!(from_postgres("timestamp with time zone"), LogicalType::TimestampTz);
+        assert_eq!(
+            from_postgres("numeric"),
+            LogicalType::Decimal {
+                precision: None,
+                scale: None
+            }
+        );
+        assert_eq!(
+            from_postgres("character varying(40)"),
+            LogicalType::Text {
+                max_length: Some(40)
+            }
+        );
+        assert_eq!(
+            from_postgres("character(3)"),
+            LogicalType::Char { length: 3 }
+        );
+        assert_eq!(
+            from_postgres("timestamp(3) without time zone"),
+            LogicalType::Timestamp
+        );
+        assert_eq!(
+            from_postgres("timestamp with time zone"),
+            LogicalType::TimestampTz
+        );
         assert_eq!(
             from_postgres("integer[]"),
-            LogicalType::Array { element: Box::new(LogicalType::Int32) }
+            LogicalType::Array {
+                element: Box::new(LogicalType::Int32)
+            }
         );
-        assert_eq!(from_postgres("tsvector"), LogicalType::Opaque { literal: Some(String::new()) });
-        assert_eq!(from_postgres("geometry"), LogicalType::Opaque { literal: None });
+        assert_eq!(
+            from_postgres("tsvector"),
+            LogicalType::Opaque {
+                literal: Some(String::new())
+            }
+        );
+        assert_eq!(
+            from_postgres("geometry"),
+            LogicalType::Opaque { literal: None }
+        );
     }
 
     #[test]
     fn sqlite_types_follow_affinity() {
         assert_eq!(from_sqlite("INTEGER"), LogicalType::Int64);
-        assert_eq!(from_sqlite("NVARCHAR(160)"), LogicalType::Text { max_length: Some(160) });
+        assert_eq!(
+            from_sqlite("NVARCHAR(160)"),
+            LogicalType::Text {
+                max_length: Some(160)
+            }
+        );
         assert_eq!(
             from_sqlite("NUMERIC(10,2)"),
-            LogicalType::Decimal { precision: Some(10), scale: Some(2) }
+            LogicalType::Decimal {
+                precision: Some(10),
+                scale: Some(2)
+            }
         );
         assert_eq!(from_sqlite("DATETIME"), LogicalType::Timestamp);
         assert_eq!(from_sqlite(""), LogicalType::Binary { max_length: None });
-        assert_eq!(from_sqlite("BLOB"), LogicalType::Binary { max_length: None });
+        assert_eq!(
+            from_sqlite("BLOB"),
+            LogicalType::Binary { max_length: None }
+        );
     }
 }

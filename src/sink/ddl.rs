@@ -7,7 +7,9 @@
 
 use crate::profile::Engine;
 use crate::schema::check::{self, CmpOp, Literal, Predicate};
-use crate::schema::{Column, Identity, LogicalType, PartitionStrategy, QualifiedName, Schema, Table};
+use crate::schema::{
+    Column, Identity, LogicalType, PartitionStrategy, QualifiedName, Schema, Table,
+};
 
 /// A SQL dialect patina writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,8 +34,15 @@ pub fn qualified(name: &QualifiedName, dialect: Dialect) -> String {
 }
 
 /// DDL to run before loading, in order, plus warnings about what could not be carried over.
-pub fn create_statements(schema: &Schema, source: Engine, dialect: Dialect) -> (Vec<String>, Vec<String>) {
-    let same = matches!((source, dialect), (Engine::Postgres, Dialect::Postgres) | (Engine::Sqlite, Dialect::Sqlite));
+pub fn create_statements(
+    schema: &Schema,
+    source: Engine,
+    dialect: Dialect,
+) -> (Vec<String>, Vec<String>) {
+    let same = matches!(
+        (source, dialect),
+        (Engine::Postgres, Dialect::Postgres) | (Engine::Sqlite, Dialect::Sqlite)
+    );
     let mut out = Vec::new();
     let mut warnings = Vec::new();
     if dialect == Dialect::Postgres {
@@ -42,10 +51,18 @@ pub fn create_statements(schema: &Schema, source: Engine, dialect: Dialect) -> (
         }
         for e in &schema.enums {
             let labels: Vec<String> = e.values.iter().map(|v| sql_string(v)).collect();
-            out.push(format!("CREATE TYPE {} AS ENUM ({})", qualified(&e.name, dialect), labels.join(", ")));
+            out.push(format!(
+                "CREATE TYPE {} AS ENUM ({})",
+                qualified(&e.name, dialect),
+                labels.join(", ")
+            ));
         }
         for d in &schema.domains {
-            let base = if source == Engine::Postgres { d.native_type.clone() } else { pg_type(&d.logical_type) };
+            let base = if source == Engine::Postgres {
+                d.native_type.clone()
+            } else {
+                pg_type(&d.logical_type)
+            };
             let mut sql = format!("CREATE DOMAIN {} AS {base}", qualified(&d.name, dialect));
             if let Some(default) = d.default.as_ref().filter(|_| same) {
                 sql.push_str(&format!(" DEFAULT {default}"));
@@ -60,12 +77,22 @@ pub fn create_statements(schema: &Schema, source: Engine, dialect: Dialect) -> (
         }
     }
     for table in &schema.tables {
-        out.push(create_table(schema, table, source, dialect, same, &mut warnings));
+        out.push(create_table(
+            schema,
+            table,
+            source,
+            dialect,
+            same,
+            &mut warnings,
+        ));
         if dialect == Dialect::Postgres
             && let Some(p) = &table.partitioning
         {
             for part in &p.partitions {
-                let name = QualifiedName { schema: part.name.schema.clone().or(table.name.schema.clone()), name: part.name.name.clone() };
+                let name = QualifiedName {
+                    schema: part.name.schema.clone().or(table.name.schema.clone()),
+                    name: part.name.name.clone(),
+                };
                 out.push(format!(
                     "CREATE TABLE {} PARTITION OF {} {}",
                     qualified(&name, dialect),
@@ -79,7 +106,11 @@ pub fn create_statements(schema: &Schema, source: Engine, dialect: Dialect) -> (
         // Foreign keys last, so cycles and any table order work.
         for table in &schema.tables {
             for fk in &table.foreign_keys {
-                let name = fk.name.as_ref().map(|n| format!("CONSTRAINT {} ", quote(n))).unwrap_or_default();
+                let name = fk
+                    .name
+                    .as_ref()
+                    .map(|n| format!("CONSTRAINT {} ", quote(n)))
+                    .unwrap_or_default();
                 out.push(format!(
                     "ALTER TABLE {} ADD {name}FOREIGN KEY ({}) REFERENCES {} ({}){}",
                     qualified(&table.name, dialect),
@@ -95,7 +126,11 @@ pub fn create_statements(schema: &Schema, source: Engine, dialect: Dialect) -> (
 }
 
 fn list(columns: &[String]) -> String {
-    columns.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ")
+    columns
+        .iter()
+        .map(|c| quote(c))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn create_table(
@@ -106,25 +141,46 @@ fn create_table(
     same: bool,
     warnings: &mut Vec<String>,
 ) -> String {
-    let mut parts: Vec<String> = table.columns.iter().map(|c| column_definition(schema, table, c, source, dialect, same, warnings)).collect();
+    let mut parts: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| column_definition(schema, table, c, source, dialect, same, warnings))
+        .collect();
     let rowid_alias = dialect == Dialect::Sqlite && sqlite_rowid_alias(table).is_some();
     if let Some(pk) = &table.primary_key {
-        let name = pk.name.as_ref().filter(|_| dialect == Dialect::Postgres).map(|n| format!("CONSTRAINT {} ", quote(n))).unwrap_or_default();
+        let name = pk
+            .name
+            .as_ref()
+            .filter(|_| dialect == Dialect::Postgres)
+            .map(|n| format!("CONSTRAINT {} ", quote(n)))
+            .unwrap_or_default();
         if !rowid_alias {
             parts.push(format!("{name}PRIMARY KEY ({})", list(&pk.columns)));
         }
     }
     for u in &table.uniques {
-        let name = u.name.as_ref().filter(|_| dialect == Dialect::Postgres).map(|n| format!("CONSTRAINT {} ", quote(n))).unwrap_or_default();
+        let name = u
+            .name
+            .as_ref()
+            .filter(|_| dialect == Dialect::Postgres)
+            .map(|n| format!("CONSTRAINT {} ", quote(n)))
+            .unwrap_or_default();
         parts.push(format!("{name}UNIQUE ({})", list(&u.columns)));
     }
-    let mut checks: Vec<(String, String)> = table.checks.iter().map(|c| (c.name.clone(), c.expression.clone())).collect();
+    let mut checks: Vec<(String, String)> = table
+        .checks
+        .iter()
+        .map(|c| (c.name.clone(), c.expression.clone()))
+        .collect();
     if dialect == Dialect::Sqlite {
         // SQLite has no domains: their checks become column checks.
         for column in &table.columns {
             if let Some(d) = column.domain.as_ref().and_then(|d| schema.domain(d)) {
                 for c in &d.checks {
-                    checks.push((format!("{}_{}", column.name, c.name), c.expression.replace("VALUE", &quote(&column.name))));
+                    checks.push((
+                        format!("{}_{}", column.name, c.name),
+                        c.expression.replace("VALUE", &quote(&column.name)),
+                    ));
                 }
             }
         }
@@ -132,12 +188,19 @@ fn create_table(
     for (name, expression) in checks {
         let body = if same {
             let trimmed = expression.trim();
-            if trimmed.len() >= 5 && trimmed[..5].eq_ignore_ascii_case("CHECK") { trimmed.to_owned() } else { format!("CHECK {trimmed}") }
+            if trimmed.len() >= 5 && trimmed[..5].eq_ignore_ascii_case("CHECK") {
+                trimmed.to_owned()
+            } else {
+                format!("CHECK {trimmed}")
+            }
         } else {
             match check::parse(&expression) {
                 Ok(p) => format!("CHECK ({})", render(&p)),
                 Err(reason) => {
-                    warnings.push(format!("{}: check {name} not created in the target ({reason})", table.name));
+                    warnings.push(format!(
+                        "{}: check {name} not created in the target ({reason})",
+                        table.name
+                    ));
                     continue;
                 }
             }
@@ -155,7 +218,11 @@ fn create_table(
             ));
         }
     }
-    let mut sql = format!("CREATE TABLE {} (\n  {}\n)", qualified(&table.name, dialect), parts.join(",\n  "));
+    let mut sql = format!(
+        "CREATE TABLE {} (\n  {}\n)",
+        qualified(&table.name, dialect),
+        parts.join(",\n  ")
+    );
     if dialect == Dialect::Postgres
         && let Some(p) = &table.partitioning
     {
@@ -166,7 +233,10 @@ fn create_table(
         };
         sql.push_str(&format!(" PARTITION BY {strategy} ({})", list(&p.columns)));
     } else if table.partitioning.is_some() {
-        warnings.push(format!("{}: partitioning has no SQLite equivalent; created as one table", table.name));
+        warnings.push(format!(
+            "{}: partitioning has no SQLite equivalent; created as one table",
+            table.name
+        ));
     }
     sql
 }
@@ -192,7 +262,8 @@ fn column_definition(
 ) -> String {
     let mut sql = quote(&column.name);
     sql.push(' ');
-    let rowid = dialect == Dialect::Sqlite && sqlite_rowid_alias(table).is_some_and(|c| c.name == column.name);
+    let rowid = dialect == Dialect::Sqlite
+        && sqlite_rowid_alias(table).is_some_and(|c| c.name == column.name);
     match dialect {
         Dialect::Postgres => {
             if let Some(domain) = &column.domain {
@@ -220,18 +291,36 @@ fn column_definition(
         }
     }
     if let Some(expr) = &column.generated {
-        let stored = if dialect == Dialect::Postgres { " STORED" } else { "" };
-        sql.push_str(&format!(" GENERATED ALWAYS AS {}{stored}", parenthesised(expr)));
+        let stored = if dialect == Dialect::Postgres {
+            " STORED"
+        } else {
+            ""
+        };
+        sql.push_str(&format!(
+            " GENERATED ALWAYS AS {}{stored}",
+            parenthesised(expr)
+        ));
         return sql;
     }
     match (column.identity, dialect) {
-        (Some(Identity::Always), Dialect::Postgres) if same => sql.push_str(" GENERATED ALWAYS AS IDENTITY"),
-        (Some(Identity::ByDefault), Dialect::Postgres) => sql.push_str(" GENERATED BY DEFAULT AS IDENTITY"),
-        (Some(Identity::AutoIncrement | Identity::Always), Dialect::Postgres) => sql.push_str(" GENERATED BY DEFAULT AS IDENTITY"),
+        (Some(Identity::Always), Dialect::Postgres) if same => {
+            sql.push_str(" GENERATED ALWAYS AS IDENTITY")
+        }
+        (Some(Identity::ByDefault), Dialect::Postgres) => {
+            sql.push_str(" GENERATED BY DEFAULT AS IDENTITY")
+        }
+        (Some(Identity::AutoIncrement | Identity::Always), Dialect::Postgres) => {
+            sql.push_str(" GENERATED BY DEFAULT AS IDENTITY")
+        }
         _ => {}
     }
-    let pk_column = table.primary_key.as_ref().is_some_and(|k| k.columns.contains(&column.name));
-    if !column.nullable && !rowid && !(pk_column && dialect == Dialect::Postgres && column.identity.is_some()) {
+    let pk_column = table
+        .primary_key
+        .as_ref()
+        .is_some_and(|k| k.columns.contains(&column.name));
+    // An identity primary key is NOT NULL by being the key.
+    let implied = rowid || (pk_column && dialect == Dialect::Postgres && column.identity.is_some());
+    if !column.nullable && !implied {
         sql.push_str(" NOT NULL");
     }
     if column.identity.is_none()
@@ -239,7 +328,10 @@ fn column_definition(
     {
         match translate_default(default, same) {
             Some(d) => sql.push_str(&format!(" DEFAULT {d}")),
-            None => warnings.push(format!("{}.{}: default `{default}` not carried over", table.name, column.name)),
+            None => warnings.push(format!(
+                "{}.{}: default `{default}` not carried over",
+                table.name, column.name
+            )),
         }
     }
     let _ = schema;
@@ -256,7 +348,11 @@ fn contains_enum(t: &LogicalType) -> bool {
 
 fn parenthesised(expr: &str) -> String {
     let e = expr.trim();
-    if e.starts_with('(') && e.ends_with(')') { e.to_owned() } else { format!("({e})") }
+    if e.starts_with('(') && e.ends_with(')') {
+        e.to_owned()
+    } else {
+        format!("({e})")
+    }
 }
 
 /// A default expression the target understands: verbatim within one engine,
@@ -267,15 +363,28 @@ fn translate_default(default: &str, same: bool) -> Option<String> {
     }
     let d = default.trim();
     let upper = d.to_ascii_uppercase();
-    if matches!(upper.as_str(), "NOW()" | "CURRENT_TIMESTAMP" | "CURRENT_DATE" | "CURRENT_TIME") {
-        return Some(if upper == "NOW()" { "CURRENT_TIMESTAMP".into() } else { upper });
+    if matches!(
+        upper.as_str(),
+        "NOW()" | "CURRENT_TIMESTAMP" | "CURRENT_DATE" | "CURRENT_TIME"
+    ) {
+        return Some(if upper == "NOW()" {
+            "CURRENT_TIMESTAMP".into()
+        } else {
+            upper
+        });
     }
     if upper == "TRUE" || upper == "FALSE" {
         return Some(upper);
     }
     // Strip a trailing `::type` cast from a literal.
     let literal = match d.find("::") {
-        Some(i) if d.starts_with('\'') || d.starts_with('(') || d.starts_with(|c: char| c.is_ascii_digit() || c == '-') => &d[..i],
+        Some(i)
+            if d.starts_with('\'')
+                || d.starts_with('(')
+                || d.starts_with(|c: char| c.is_ascii_digit() || c == '-') =>
+        {
+            &d[..i]
+        }
         _ => d,
     };
     let literal = literal.trim_start_matches('(').trim_end_matches(')');
@@ -301,9 +410,14 @@ pub fn pg_type(t: &LogicalType) -> String {
         LogicalType::Int64 => "bigint".into(),
         LogicalType::Float32 => "real".into(),
         LogicalType::Float64 => "double precision".into(),
-        LogicalType::Decimal { precision: Some(p), scale } => format!("numeric({p},{})", scale.unwrap_or(0)),
+        LogicalType::Decimal {
+            precision: Some(p),
+            scale,
+        } => format!("numeric({p},{})", scale.unwrap_or(0)),
         LogicalType::Decimal { .. } => "numeric".into(),
-        LogicalType::Text { max_length: Some(n) } => format!("varchar({n})"),
+        LogicalType::Text {
+            max_length: Some(n),
+        } => format!("varchar({n})"),
         LogicalType::Text { max_length: None } => "text".into(),
         LogicalType::Char { length } => format!("char({length})"),
         LogicalType::Binary { .. } => "bytea".into(),
@@ -327,9 +441,14 @@ pub fn sqlite_type(t: &LogicalType) -> String {
         LogicalType::Boolean => "BOOLEAN".into(),
         LogicalType::Int16 | LogicalType::Int32 | LogicalType::Int64 => "INTEGER".into(),
         LogicalType::Float32 | LogicalType::Float64 => "REAL".into(),
-        LogicalType::Decimal { precision: Some(p), scale } => format!("NUMERIC({p},{})", scale.unwrap_or(0)),
+        LogicalType::Decimal {
+            precision: Some(p),
+            scale,
+        } => format!("NUMERIC({p},{})", scale.unwrap_or(0)),
         LogicalType::Decimal { .. } => "NUMERIC".into(),
-        LogicalType::Text { max_length: Some(n) } => format!("VARCHAR({n})"),
+        LogicalType::Text {
+            max_length: Some(n),
+        } => format!("VARCHAR({n})"),
         LogicalType::Char { length } => format!("CHAR({length})"),
         LogicalType::Binary { .. } => "BLOB".into(),
         LogicalType::Date => "DATE".into(),
@@ -351,25 +470,59 @@ pub fn render(p: &Predicate) -> String {
         CmpOp::Ge => ">=",
     };
     let lit = |l: &Literal| match l {
-        Literal::Bool(b) => if *b { "TRUE".to_owned() } else { "FALSE".to_owned() },
+        Literal::Bool(b) => {
+            if *b {
+                "TRUE".to_owned()
+            } else {
+                "FALSE".to_owned()
+            }
+        }
         other => other.to_string(),
     };
     match p {
-        Predicate::Compare { column, op: o, value } => format!("{} {} {}", quote(column), op(o), lit(value)),
-        Predicate::Columns { left, op: o, right } => format!("{} {} {}", quote(left), op(o), quote(right)),
-        Predicate::In { column, values, negated } if values.is_empty() => {
-            format!("{} IS {}NULL", quote(column), if *negated { "" } else { "NOT " })
+        Predicate::Compare {
+            column,
+            op: o,
+            value,
+        } => format!("{} {} {}", quote(column), op(o), lit(value)),
+        Predicate::Columns { left, op: o, right } => {
+            format!("{} {} {}", quote(left), op(o), quote(right))
         }
-        Predicate::In { column, values, negated } => format!(
+        Predicate::In {
+            column,
+            values,
+            negated,
+        } if values.is_empty() => {
+            format!(
+                "{} IS {}NULL",
+                quote(column),
+                if *negated { "" } else { "NOT " }
+            )
+        }
+        Predicate::In {
+            column,
+            values,
+            negated,
+        } => format!(
             "{} {}IN ({})",
             quote(column),
             if *negated { "NOT " } else { "" },
             values.iter().map(lit).collect::<Vec<_>>().join(", ")
         ),
         Predicate::NotNull { column } => format!("{} IS NOT NULL", quote(column)),
-        Predicate::Length { column, op: o, value } => format!("length({}) {} {value}", quote(column), op(o)),
-        Predicate::And(parts) => parts.iter().map(|p| format!("({})", render(p))).collect::<Vec<_>>().join(" AND "),
-        Predicate::UnlessNull { column, rest } => format!("{} IS NULL OR ({})", quote(column), render(rest)),
+        Predicate::Length {
+            column,
+            op: o,
+            value,
+        } => format!("length({}) {} {value}", quote(column), op(o)),
+        Predicate::And(parts) => parts
+            .iter()
+            .map(|p| format!("({})", render(p)))
+            .collect::<Vec<_>>()
+            .join(" AND "),
+        Predicate::UnlessNull { column, rest } => {
+            format!("{} IS NULL OR ({})", quote(column), render(rest))
+        }
     }
 }
 
@@ -387,8 +540,14 @@ mod tests {
 
     #[test]
     fn translates_defaults() {
-        assert_eq!(translate_default("'new'::character varying", false).as_deref(), Some("'new'"));
-        assert_eq!(translate_default("now()", false).as_deref(), Some("CURRENT_TIMESTAMP"));
+        assert_eq!(
+            translate_default("'new'::character varying", false).as_deref(),
+            Some("'new'")
+        );
+        assert_eq!(
+            translate_default("now()", false).as_deref(),
+            Some("CURRENT_TIMESTAMP")
+        );
         assert_eq!(translate_default("0", false).as_deref(), Some("0"));
         assert_eq!(translate_default("gen_random_uuid()", false), None);
     }

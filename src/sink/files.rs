@@ -56,14 +56,30 @@ pub struct FileSink {
 
 impl FileSink {
     /// A sink writing into `dir` (created if missing).
-    pub fn new(dir: PathBuf, format: FileFormat, options: &WriteOptions) -> Result<Self, SinkError> {
+    pub fn new(
+        dir: PathBuf,
+        format: FileFormat,
+        options: &WriteOptions,
+    ) -> Result<Self, SinkError> {
         if options.existing == Existing::Append {
             return Err(SinkError::InvalidTarget(
-                "--append does not apply to file output; use --truncate to replace existing files".into(),
+                "--append does not apply to file output; use --truncate to replace existing files"
+                    .into(),
             ));
         }
-        std::fs::create_dir_all(&dir).map_err(|source| SinkError::Io { path: dir.clone(), source })?;
-        Ok(Self { dir, format, options: options.clone(), writer: None, rows: 0, written: Vec::new(), line: Vec::new() })
+        std::fs::create_dir_all(&dir).map_err(|source| SinkError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        Ok(Self {
+            dir,
+            format,
+            options: options.clone(),
+            writer: None,
+            rows: 0,
+            written: Vec::new(),
+            line: Vec::new(),
+        })
     }
 
     /// The file of table `t`: `name.ext`, or `schema.name.ext` when the profile has several schemas.
@@ -75,12 +91,24 @@ impl FileSink {
             _ => name.name.clone(),
         };
         // Keep file names portable whatever the table is called.
-        let stem: String = stem.chars().map(|c| if c == '/' || c == '\\' || c == '\0' { '_' } else { c }).collect();
+        let stem: String = stem
+            .chars()
+            .map(|c| {
+                if c == '/' || c == '\\' || c == '\0' {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
         format!("{stem}.{}", format.extension())
     }
 
     fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SinkError + '_ {
-        move |source| SinkError::Io { path: path.to_owned(), source }
+        move |source| SinkError::Io {
+            path: path.to_owned(),
+            source,
+        }
     }
 }
 
@@ -120,11 +148,20 @@ impl Sink for FileSink {
                     // Pinned: the default embeds the parquet crate's version.
                     .set_created_by(format!("patina {}", crate::VERSION))
                     .set_compression(Compression::SNAPPY)
-                    .set_max_row_group_size(usize::try_from(table.chunk_rows).unwrap_or(usize::MAX).max(1))
+                    .set_max_row_group_size(
+                        usize::try_from(table.chunk_rows)
+                            .unwrap_or(usize::MAX)
+                            .max(1),
+                    )
                     .set_key_value_metadata(Some(metadata))
                     .build();
-                let writer = ArrowWriter::try_new(buffered, schema, Some(props))
-                    .map_err(|source| SinkError::Parquet { table: table.address.clone(), source })?;
+                let writer =
+                    ArrowWriter::try_new(buffered, schema, Some(props)).map_err(|source| {
+                        SinkError::Parquet {
+                            table: table.address.clone(),
+                            source,
+                        }
+                    })?;
                 Writer::Parquet(Box::new(writer))
             }
             FileFormat::Csv => {
@@ -148,10 +185,17 @@ impl Sink for FileSink {
     }
 
     fn write_chunk(&mut self, plan: &Plan, t: usize, batch: &RecordBatch) -> Result<(), SinkError> {
-        let path = self.written.last().map(|(p, _)| p.clone()).unwrap_or_default();
+        let path = self
+            .written
+            .last()
+            .map(|(p, _)| p.clone())
+            .unwrap_or_default();
         match self.writer.as_mut().expect("begin_table opened a writer") {
             Writer::Parquet(w) => {
-                let parquet = |source| SinkError::Parquet { table: plan.tables[t].address.clone(), source };
+                let parquet = |source| SinkError::Parquet {
+                    table: plan.tables[t].address.clone(),
+                    source,
+                };
                 w.write(batch).map_err(parquet)?;
                 // One row group per chunk: the layout follows the chunks, not the threads.
                 w.flush().map_err(parquet)?;
@@ -179,12 +223,17 @@ impl Sink for FileSink {
     }
 
     fn end_table(&mut self, plan: &Plan, t: usize) -> Result<u64, SinkError> {
-        let path = self.written.last().map(|(p, _)| p.clone()).unwrap_or_default();
+        let path = self
+            .written
+            .last()
+            .map(|(p, _)| p.clone())
+            .unwrap_or_default();
         match self.writer.take().expect("begin_table opened a writer") {
             Writer::Parquet(w) => {
-                let mut inner = w
-                    .into_inner()
-                    .map_err(|source| SinkError::Parquet { table: plan.tables[t].address.clone(), source })?;
+                let mut inner = w.into_inner().map_err(|source| SinkError::Parquet {
+                    table: plan.tables[t].address.clone(),
+                    source,
+                })?;
                 inner.flush().map_err(Self::io(&path))?;
             }
             Writer::Csv(mut w) => w.flush().map_err(Self::io(&path))?,
@@ -192,7 +241,14 @@ impl Sink for FileSink {
         Ok(self.rows)
     }
 
-    fn fill_deferred(&mut self, _: &Plan, _: usize, _: &[usize], _: &[usize], _: &RecordBatch) -> Result<(), SinkError> {
+    fn fill_deferred(
+        &mut self,
+        _: &Plan,
+        _: usize,
+        _: &[usize],
+        _: &[usize],
+        _: &RecordBatch,
+    ) -> Result<(), SinkError> {
         // Files carry every value in the first pass (`loads_in_order` is false).
         Ok(())
     }

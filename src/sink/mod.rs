@@ -87,13 +87,23 @@ pub trait Sink {
 }
 
 /// Opens the sink for a target.
-pub fn open(target: &Target, profile: &Profile, options: &WriteOptions) -> Result<Box<dyn Sink>, SinkError> {
+pub fn open(
+    target: &Target,
+    profile: &Profile,
+    options: &WriteOptions,
+) -> Result<Box<dyn Sink>, SinkError> {
     match target {
-        Target::Files { dir, format } => Ok(Box::new(files::FileSink::new(dir.clone(), *format, options)?)),
+        Target::Files { dir, format } => Ok(Box::new(files::FileSink::new(
+            dir.clone(),
+            *format,
+            options,
+        )?)),
         Target::Database(url) => {
             let scheme = url.split_once(':').map_or("", |(s, _)| s);
             match scheme {
-                "postgres" | "postgresql" => Ok(Box::new(postgres::PgSink::connect(url, profile, options)?)),
+                "postgres" | "postgresql" => {
+                    Ok(Box::new(postgres::PgSink::connect(url, profile, options)?))
+                }
                 "sqlite" => Ok(Box::new(sqlite::SqliteSink::open(url, profile, options)?)),
                 other => Err(SinkError::InvalidTarget(format!(
                     "unsupported target scheme `{other}`: use postgres://…, sqlite://… or --out DIR"

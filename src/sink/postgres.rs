@@ -31,14 +31,21 @@ fn db_err(action: impl Into<String>) -> impl FnOnce(sqlx::Error) -> SinkError {
 
 impl PgSink {
     /// Connects and checks the target is not the profile's source.
-    pub fn connect(url: &str, profile: &Profile, options: &WriteOptions) -> Result<Self, SinkError> {
+    pub fn connect(
+        url: &str,
+        profile: &Profile,
+        options: &WriteOptions,
+    ) -> Result<Self, SinkError> {
         let runtime = runtime()?;
         let connect_options = PgConnectOptions::from_str(url)
             .map_err(|e| SinkError::InvalidTarget(e.to_string()))?
             .application_name("patina generate");
         let mut conn = runtime
             .block_on(connect_options.connect())
-            .map_err(|source| SinkError::Connect { engine: "PostgreSQL", source })?;
+            .map_err(|source| SinkError::Connect {
+                engine: "PostgreSQL",
+                source,
+            })?;
         let fingerprint = runtime
             .block_on(crate::introspect::pg_fingerprint(&mut conn))
             .map_err(db_err("reading the target's identity"))?;
@@ -58,13 +65,22 @@ impl PgSink {
     }
 
     fn execute(&mut self, sql: &str, action: impl Into<String>) -> Result<(), SinkError> {
-        let conn = self.conn.as_mut().expect("the connection lives until finish or abort");
-        self.runtime.block_on(conn.execute(sql)).map(|_| ()).map_err(db_err(action))
+        let conn = self
+            .conn
+            .as_mut()
+            .expect("the connection lives until finish or abort");
+        self.runtime
+            .block_on(conn.execute(sql))
+            .map(|_| ())
+            .map_err(db_err(action))
     }
 
     fn copy(&mut self, statement: &str, action: &str) -> Result<u64, SinkError> {
         let data = std::mem::take(&mut self.buffer);
-        let conn = self.conn.as_mut().expect("the connection lives until finish or abort");
+        let conn = self
+            .conn
+            .as_mut()
+            .expect("the connection lives until finish or abort");
         let result = self.runtime.block_on(async {
             let mut copy = conn.copy_in_raw(statement).await?;
             copy.send(data.as_slice()).await?;
@@ -74,7 +90,6 @@ impl PgSink {
         self.buffer.clear();
         result.map_err(db_err(action))
     }
-
 }
 
 /// Encodes a batch as COPY text rows.
@@ -98,7 +113,11 @@ fn encode(batch: &RecordBatch, out: &mut Vec<u8>) {
 
 fn column_list(plan: &Plan, t: usize, columns: &[usize]) -> String {
     let table = &plan.schema.tables[t];
-    columns.iter().map(|&c| quote(&table.columns[c].name)).collect::<Vec<_>>().join(", ")
+    columns
+        .iter()
+        .map(|&c| quote(&table.columns[c].name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Sink for PgSink {
@@ -110,10 +129,16 @@ impl Sink for PgSink {
         self.execute("BEGIN", "starting the load transaction")?;
         self.in_transaction = true;
         if self.options.create_schema {
-            let (statements, warnings) = ddl::create_statements(&plan.schema, self.source, Dialect::Postgres);
+            let (statements, warnings) =
+                ddl::create_statements(&plan.schema, self.source, Dialect::Postgres);
             self.warnings = warnings;
             for sql in statements {
-                let what = sql.lines().next().unwrap_or("").trim_end_matches(" (").to_owned();
+                let what = sql
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches(" (")
+                    .to_owned();
                 self.execute(&sql, format!("creating the schema ({what})"))?;
             }
             return Ok(());
@@ -124,8 +149,11 @@ impl Sink for PgSink {
             let label = plan.schema.tables[t].name.to_string();
             let exists: Option<String> = {
                 let conn = self.conn.as_mut().expect("connected");
-                let q = sqlx::query_scalar::<_, Option<String>>("SELECT to_regclass($1)::text").bind(name.clone());
-                self.runtime.block_on(q.fetch_one(conn)).map_err(db_err(format!("looking up table `{label}`")))?
+                let q = sqlx::query_scalar::<_, Option<String>>("SELECT to_regclass($1)::text")
+                    .bind(name.clone());
+                self.runtime
+                    .block_on(q.fetch_one(conn))
+                    .map_err(db_err(format!("looking up table `{label}`")))?
             };
             if exists.is_none() {
                 return Err(SinkError::MissingTable { table: label });
@@ -145,7 +173,10 @@ impl Sink for PgSink {
             }
         }
         if !to_truncate.is_empty() {
-            self.execute(&format!("TRUNCATE {}", to_truncate.join(", ")), "emptying the tables to fill (--truncate)")?;
+            self.execute(
+                &format!("TRUNCATE {}", to_truncate.join(", ")),
+                "emptying the tables to fill (--truncate)",
+            )?;
         }
         Ok(())
     }
@@ -184,7 +215,11 @@ impl Sink for PgSink {
     ) -> Result<(), SinkError> {
         let name = qualified(&plan.schema.tables[t].name, Dialect::Postgres);
         let label = plan.schema.tables[t].name.to_string();
-        let all: Vec<usize> = key_columns.iter().chain(deferred_columns).copied().collect();
+        let all: Vec<usize> = key_columns
+            .iter()
+            .chain(deferred_columns)
+            .copied()
+            .collect();
         let columns = column_list(plan, t, &all);
         self.execute(
             &format!("CREATE TEMP TABLE patina_fill ON COMMIT DROP AS SELECT {columns} FROM {name} WITH NO DATA"),
@@ -193,7 +228,10 @@ impl Sink for PgSink {
         let mut buffer = std::mem::take(&mut self.buffer);
         encode(batch, &mut buffer);
         self.buffer = buffer;
-        self.copy(&format!("COPY patina_fill ({columns}) FROM STDIN"), &format!("loading deferred keys of `{label}`"))?;
+        self.copy(
+            &format!("COPY patina_fill ({columns}) FROM STDIN"),
+            &format!("loading deferred keys of `{label}`"),
+        )?;
         let table = &plan.schema.tables[t];
         let set: Vec<String> = deferred_columns
             .iter()
@@ -204,7 +242,11 @@ impl Sink for PgSink {
             .map(|&c| format!("t.{0} = f.{0}", quote(&table.columns[c].name)))
             .collect();
         self.execute(
-            &format!("UPDATE {name} AS t SET {} FROM patina_fill AS f WHERE {}", set.join(", "), on.join(" AND ")),
+            &format!(
+                "UPDATE {name} AS t SET {} FROM patina_fill AS f WHERE {}",
+                set.join(", "),
+                on.join(" AND ")
+            ),
             format!("filling the deferred foreign keys of `{label}`"),
         )?;
         self.execute("DROP TABLE patina_fill", "dropping the fill table")
@@ -214,9 +256,13 @@ impl Sink for PgSink {
         // Sequences past the loaded data, so the application can insert afterwards.
         for (t, table) in plan.schema.tables.iter().enumerate() {
             for (c, column) in table.columns.iter().enumerate() {
-                if !matches!(column.identity, Some(Identity::Always | Identity::ByDefault | Identity::Serial))
-                    && !(self.options.create_schema && column.identity == Some(Identity::AutoIncrement))
-                {
+                let numbered_here = match column.identity {
+                    Some(Identity::Always | Identity::ByDefault | Identity::Serial) => true,
+                    // Created from another engine's autoincrement as an identity column.
+                    Some(Identity::AutoIncrement) => self.options.create_schema,
+                    None => false,
+                };
+                if !numbered_here {
                     continue;
                 }
                 if plan.tables[t].rows == 0 || !plan.tables[t].columns[c].written {
@@ -229,7 +275,10 @@ impl Sink for PgSink {
                     lit = sql_literal(&name),
                     collit = sql_literal(&column.name),
                 );
-                self.execute(&sql, format!("setting the sequence of `{}.{}`", table.name, column.name))?;
+                self.execute(
+                    &sql,
+                    format!("setting the sequence of `{}.{}`", table.name, column.name),
+                )?;
             }
         }
         self.execute("COMMIT", "committing the load")?;

@@ -7,7 +7,10 @@ use crate::error::SinkError;
 use crate::introspect::sqlite_fingerprint;
 use crate::plan::Plan;
 use crate::profile::Profile;
-use arrow::array::{Array, BinaryArray, BooleanArray, Float32Array, Float64Array, Int16Array, Int32Array, Int64Array};
+use arrow::array::{
+    Array, BinaryArray, BooleanArray, Float32Array, Float64Array, Int16Array, Int32Array,
+    Int64Array,
+};
 use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
 use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
@@ -42,14 +45,23 @@ impl SqliteSink {
     pub fn open(url: &str, profile: &Profile, options: &WriteOptions) -> Result<Self, SinkError> {
         let path = PathBuf::from(crate::introspect::sqlite_path(url));
         if path.as_os_str().is_empty() {
-            return Err(SinkError::InvalidTarget(format!("`{url}` names no file: use sqlite://path/to/file.db")));
+            return Err(SinkError::InvalidTarget(format!(
+                "`{url}` names no file: use sqlite://path/to/file.db"
+            )));
         }
         let existed = path.exists();
-        if existed && sqlite_fingerprint(&path.display().to_string()) == profile.source.fingerprint {
+        if existed && sqlite_fingerprint(&path.display().to_string()) == profile.source.fingerprint
+        {
             return Err(SinkError::SourceTarget);
         }
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
-            std::fs::create_dir_all(dir).map_err(|source| SinkError::Io { path: dir.to_owned(), source })?;
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+        {
+            std::fs::create_dir_all(dir).map_err(|source| SinkError::Io {
+                path: dir.to_owned(),
+                source,
+            })?;
         }
         let runtime = runtime()?;
         let connect = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
@@ -60,7 +72,10 @@ impl SqliteSink {
             .synchronous(SqliteSynchronous::Normal);
         let conn = runtime
             .block_on(connect.connect())
-            .map_err(|source| SinkError::Connect { engine: "SQLite", source })?;
+            .map_err(|source| SinkError::Connect {
+                engine: "SQLite",
+                source,
+            })?;
         Ok(Self {
             runtime,
             conn: Some(conn),
@@ -74,17 +89,34 @@ impl SqliteSink {
     }
 
     fn execute(&mut self, sql: &str, action: impl Into<String>) -> Result<(), SinkError> {
-        let conn = self.conn.as_mut().expect("the connection lives until finish or abort");
-        self.runtime.block_on(conn.execute(sql)).map(|_| ()).map_err(db_err(action))
+        let conn = self
+            .conn
+            .as_mut()
+            .expect("the connection lives until finish or abort");
+        self.runtime
+            .block_on(conn.execute(sql))
+            .map(|_| ())
+            .map_err(db_err(action))
     }
 
     fn scalar_i64(&mut self, sql: &str, action: impl Into<String>) -> Result<i64, SinkError> {
-        let conn = self.conn.as_mut().expect("the connection lives until finish or abort");
-        self.runtime.block_on(sqlx::query_scalar(sql).fetch_one(conn)).map_err(db_err(action))
+        let conn = self
+            .conn
+            .as_mut()
+            .expect("the connection lives until finish or abort");
+        self.runtime
+            .block_on(sqlx::query_scalar(sql).fetch_one(conn))
+            .map_err(db_err(action))
     }
 
     /// Runs `head` + `(?, …), …` for the rows of `batch`, in statements under the parameter limit.
-    fn insert_rows(&mut self, head: &str, tail: &str, batch: &RecordBatch, action: &str) -> Result<u64, SinkError> {
+    fn insert_rows(
+        &mut self,
+        head: &str,
+        tail: &str,
+        batch: &RecordBatch,
+        action: &str,
+    ) -> Result<u64, SinkError> {
         let width = batch.num_columns().max(1);
         let per_statement = (MAX_PARAMETERS / width).clamp(1, MAX_ROWS_PER_STATEMENT);
         let placeholders = format!("({})", vec!["?"; width].join(", "));
@@ -93,18 +125,27 @@ impl SqliteSink {
         let mut text = String::new();
         while start < batch.num_rows() {
             let end = (start + per_statement).min(batch.num_rows());
-            let sql = format!("{head}{}{tail}", vec![placeholders.as_str(); end - start].join(", "));
+            let sql = format!(
+                "{head}{}{tail}",
+                vec![placeholders.as_str(); end - start].join(", ")
+            );
             let mut args = SqliteArguments::default();
             for row in start..end {
                 for column in batch.columns() {
-                    bind(&mut args, column.as_ref(), row, &mut text).map_err(|e| SinkError::Generation(e.to_string()))?;
+                    bind(&mut args, column.as_ref(), row, &mut text)
+                        .map_err(|e| SinkError::Generation(e.to_string()))?;
                 }
             }
-            let conn = self.conn.as_mut().expect("the connection lives until finish or abort");
+            let conn = self
+                .conn
+                .as_mut()
+                .expect("the connection lives until finish or abort");
             let result = self
                 .runtime
                 .block_on(sqlx::query_with(&sql, args).execute(conn))
-                .map_err(db_err(format!("{action} (rows {start}..{end} of this chunk)")))?;
+                .map_err(db_err(format!(
+                    "{action} (rows {start}..{end} of this chunk)"
+                )))?;
             affected += result.rows_affected();
             start = end;
         }
@@ -113,19 +154,45 @@ impl SqliteSink {
 }
 
 /// Binds one cell with the storage class SQLite should keep.
-fn bind(args: &mut SqliteArguments<'_>, array: &dyn Array, row: usize, text: &mut String) -> Result<(), sqlx::error::BoxDynError> {
+fn bind(
+    args: &mut SqliteArguments<'_>,
+    array: &dyn Array,
+    row: usize,
+    text: &mut String,
+) -> Result<(), sqlx::error::BoxDynError> {
     if array.is_null(row) {
         return args.add(None::<i64>);
     }
     let any = array.as_any();
     match array.data_type() {
-        DataType::Boolean => args.add(any.downcast_ref::<BooleanArray>().expect("typed").value(row)),
-        DataType::Int16 => args.add(i64::from(any.downcast_ref::<Int16Array>().expect("typed").value(row))),
-        DataType::Int32 => args.add(i64::from(any.downcast_ref::<Int32Array>().expect("typed").value(row))),
+        DataType::Boolean => args.add(
+            any.downcast_ref::<BooleanArray>()
+                .expect("typed")
+                .value(row),
+        ),
+        DataType::Int16 => args.add(i64::from(
+            any.downcast_ref::<Int16Array>().expect("typed").value(row),
+        )),
+        DataType::Int32 => args.add(i64::from(
+            any.downcast_ref::<Int32Array>().expect("typed").value(row),
+        )),
         DataType::Int64 => args.add(any.downcast_ref::<Int64Array>().expect("typed").value(row)),
-        DataType::Float32 => args.add(f64::from(any.downcast_ref::<Float32Array>().expect("typed").value(row))),
-        DataType::Float64 => args.add(any.downcast_ref::<Float64Array>().expect("typed").value(row)),
-        DataType::Binary => args.add(any.downcast_ref::<BinaryArray>().expect("typed").value(row).to_vec()),
+        DataType::Float32 => args.add(f64::from(
+            any.downcast_ref::<Float32Array>()
+                .expect("typed")
+                .value(row),
+        )),
+        DataType::Float64 => args.add(
+            any.downcast_ref::<Float64Array>()
+                .expect("typed")
+                .value(row),
+        ),
+        DataType::Binary => args.add(
+            any.downcast_ref::<BinaryArray>()
+                .expect("typed")
+                .value(row)
+                .to_vec(),
+        ),
         _ => {
             text.clear();
             cell(array, row, Style::Sqlite, text);
@@ -142,7 +209,8 @@ impl Sink for SqliteSink {
     fn begin(&mut self, plan: &Plan) -> Result<(), SinkError> {
         let mut seen = std::collections::BTreeMap::new();
         for table in &plan.schema.tables {
-            if let Some(other) = seen.insert(table.name.name.to_lowercase(), table.name.to_string()) {
+            if let Some(other) = seen.insert(table.name.name.to_lowercase(), table.name.to_string())
+            {
                 return Err(SinkError::InvalidTarget(format!(
                     "tables `{other}` and `{}` would share one name in SQLite, which has no schemas",
                     table.name
@@ -151,10 +219,16 @@ impl Sink for SqliteSink {
         }
         self.execute("BEGIN IMMEDIATE", "starting the load transaction")?;
         if self.options.create_schema {
-            let (statements, warnings) = ddl::create_statements(&plan.schema, self.source, Dialect::Sqlite);
+            let (statements, warnings) =
+                ddl::create_statements(&plan.schema, self.source, Dialect::Sqlite);
             self.warnings = warnings;
             for sql in statements {
-                let what = sql.lines().next().unwrap_or("").trim_end_matches(" (").to_owned();
+                let what = sql
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches(" (")
+                    .to_owned();
                 self.execute(&sql, format!("creating the schema ({what})"))?;
             }
             return Ok(());
@@ -189,7 +263,10 @@ impl Sink for SqliteSink {
             // Children first, so foreign keys hold at every statement.
             for &t in plan.order.tables.iter().rev() {
                 let name = quote(&plan.schema.tables[t].name.name);
-                self.execute(&format!("DELETE FROM {name}"), format!("emptying `{}` (--truncate)", plan.schema.tables[t].name))?;
+                self.execute(
+                    &format!("DELETE FROM {name}"),
+                    format!("emptying `{}` (--truncate)", plan.schema.tables[t].name),
+                )?;
             }
         }
         Ok(())
@@ -202,10 +279,18 @@ impl Sink for SqliteSink {
 
     fn write_chunk(&mut self, plan: &Plan, t: usize, batch: &RecordBatch) -> Result<(), SinkError> {
         let table = &plan.schema.tables[t];
-        let columns: Vec<String> =
-            plan.tables[t].written_columns().iter().map(|&c| quote(&table.columns[c].name)).collect();
-        let head = format!("INSERT INTO {} ({}) VALUES ", quote(&table.name.name), columns.join(", "));
-        let rows = self.insert_rows(&head, "", batch, &format!("loading table `{}`", table.name))?;
+        let columns: Vec<String> = plan.tables[t]
+            .written_columns()
+            .iter()
+            .map(|&c| quote(&table.columns[c].name))
+            .collect();
+        let head = format!(
+            "INSERT INTO {} ({}) VALUES ",
+            quote(&table.name.name),
+            columns.join(", ")
+        );
+        let rows =
+            self.insert_rows(&head, "", batch, &format!("loading table `{}`", table.name))?;
         self.loaded += rows;
         Ok(())
     }
@@ -223,28 +308,48 @@ impl Sink for SqliteSink {
         batch: &RecordBatch,
     ) -> Result<(), SinkError> {
         let table = &plan.schema.tables[t];
-        let all: Vec<String> =
-            key_columns.iter().chain(deferred_columns).map(|&c| quote(&table.columns[c].name)).collect();
+        let all: Vec<String> = key_columns
+            .iter()
+            .chain(deferred_columns)
+            .map(|&c| quote(&table.columns[c].name))
+            .collect();
         self.execute(
             &format!("CREATE TEMP TABLE patina_fill ({})", all.join(", ")),
             format!("preparing the deferred foreign keys of `{}`", table.name),
         )?;
         let head = format!("INSERT INTO patina_fill ({}) VALUES ", all.join(", "));
-        self.insert_rows(&head, "", batch, &format!("loading deferred keys of `{}`", table.name))?;
+        self.insert_rows(
+            &head,
+            "",
+            batch,
+            &format!("loading deferred keys of `{}`", table.name),
+        )?;
         let name = quote(&table.name.name);
         let on: Vec<String> = key_columns
             .iter()
-            .map(|&c| format!("patina_fill.{0} = {name}.{0}", quote(&table.columns[c].name)))
+            .map(|&c| {
+                format!(
+                    "patina_fill.{0} = {name}.{0}",
+                    quote(&table.columns[c].name)
+                )
+            })
             .collect();
         let set: Vec<String> = deferred_columns
             .iter()
             .map(|&c| {
                 let col = quote(&table.columns[c].name);
-                format!("{col} = (SELECT patina_fill.{col} FROM patina_fill WHERE {})", on.join(" AND "))
+                format!(
+                    "{col} = (SELECT patina_fill.{col} FROM patina_fill WHERE {})",
+                    on.join(" AND ")
+                )
             })
             .collect();
         self.execute(
-            &format!("UPDATE {name} SET {} WHERE EXISTS (SELECT 1 FROM patina_fill WHERE {})", set.join(", "), on.join(" AND ")),
+            &format!(
+                "UPDATE {name} SET {} WHERE EXISTS (SELECT 1 FROM patina_fill WHERE {})",
+                set.join(", "),
+                on.join(" AND ")
+            ),
             format!("filling the deferred foreign keys of `{}`", table.name),
         )?;
         self.execute("DROP TABLE patina_fill", "dropping the fill table")

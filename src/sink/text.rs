@@ -2,8 +2,9 @@
 
 use crate::value::{format_date, format_decimal, format_time, format_timestamp};
 use arrow::array::{
-    Array, AsArray, BinaryArray, BooleanArray, Date32Array, Decimal128Array, Float32Array, Float64Array,
-    Int16Array, Int32Array, Int64Array, StringArray, Time64MicrosecondArray, TimestampMicrosecondArray,
+    Array, AsArray, BinaryArray, BooleanArray, Date32Array, Decimal128Array, Float32Array,
+    Float64Array, Int16Array, Int32Array, Int64Array, StringArray, Time64MicrosecondArray,
+    TimestampMicrosecondArray,
 };
 use arrow::datatypes::DataType;
 use std::fmt::Write;
@@ -26,7 +27,11 @@ pub fn cell(array: &dyn Array, row: usize, style: Style, out: &mut String) -> bo
     }
     match array.data_type() {
         DataType::Boolean => {
-            let b = array.as_any().downcast_ref::<BooleanArray>().expect("type checked").value(row);
+            let b = array
+                .as_any()
+                .downcast_ref::<BooleanArray>()
+                .expect("type checked")
+                .value(row);
             out.push_str(match (style, b) {
                 (Style::Postgres, true) => "t",
                 (Style::Postgres, false) => "f",
@@ -46,7 +51,11 @@ pub fn cell(array: &dyn Array, row: usize, style: Style, out: &mut String) -> bo
             let _ = write!(out, "{}", downcast::<Float64Array>(array).value(row));
         }
         DataType::Decimal128(_, scale) => {
-            format_decimal(downcast::<Decimal128Array>(array).value(row), u32::try_from(*scale).unwrap_or(0), out);
+            format_decimal(
+                downcast::<Decimal128Array>(array).value(row),
+                u32::try_from(*scale).unwrap_or(0),
+                out,
+            );
         }
         DataType::Utf8 => out.push_str(downcast::<StringArray>(array).value(row)),
         DataType::Binary => {
@@ -56,7 +65,9 @@ pub fn cell(array: &dyn Array, row: usize, style: Style, out: &mut String) -> bo
             }
         }
         DataType::Date32 => format_date(downcast::<Date32Array>(array).value(row), out),
-        DataType::Time64(_) => format_time(downcast::<Time64MicrosecondArray>(array).value(row), out),
+        DataType::Time64(_) => {
+            format_time(downcast::<Time64MicrosecondArray>(array).value(row), out)
+        }
         DataType::Timestamp(_, tz) => {
             let micros = downcast::<TimestampMicrosecondArray>(array).value(row);
             let sep = if style == Style::Csv { 'T' } else { ' ' };
@@ -68,7 +79,11 @@ pub fn cell(array: &dyn Array, row: usize, style: Style, out: &mut String) -> bo
         DataType::List(_) => {
             let list = array.as_list::<i32>();
             let items = list.value(row);
-            let (open, close) = if style == Style::Postgres { ('{', '}') } else { ('[', ']') };
+            let (open, close) = if style == Style::Postgres {
+                ('{', '}')
+            } else {
+                ('[', ']')
+            };
             out.push(open);
             let mut item = String::new();
             for i in 0..items.len() {
@@ -77,7 +92,11 @@ pub fn cell(array: &dyn Array, row: usize, style: Style, out: &mut String) -> bo
                 }
                 item.clear();
                 if !cell(items.as_ref(), i, style, &mut item) {
-                    out.push_str(if style == Style::Postgres { "NULL" } else { "null" });
+                    out.push_str(if style == Style::Postgres {
+                        "NULL"
+                    } else {
+                        "null"
+                    });
                     continue;
                 }
                 let numeric = items.data_type().is_numeric();
@@ -105,7 +124,10 @@ pub fn cell(array: &dyn Array, row: usize, style: Style, out: &mut String) -> bo
 }
 
 fn downcast<T: 'static>(array: &dyn Array) -> &T {
-    array.as_any().downcast_ref::<T>().expect("the array's data type was matched")
+    array
+        .as_any()
+        .downcast_ref::<T>()
+        .expect("the array's data type was matched")
 }
 
 fn push_int(out: &mut String, v: i64) {
@@ -128,7 +150,10 @@ pub fn copy_escape(text: &str, out: &mut Vec<u8>) {
 /// Appends `text` as one CSV field (RFC 4180), quoting when needed; an empty
 /// string is written `""` so it differs from NULL, which is written as nothing.
 pub fn csv_field(text: &str, out: &mut Vec<u8>) {
-    let quote = text.is_empty() || text.contains([',', '"', '\n', '\r']) || text.starts_with(' ') || text.ends_with(' ');
+    let quote = text.is_empty()
+        || text.contains([',', '"', '\n', '\r'])
+        || text.starts_with(' ')
+        || text.ends_with(' ');
     if !quote {
         out.extend_from_slice(text.as_bytes());
         return;

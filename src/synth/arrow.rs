@@ -9,8 +9,8 @@ use crate::schema::LogicalType;
 use crate::value::Value;
 use arrow::array::{
     ArrayRef, BinaryArray, BooleanArray, Date32Array, Decimal128Array, Float32Array, Float64Array,
-    Int16Array, Int32Array, Int64Array, ListBuilder, StringArray, StringBuilder, Time64MicrosecondArray,
-    TimestampMicrosecondArray,
+    Int16Array, Int32Array, Int64Array, ListBuilder, StringArray, StringBuilder,
+    Time64MicrosecondArray, TimestampMicrosecondArray,
 };
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::record_batch::RecordBatch;
@@ -71,7 +71,12 @@ pub fn schema(plan: &Plan, t: usize, columns: &[usize]) -> Arc<Schema> {
 pub fn batch(plan: &Plan, t: usize, columns: &[usize], values: Vec<Vec<Value>>) -> RecordBatch {
     let schema = schema(plan, t, columns);
     let rows = values.first().map_or(0, Vec::len);
-    let arrays: Vec<ArrayRef> = schema.fields().iter().zip(values).map(|(f, v)| array(f.data_type(), &v)).collect();
+    let arrays: Vec<ArrayRef> = schema
+        .fields()
+        .iter()
+        .zip(values)
+        .map(|(f, v)| array(f.data_type(), &v))
+        .collect();
     RecordBatch::try_new_with_options(
         schema,
         arrays,
@@ -83,14 +88,34 @@ pub fn batch(plan: &Plan, t: usize, columns: &[usize], values: Vec<Vec<Value>>) 
 /// An array of the type from values (a value of the wrong kind becomes NULL).
 pub fn array(data_type: &DataType, values: &[Value]) -> ArrayRef {
     match data_type {
-        DataType::Boolean => Arc::new(values.iter().map(|v| match v {
-            Value::Bool(b) => Some(*b),
-            _ => None,
-        }).collect::<BooleanArray>()),
-        DataType::Int16 => Arc::new(values.iter().map(|v| int(v).map(|i| i as i16)).collect::<Int16Array>()),
-        DataType::Int32 => Arc::new(values.iter().map(|v| int(v).map(|i| i as i32)).collect::<Int32Array>()),
+        DataType::Boolean => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    Value::Bool(b) => Some(*b),
+                    _ => None,
+                })
+                .collect::<BooleanArray>(),
+        ),
+        DataType::Int16 => Arc::new(
+            values
+                .iter()
+                .map(|v| int(v).map(|i| i as i16))
+                .collect::<Int16Array>(),
+        ),
+        DataType::Int32 => Arc::new(
+            values
+                .iter()
+                .map(|v| int(v).map(|i| i as i32))
+                .collect::<Int32Array>(),
+        ),
         DataType::Int64 => Arc::new(values.iter().map(int).collect::<Int64Array>()),
-        DataType::Float32 => Arc::new(values.iter().map(|v| float(v).map(|f| f as f32)).collect::<Float32Array>()),
+        DataType::Float32 => Arc::new(
+            values
+                .iter()
+                .map(|v| float(v).map(|f| f as f32))
+                .collect::<Float32Array>(),
+        ),
         DataType::Float64 => Arc::new(values.iter().map(float).collect::<Float64Array>()),
         DataType::Decimal128(p, s) => Arc::new(
             values
@@ -104,18 +129,33 @@ pub fn array(data_type: &DataType, values: &[Value]) -> ArrayRef {
                 .with_precision_and_scale(*p, *s)
                 .expect("precision and scale come from data_type()"),
         ),
-        DataType::Binary => Arc::new(values.iter().map(|v| match v {
-            Value::Bytes(b) => Some(b.as_slice()),
-            _ => None,
-        }).collect::<BinaryArray>()),
-        DataType::Date32 => Arc::new(values.iter().map(|v| match v {
-            Value::Date(d) => Some(*d),
-            _ => None,
-        }).collect::<Date32Array>()),
-        DataType::Time64(_) => Arc::new(values.iter().map(|v| match v {
-            Value::Time(t) => Some(*t),
-            _ => None,
-        }).collect::<Time64MicrosecondArray>()),
+        DataType::Binary => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    Value::Bytes(b) => Some(b.as_slice()),
+                    _ => None,
+                })
+                .collect::<BinaryArray>(),
+        ),
+        DataType::Date32 => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    Value::Date(d) => Some(*d),
+                    _ => None,
+                })
+                .collect::<Date32Array>(),
+        ),
+        DataType::Time64(_) => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    Value::Time(t) => Some(*t),
+                    _ => None,
+                })
+                .collect::<Time64MicrosecondArray>(),
+        ),
         DataType::Timestamp(_, tz) => Arc::new(
             values
                 .iter()
@@ -127,10 +167,15 @@ pub fn array(data_type: &DataType, values: &[Value]) -> ArrayRef {
                 .with_timezone_opt(tz.clone()),
         ),
         DataType::List(field) => list(field.data_type(), values),
-        _ => Arc::new(values.iter().map(|v| match v {
-            Value::Text(s) => Some(s.as_str()),
-            _ => None,
-        }).collect::<StringArray>()),
+        _ => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    Value::Text(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .collect::<StringArray>(),
+        ),
     }
 }
 

@@ -54,7 +54,8 @@ impl<'p> Generator<'p> {
             .tables
             .iter()
             .map(|t| {
-                let s = |column: &str, purpose: &str| Stream::new(seed, &t.address, column, purpose);
+                let s =
+                    |column: &str, purpose: &str| Stream::new(seed, &t.address, column, purpose);
                 TableStreams {
                     columns: t
                         .columns
@@ -91,7 +92,12 @@ impl<'p> Generator<'p> {
     /// The value of column `c` of table `t` at `row` (NULL included).
     pub fn value(&self, t: usize, c: usize, row: u64) -> Value {
         let column = &self.plan.tables[t].columns[c];
-        if column.null_per_million > 0 && self.streams[t].columns[c].null.at(row).chance(column.null_per_million) {
+        if column.null_per_million > 0
+            && self.streams[t].columns[c]
+                .null
+                .at(row)
+                .chance(column.null_per_million)
+        {
             return Value::Null;
         }
         let value = self.non_null(t, c, row);
@@ -127,7 +133,10 @@ impl<'p> Generator<'p> {
                     KeyComponent::Reference { .. } => unreachable!("a column component"),
                 }
             }
-            Rule::Reference { foreign_key, position } => match self.parent_row(t, *foreign_key, row) {
+            Rule::Reference {
+                foreign_key,
+                position,
+            } => match self.parent_row(t, *foreign_key, row) {
                 Some(parent_row) => {
                     let fk = &table.foreign_keys[*foreign_key];
                     self.non_null(fk.parent, fk.parent_columns[*position], parent_row)
@@ -139,7 +148,11 @@ impl<'p> Generator<'p> {
                 let k = streams.pick.at(row).below(*size);
                 sample(domain, &mut streams.pool.at(k))
             }
-            Rule::After { base, strict, domain } => {
+            Rule::After {
+                base,
+                strict,
+                domain,
+            } => {
                 let base_value = self.value(t, *base, row);
                 after(&base_value, *strict, domain, &mut streams.value.at(row))
             }
@@ -193,7 +206,10 @@ impl<'p> Generator<'p> {
             .enumerate()
             .map(|(c, _)| {
                 pass == Pass::Load
-                    && table.foreign_keys.iter().any(|f| f.deferred && f.columns.contains(&c))
+                    && table
+                        .foreign_keys
+                        .iter()
+                        .any(|f| f.deferred && f.columns.contains(&c))
             })
             .collect();
         let columns = written
@@ -202,7 +218,10 @@ impl<'p> Generator<'p> {
                 if deferred[c] {
                     return vec![Value::Null; (range.end - range.start) as usize];
                 }
-                range.clone().map(|row| self.value(t, c, row)).collect::<Vec<Value>>()
+                range
+                    .clone()
+                    .map(|row| self.value(t, c, row))
+                    .collect::<Vec<Value>>()
             })
             .collect::<Vec<_>>();
         arrow::batch(self.plan, t, &written, columns)
@@ -210,7 +229,11 @@ impl<'p> Generator<'p> {
 
     /// For a table with deferred foreign keys: the key columns that find each
     /// row and the deferred columns' values, for the fill-in pass.
-    pub fn deferred_chunk(&self, t: usize, chunk_index: u64) -> Option<(Vec<usize>, Vec<usize>, RecordBatch)> {
+    pub fn deferred_chunk(
+        &self,
+        t: usize,
+        chunk_index: u64,
+    ) -> Option<(Vec<usize>, Vec<usize>, RecordBatch)> {
         let table = &self.plan.tables[t];
         let deferred: Vec<usize> = table
             .foreign_keys
@@ -222,16 +245,26 @@ impl<'p> Generator<'p> {
             return None;
         }
         let schema_table = &self.plan.schema.tables[t];
-        let key = schema_table.primary_key.as_ref().or(schema_table.uniques.first())?;
-        let key_columns: Vec<usize> =
-            key.columns.iter().filter_map(|c| schema_table.column_index(c)).collect();
+        let key = schema_table
+            .primary_key
+            .as_ref()
+            .or(schema_table.uniques.first())?;
+        let key_columns: Vec<usize> = key
+            .columns
+            .iter()
+            .filter_map(|c| schema_table.column_index(c))
+            .collect();
         let range = table.chunk_range(chunk_index);
         let all: Vec<usize> = key_columns.iter().chain(&deferred).copied().collect();
         let columns = all
             .iter()
             .map(|&c| range.clone().map(|row| self.value(t, c, row)).collect())
             .collect();
-        Some((key_columns, deferred, arrow::batch(self.plan, t, &all, columns)))
+        Some((
+            key_columns,
+            deferred,
+            arrow::batch(self.plan, t, &all, columns),
+        ))
     }
 
     /// The table plan of table `t`.
@@ -247,13 +280,19 @@ pub fn sample(domain: &Domain, rng: &mut RowRng) -> Value {
         Domain::Int { lo, hi } => Value::Int(rng.between(*lo, *hi)),
         Domain::Decimal { lo, hi, .. } => Value::Decimal(rng.between_i128(*lo, *hi)),
         Domain::Float { lo, hi } => Value::Float(rng.between(*lo, *hi) as f64 / 100.0),
-        Domain::Text { min_len, max_len, semantic } => Value::Text(text::generate(*semantic, *min_len, *max_len, rng)),
+        Domain::Text {
+            min_len,
+            max_len,
+            semantic,
+        } => Value::Text(text::generate(*semantic, *min_len, *max_len, rng)),
         Domain::Choice(values) => values[rng.below(values.len() as u64) as usize].clone(),
         Domain::Date { lo, hi } => Value::Date(rng.between(i64::from(*lo), i64::from(*hi)) as i32),
-        Domain::Time { lo, hi } => Value::Time(rng.between(lo / 1_000_000, hi / 1_000_000) * 1_000_000),
-        Domain::Timestamp { lo, hi } => {
-            Value::Timestamp(rng.between(lo.div_euclid(1_000_000), hi.div_euclid(1_000_000)) * 1_000_000)
+        Domain::Time { lo, hi } => {
+            Value::Time(rng.between(lo / 1_000_000, hi / 1_000_000) * 1_000_000)
         }
+        Domain::Timestamp { lo, hi } => Value::Timestamp(
+            rng.between(lo.div_euclid(1_000_000), hi.div_euclid(1_000_000)) * 1_000_000,
+        ),
         Domain::Interval => {
             let secs = rng.below(400 * 86_400);
             Value::Text(format!(
@@ -264,13 +303,16 @@ pub fn sample(domain: &Domain, rng: &mut RowRng) -> Value {
                 secs % 60
             ))
         }
-        Domain::Uuid => Value::Text(uuid_text(rng.next(), rng.next())),
+        Domain::Uuid => Value::Text(uuid_text(rng.next_u64(), rng.next_u64())),
         Domain::Json => {
             let id = rng.below(1_000_000);
             let word = text::generate(Semantic::Words, 3, 12, rng);
-            Value::Text(format!("{{\"id\": {id}, \"tag\": \"{}\"}}", word.replace(['"', '\\'], "")))
+            Value::Text(format!(
+                "{{\"id\": {id}, \"tag\": \"{}\"}}",
+                word.replace(['"', '\\'], "")
+            ))
         }
-        Domain::Inet => Value::Text(ipv4(rng.next() as u32)),
+        Domain::Inet => Value::Text(ipv4(rng.next_u64() as u32)),
         Domain::Binary { min_len, max_len } => {
             let len = rng.between(i64::from(*min_len), i64::from(*max_len)) as usize;
             let mut bytes = vec![0u8; len];
@@ -297,15 +339,24 @@ pub fn nth(domain: &Domain, k: u64, stream: Stream) -> Value {
         Domain::Time { lo, .. } => Value::Time(lo + k as i64 * 1_000_000),
         Domain::Timestamp { lo, .. } => Value::Timestamp(lo + k as i64 * 1_000_000),
         Domain::Choice(values) => values[(k as usize).min(values.len() - 1)].clone(),
-        Domain::Text { min_len, max_len, semantic } => {
-            Value::Text(text::unique(*semantic, *min_len, *max_len, k, &mut stream.at(k)))
-        }
+        Domain::Text {
+            min_len,
+            max_len,
+            semantic,
+        } => Value::Text(text::unique(
+            *semantic,
+            *min_len,
+            *max_len,
+            k,
+            &mut stream.at(k),
+        )),
         Domain::Uuid => {
             let low = Permutation::new(1 << 62, stream.key()).apply(k);
             Value::Text(uuid_text(rng::mix64(k ^ stream.key()), low))
         }
         Domain::Inet => {
-            let [a, b, c, d] = (Permutation::new(1 << 32, stream.key()).apply(k) as u32).to_be_bytes();
+            let [a, b, c, d] =
+                (Permutation::new(1 << 32, stream.key()).apply(k) as u32).to_be_bytes();
             Value::Text(format!("{a}.{b}.{c}.{d}"))
         }
         Domain::Interval => Value::Text(format!("{k} seconds")),
@@ -328,7 +379,9 @@ pub fn nth(domain: &Domain, k: u64, stream: Stream) -> Value {
 fn after(base: &Value, strict: bool, domain: &Domain, rng: &mut RowRng) -> Value {
     let step = i64::from(strict);
     match (base, domain) {
-        (Value::Int(b), Domain::Int { hi, .. }) => Value::Int(rng.between(b + step, (*hi).max(b + step))),
+        (Value::Int(b), Domain::Int { hi, .. }) => {
+            Value::Int(rng.between(b + step, (*hi).max(b + step)))
+        }
         (Value::Decimal(b), Domain::Decimal { hi, .. }) => {
             Value::Decimal(rng.between_i128(b + i128::from(step), (*hi).max(b + i128::from(step))))
         }
@@ -343,11 +396,17 @@ fn after(base: &Value, strict: bool, domain: &Domain, rng: &mut RowRng) -> Value
         }
         (Value::Timestamp(b), Domain::Timestamp { hi, .. }) => {
             let span = (hi - b).clamp(step * 1_000_000, 30 * MICROS_PER_DAY);
-            Value::Timestamp(b + rng.between(step * 1_000_000, span.max(step * 1_000_000)) / 1_000_000 * 1_000_000)
+            Value::Timestamp(
+                b + rng.between(step * 1_000_000, span.max(step * 1_000_000)) / 1_000_000
+                    * 1_000_000,
+            )
         }
-        (Value::Time(b), Domain::Time { hi, .. }) => {
-            Value::Time(rng.between(b / 1_000_000 + step, (hi / 1_000_000).max(b / 1_000_000 + step)) * 1_000_000)
-        }
+        (Value::Time(b), Domain::Time { hi, .. }) => Value::Time(
+            rng.between(
+                b / 1_000_000 + step,
+                (hi / 1_000_000).max(b / 1_000_000 + step),
+            ) * 1_000_000,
+        ),
         _ => sample(domain, rng),
     }
 }

@@ -21,11 +21,29 @@ pub struct Permutation {
 impl Permutation {
     /// The permutation of `[0, n)` for this key.
     pub fn new(n: u64, key: u64) -> Self {
-        let bits = if n <= 1 { 2 } else { 64 - (n - 1).leading_zeros() };
+        let bits = if n <= 1 {
+            2
+        } else {
+            64 - (n - 1).leading_zeros()
+        };
         let half_bits = bits.div_ceil(2).max(1);
-        let half_mask = if half_bits >= 64 { u64::MAX } else { (1u64 << half_bits) - 1 };
-        let keys = [mix64(key ^ 1), mix64(key ^ 2), mix64(key ^ 3), mix64(key ^ 4)];
-        Self { n, half_bits, half_mask, keys }
+        let half_mask = if half_bits >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << half_bits) - 1
+        };
+        let keys = [
+            mix64(key ^ 1),
+            mix64(key ^ 2),
+            mix64(key ^ 3),
+            mix64(key ^ 4),
+        ];
+        Self {
+            n,
+            half_bits,
+            half_mask,
+            keys,
+        }
     }
 
     /// The size of the domain.

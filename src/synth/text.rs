@@ -19,7 +19,10 @@ const BASE36: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 pub fn generate(semantic: Semantic, min_len: u32, max_len: u32, rng: &mut RowRng) -> String {
     let raw: String = match semantic {
         Semantic::Words => {
-            let target = rng.between(i64::from(min_len), i64::from(max_len.min(min_len.saturating_add(64)))) as usize;
+            let target = rng.between(
+                i64::from(min_len),
+                i64::from(max_len.min(min_len.saturating_add(64))),
+            ) as usize;
             let mut s = capitalise(Word().fake_with_rng::<&str, _>(rng));
             while s.chars().count() < target {
                 s.push(' ');
@@ -28,7 +31,9 @@ pub fn generate(semantic: Semantic, min_len: u32, max_len: u32, rng: &mut RowRng
             s
         }
         Semantic::Sentence => Sentence(3..12).fake_with_rng(rng),
-        Semantic::Code => (0..max_len.max(1)).map(|_| LETTERS[rng.below(26) as usize] as char).collect(),
+        Semantic::Code => (0..max_len.max(1))
+            .map(|_| LETTERS[rng.below(26) as usize] as char)
+            .collect(),
         Semantic::Email => {
             let first: String = FirstName().fake_with_rng(rng);
             let last: String = LastName().fake_with_rng(rng);
@@ -59,7 +64,10 @@ pub fn generate(semantic: Semantic, min_len: u32, max_len: u32, rng: &mut RowRng
         Semantic::Username => Username().fake_with_rng(rng),
         Semantic::JobTitle => Title().fake_with_rng(rng),
     };
-    let digits = matches!(semantic, Semantic::PostalCode | Semantic::Phone | Semantic::Code);
+    let digits = matches!(
+        semantic,
+        Semantic::PostalCode | Semantic::Phone | Semantic::Code
+    );
     fit(raw, min_len, max_len, digits, rng)
 }
 
@@ -99,7 +107,11 @@ pub fn unique(semantic: Semantic, min_len: u32, max_len: u32, k: u64, rng: &mut 
     let room = (max_len as usize).saturating_sub(suffix.len() + 1);
     let head = generate(semantic, min_len.min(room as u32), room as u32, rng);
     let head: String = head.chars().filter(|c| *c != '-').take(room).collect();
-    if head.is_empty() { suffix } else { format!("{head}-{suffix}") }
+    if head.is_empty() {
+        suffix
+    } else {
+        format!("{head}-{suffix}")
+    }
 }
 
 fn capitalise(word: &str) -> String {
@@ -111,7 +123,10 @@ fn capitalise(word: &str) -> String {
 }
 
 fn ascii_lower(s: &str) -> String {
-    s.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase()).collect()
+    s.chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// Cuts or pads text to `min_len..=max_len` characters.
@@ -151,7 +166,12 @@ mod tests {
         let stream = Stream::new(1, "t", "c", "value");
         for row in 0..500 {
             for (lo, hi) in [(0, 0), (1, 1), (3, 5), (10, 40), (0, 200)] {
-                for semantic in [Semantic::Words, Semantic::Email, Semantic::Company, Semantic::Phone] {
+                for semantic in [
+                    Semantic::Words,
+                    Semantic::Email,
+                    Semantic::Company,
+                    Semantic::Phone,
+                ] {
                     let s = generate(semantic, lo, hi, &mut stream.at(row));
                     let n = s.chars().count() as u32;
                     assert!(n >= lo && n <= hi, "{semantic:?} {lo}..{hi}: {s:?}");
@@ -165,7 +185,11 @@ mod tests {
         let stream = Stream::new(1, "t", "c", "value");
         let mut seen = std::collections::BTreeSet::new();
         for k in 0..5000 {
-            for (semantic, max) in [(Semantic::Code, 5), (Semantic::Email, 60), (Semantic::Words, 20)] {
+            for (semantic, max) in [
+                (Semantic::Code, 5),
+                (Semantic::Email, 60),
+                (Semantic::Words, 20),
+            ] {
                 let s = unique(semantic, 1, max, k, &mut stream.at(k));
                 assert!(s.chars().count() <= max as usize, "{s}");
                 assert!(seen.insert(format!("{semantic:?}{s}")), "duplicate {s}");

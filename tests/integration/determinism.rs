@@ -10,14 +10,34 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .expect("the output directory")
         .map(|e| {
             let path = e.expect("an entry").path();
-            (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&path).expect("a file"))
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&path).expect("a file"),
+            )
         })
         .collect()
 }
 
-fn generate_files(profile: &str, format: &str, threads: &str, extra: &[&str]) -> BTreeMap<String, Vec<u8>> {
+fn generate_files(
+    profile: &str,
+    format: &str,
+    threads: &str,
+    extra: &[&str],
+) -> BTreeMap<String, Vec<u8>> {
     let dir = temp_dir();
-    let mut args = vec!["generate", profile, "--out", s(dir.path()), "--format", format, "--seed", "11", "--threads", threads, "-q"];
+    let mut args = vec![
+        "generate",
+        profile,
+        "--out",
+        s(dir.path()),
+        "--format",
+        format,
+        "--seed",
+        "11",
+        "--threads",
+        threads,
+        "-q",
+    ];
     args.extend_from_slice(extra);
     patina_ok(&args);
     files(dir.path())
@@ -36,7 +56,10 @@ fn parquet_and_csv_are_identical_for_1_2_and_8_threads() {
         for threads in ["2", "8"] {
             let other = generate_files(profile, format, threads, &extra);
             for (name, bytes) in &one {
-                assert!(other.get(name) == Some(bytes), "{format}: {name} differs with --threads {threads}");
+                assert!(
+                    other.get(name) == Some(bytes),
+                    "{format}: {name} differs with --threads {threads}"
+                );
             }
         }
     }
@@ -48,9 +71,22 @@ fn values_do_not_depend_on_chunk_size_but_do_on_the_seed() {
     let profile = s(&profile);
     let default = generate_files(profile, "csv", "2", &[]);
     let small = generate_files(profile, "csv", "2", &["--chunk-rows", "7"]);
-    assert_eq!(default, small, "CSV bytes depend only on values, which depend only on their address");
+    assert_eq!(
+        default, small,
+        "CSV bytes depend only on values, which depend only on their address"
+    );
     let dir = temp_dir();
-    patina_ok(&["generate", profile, "--out", s(dir.path()), "--format", "csv", "--seed", "12", "-q"]);
+    patina_ok(&[
+        "generate",
+        profile,
+        "--out",
+        s(dir.path()),
+        "--format",
+        "csv",
+        "--seed",
+        "12",
+        "-q",
+    ]);
     assert_ne!(files(dir.path())["track.csv"], default["track.csv"]);
 }
 
@@ -62,8 +98,18 @@ fn sqlite_contents_are_identical_for_1_and_8_threads() {
     for threads in ["1", "8"] {
         let db = dir.path().join(format!("t{threads}.db"));
         patina_ok(&[
-            "generate", s(&profile), "--target", &format!("sqlite://{}", s(&db)), "--create-schema",
-            "--threads", threads, "--chunk-rows", "300", "--seed", "5", "-q",
+            "generate",
+            s(&profile),
+            "--target",
+            &format!("sqlite://{}", s(&db)),
+            "--create-schema",
+            "--threads",
+            threads,
+            "--chunk-rows",
+            "300",
+            "--seed",
+            "5",
+            "-q",
         ]);
         dumps.push(sqlite_dump(&db));
     }
@@ -80,8 +126,18 @@ fn postgres_contents_are_identical_for_1_and_8_threads() {
     for threads in ["1", "8"] {
         let target = PgDb::new(&format!("det{threads}"));
         patina_ok(&[
-            "generate", s(&out), "--target", &target.url(), "--create-schema", "--threads", threads,
-            "--chunk-rows", "100", "--seed", "5", "-q",
+            "generate",
+            s(&out),
+            "--target",
+            &target.url(),
+            "--create-schema",
+            "--threads",
+            threads,
+            "--chunk-rows",
+            "100",
+            "--seed",
+            "5",
+            "-q",
         ]);
         dumps.push(target.dump());
     }

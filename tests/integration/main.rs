@@ -7,6 +7,8 @@
 //! creates its own uniquely named database and drops it. Without a server the
 //! PostgreSQL tests fail and say how to point them at one; they never skip.
 
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
 /// Running the binary against bad input: one clear line, no panic, nothing written.
 mod bad_input;
 /// The same profile and seed give the same bytes whatever --threads.

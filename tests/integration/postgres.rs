@@ -14,7 +14,14 @@ fn profile_reads_the_whole_schema() {
     let source = shop_source();
     let dir = temp_dir();
     let out = dir.path().join("shop.json");
-    patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "--quiet"]);
+    patina_ok(&[
+        "profile",
+        "--source",
+        &source.url(),
+        "--out",
+        s(&out),
+        "--quiet",
+    ]);
     let p = profile::read(&out).expect("the profile reads back");
     let names: Vec<String> = p.schema.tables.iter().map(|t| t.name.to_string()).collect();
     assert_eq!(
@@ -32,29 +39,73 @@ fn profile_reads_the_whole_schema() {
         ],
         "views and partitions are not tables"
     );
-    let t = |name: &str| p.schema.table(&QualifiedName::new(Some("shop"), name)).expect(name);
+    let t = |name: &str| {
+        p.schema
+            .table(&QualifiedName::new(Some("shop"), name))
+            .expect(name)
+    };
     let customers = t("customers");
-    assert_eq!(customers.column("id").unwrap().identity, Some(Identity::Always));
-    assert_eq!(customers.column("FullName").unwrap().logical_type, LogicalType::Text { max_length: None });
-    assert!(matches!(customers.column("tags").unwrap().logical_type, LogicalType::Array { .. }));
-    assert!(matches!(customers.column("search").unwrap().logical_type, LogicalType::Opaque { .. }));
+    assert_eq!(
+        customers.column("id").unwrap().identity,
+        Some(Identity::Always)
+    );
+    assert_eq!(
+        customers.column("FullName").unwrap().logical_type,
+        LogicalType::Text { max_length: None }
+    );
+    assert!(matches!(
+        customers.column("tags").unwrap().logical_type,
+        LogicalType::Array { .. }
+    ));
+    assert!(matches!(
+        customers.column("search").unwrap().logical_type,
+        LogicalType::Opaque { .. }
+    ));
     assert_eq!(customers.uniques.len(), 1);
-    assert_eq!(customers.foreign_keys[0].referenced_table, customers.name, "self-reference");
+    assert_eq!(
+        customers.foreign_keys[0].referenced_table, customers.name,
+        "self-reference"
+    );
     let orders = t("orders");
-    assert_eq!(orders.column("id").unwrap().identity, Some(Identity::Serial));
+    assert_eq!(
+        orders.column("id").unwrap().identity,
+        Some(Identity::Serial)
+    );
     assert!(orders.column("total_with_tax").unwrap().generated.is_some());
-    assert!(matches!(orders.column("status").unwrap().logical_type, LogicalType::Enum { .. }));
+    assert!(matches!(
+        orders.column("status").unwrap().logical_type,
+        LogicalType::Enum { .. }
+    ));
     assert_eq!(orders.checks.len(), 2);
-    assert_eq!(t("order_lines").primary_key.as_ref().unwrap().columns, ["order_id", "line_no"]);
-    assert_eq!(t("line_notes").foreign_keys[0].columns, ["order_id", "line_no"]);
-    assert_eq!(t("products").column("price").unwrap().domain, Some(QualifiedName::new(Some("shop"), "positive_money")));
-    assert_eq!(p.schema.enums[0].values, ["new", "paid", "shipped", "cancelled"]);
+    assert_eq!(
+        t("order_lines").primary_key.as_ref().unwrap().columns,
+        ["order_id", "line_no"]
+    );
+    assert_eq!(
+        t("line_notes").foreign_keys[0].columns,
+        ["order_id", "line_no"]
+    );
+    assert_eq!(
+        t("products").column("price").unwrap().domain,
+        Some(QualifiedName::new(Some("shop"), "positive_money"))
+    );
+    assert_eq!(
+        p.schema.enums[0].values,
+        ["new", "paid", "shipped", "cancelled"]
+    );
     assert_eq!(p.schema.domains[0].checks.len(), 1);
-    assert_eq!(t("events").partitioning.as_ref().unwrap().partitions.len(), 2);
+    assert_eq!(
+        t("events").partitioning.as_ref().unwrap().partitions.len(),
+        2
+    );
     let stats = p.stats(&orders.name).unwrap();
     assert_eq!(stats.row_count, 400);
     let shipped = stats.column("shipped_on").unwrap();
-    assert!((shipped.null_fraction - 0.75).abs() < 0.01, "{}", shipped.null_fraction);
+    assert!(
+        (shipped.null_fraction - 0.75).abs() < 0.01,
+        "{}",
+        shipped.null_fraction
+    );
     assert_eq!(stats.column("status").unwrap().distinct, Some(4));
     let email = p.stats(&customers.name).unwrap().column("email").unwrap();
     let len = email.length.as_ref().unwrap();
@@ -68,7 +119,18 @@ fn generates_back_into_postgres_with_every_constraint() {
     let out = dir.path().join("shop.json");
     patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
     let target = PgDb::new("dst");
-    patina_ok(&["generate", s(&out), "--target", &target.url(), "--create-schema", "--seed", "7", "--scale", "2", "-q"]);
+    patina_ok(&[
+        "generate",
+        s(&out),
+        "--target",
+        &target.url(),
+        "--create-schema",
+        "--seed",
+        "7",
+        "--scale",
+        "2",
+        "-q",
+    ]);
     for (table, rows) in [
         ("shop.customers", 400),
         ("shop.products", 100),
@@ -83,14 +145,28 @@ fn generates_back_into_postgres_with_every_constraint() {
         assert_eq!(count(&target, table), rows, "{table}");
     }
     // The generated column is the database's, the sequences are past the data.
-    assert_eq!(target.scalar("SELECT count(*) FROM shop.orders WHERE total_with_tax <> round(total * 1.2, 2)"), 0);
+    assert_eq!(
+        target.scalar(
+            "SELECT count(*) FROM shop.orders WHERE total_with_tax <> round(total * 1.2, 2)"
+        ),
+        0
+    );
     target.execute("INSERT INTO shop.orders (customer_id, status, placed_on, total) VALUES (1, 'new', '2024-01-01', 1)");
     assert_eq!(target.scalar("SELECT max(id)::int8 FROM shop.orders"), 801);
-    target.execute("INSERT INTO shop.customers (email, \"FullName\", country) VALUES ('new@x', 'n', 'US')");
+    target.execute(
+        "INSERT INTO shop.customers (email, \"FullName\", country) VALUES ('new@x', 'n', 'US')",
+    );
     // The cycle was broken and filled afterwards; CHECKs between columns hold.
     assert!(target.scalar("SELECT count(manager_id) FROM shop.departments") > 0);
-    assert_eq!(target.scalar("SELECT count(*) FROM shop.orders WHERE shipped_on < placed_on"), 0);
-    assert_eq!(target.scalar("SELECT count(*) FROM shop.events_2023") + target.scalar("SELECT count(*) FROM shop.events_2024"), 1000);
+    assert_eq!(
+        target.scalar("SELECT count(*) FROM shop.orders WHERE shipped_on < placed_on"),
+        0
+    );
+    assert_eq!(
+        target.scalar("SELECT count(*) FROM shop.events_2023")
+            + target.scalar("SELECT count(*) FROM shop.events_2024"),
+        1000
+    );
 }
 
 #[test]
@@ -104,13 +180,34 @@ fn fills_an_existing_schema_refuses_rows_and_rolls_back_failures() {
     patina_ok(&["generate", s(&out), "--target", &target.url(), "-q"]);
     assert_eq!(count(&target, "shop.orders"), 400);
     let err = patina_err(&["generate", s(&out), "--target", &target.url(), "-q"]);
-    assert!(err.contains("already holds rows") && err.contains("--truncate"), "{err}");
-    patina_ok(&["generate", s(&out), "--target", &target.url(), "--truncate", "--seed", "3", "-q"]);
+    assert!(
+        err.contains("already holds rows") && err.contains("--truncate"),
+        "{err}"
+    );
+    patina_ok(&[
+        "generate",
+        s(&out),
+        "--target",
+        &target.url(),
+        "--truncate",
+        "--seed",
+        "3",
+        "-q",
+    ]);
     assert_eq!(count(&target, "shop.orders"), 400);
     let before = target.dump();
     // Appending the same keys again violates the primary keys mid-load:
     // the whole load is rolled back and the target is exactly as it was.
-    let err = patina_err(&["generate", s(&out), "--target", &target.url(), "--append", "--seed", "3", "-q"]);
+    let err = patina_err(&[
+        "generate",
+        s(&out),
+        "--target",
+        &target.url(),
+        "--append",
+        "--seed",
+        "3",
+        "-q",
+    ]);
     assert!(err.contains("loading table"), "{err}");
     assert_eq!(target.dump(), before);
 }
@@ -123,7 +220,18 @@ fn rows_star_fills_a_schema_whose_tables_are_empty() {
     let out = dir.path().join("empty.json");
     patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
     let target = PgDb::new("star");
-    patina_ok(&["generate", s(&out), "--target", &target.url(), "--create-schema", "--rows", "*=25", "--rows", "shop.orders=40", "-q"]);
+    patina_ok(&[
+        "generate",
+        s(&out),
+        "--target",
+        &target.url(),
+        "--create-schema",
+        "--rows",
+        "*=25",
+        "--rows",
+        "shop.orders=40",
+        "-q",
+    ]);
     assert_eq!(count(&target, "shop.customers"), 25);
     assert_eq!(count(&target, "shop.orders"), 40);
     assert_eq!(count(&target, "shop.order_lines"), 25);
@@ -137,7 +245,14 @@ fn postgres_profile_into_sqlite_and_sqlite_profile_into_postgres() {
     let out = dir.path().join("shop.json");
     patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
     let db = dir.path().join("shop.db");
-    patina_ok(&["generate", s(&out), "--target", &format!("sqlite://{}", s(&db)), "--create-schema", "-q"]);
+    patina_ok(&[
+        "generate",
+        s(&out),
+        "--target",
+        &format!("sqlite://{}", s(&db)),
+        "--create-schema",
+        "-q",
+    ]);
     let dump = sqlite_dump(&db);
     let orders = dump.iter().find(|(t, _)| t == "orders").expect("orders");
     assert_eq!(orders.1.len(), 400);
@@ -146,12 +261,31 @@ fn postgres_profile_into_sqlite_and_sqlite_profile_into_postgres() {
     let lite = dir.path().join("fixture.db");
     sqlite_from_sql(&lite, &fixture("schemas/shop.sqlite.sql"));
     let lite_profile = dir.path().join("lite.json");
-    patina_ok(&["profile", "--source", &format!("sqlite://{}", s(&lite)), "--out", s(&lite_profile), "-q"]);
+    patina_ok(&[
+        "profile",
+        "--source",
+        &format!("sqlite://{}", s(&lite)),
+        "--out",
+        s(&lite_profile),
+        "-q",
+    ]);
     let target = PgDb::new("fromlite");
-    patina_ok(&["generate", s(&lite_profile), "--target", &target.url(), "--create-schema", "--scale", "3", "-q"]);
+    patina_ok(&[
+        "generate",
+        s(&lite_profile),
+        "--target",
+        &target.url(),
+        "--create-schema",
+        "--scale",
+        "3",
+        "-q",
+    ]);
     assert_eq!(count(&target, "\"Invoice\""), 1200);
     assert_eq!(count(&target, "\"InvoiceTag\""), 900);
-    assert_eq!(target.scalar("SELECT count(*) FROM \"Invoice\" WHERE \"Status\" NOT IN ('open', 'paid')"), 0);
+    assert_eq!(
+        target.scalar("SELECT count(*) FROM \"Invoice\" WHERE \"Status\" NOT IN ('open', 'paid')"),
+        0
+    );
 }
 
 #[test]
@@ -160,7 +294,14 @@ fn refuses_to_write_into_the_source() {
     let dir = temp_dir();
     let out = dir.path().join("shop.json");
     patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
-    let err = patina_err(&["generate", s(&out), "--target", &source.url(), "--truncate", "-q"]);
+    let err = patina_err(&[
+        "generate",
+        s(&out),
+        "--target",
+        &source.url(),
+        "--truncate",
+        "-q",
+    ]);
     assert!(err.contains("profile was taken from"), "{err}");
     assert_eq!(count(&source, "shop.orders"), 400);
 }

@@ -24,23 +24,53 @@ fn planted_secrets_do_not_leave_the_source() {
     let out = dir.path().join("p.json");
     let output = patina(&["profile", "--source", &source.url(), "--out", s(&out)]);
     assert!(output.status.success());
-    let printed = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     let profile = std::fs::read_to_string(&out).expect("the profile");
     let inspect = patina(&["inspect", s(&out)]);
     assert!(inspect.status.success());
     let inspected = String::from_utf8_lossy(&inspect.stdout).into_owned();
     for secret in [
-        "alice.secret", "hidden.example", "Zebulon", "Quixotefield", "Xanthippe", "987-65-4321", "123-45-6789",
-        "4111111111111111", "5500000000000004", "swordfish", "blue door", "TOPSECRET", "123456.78", "98765.43",
-        "1961-07-13", "1959-03-02", "corp.example", "Filler", "common", "usual",
+        "alice.secret",
+        "hidden.example",
+        "Zebulon",
+        "Quixotefield",
+        "Xanthippe",
+        "987-65-4321",
+        "123-45-6789",
+        "4111111111111111",
+        "5500000000000004",
+        "swordfish",
+        "blue door",
+        "TOPSECRET",
+        "123456.78",
+        "98765.43",
+        "1961-07-13",
+        "1959-03-02",
+        "corp.example",
+        "Filler",
+        "common",
+        "usual",
     ] {
         assert!(!profile.contains(secret), "the profile holds `{secret}`");
-        assert!(!printed.contains(secret), "patina profile printed `{secret}`");
-        assert!(!inspected.contains(secret), "patina inspect printed `{secret}`");
+        assert!(
+            !printed.contains(secret),
+            "patina profile printed `{secret}`"
+        );
+        assert!(
+            !inspected.contains(secret),
+            "patina inspect printed `{secret}`"
+        );
     }
     // The extremes are kept only coarsened outward.
     let p = patina::profile::read(&out).unwrap();
     let salary = p.tables[0].column("salary").unwrap();
-    assert_eq!(salary.max, Some(patina::profile::StatValue::Number(130_000.0)));
+    assert_eq!(
+        salary.max,
+        Some(patina::profile::StatValue::Number(130_000.0))
+    );
     assert!(printed.contains("kept verbatim from the data: nothing"));
 }

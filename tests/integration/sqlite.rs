@@ -10,25 +10,55 @@ fn profiles_and_regenerates_a_sqlite_file() {
     let source = dir.path().join("source.db");
     sqlite_from_sql(&source, &fixture("schemas/shop.sqlite.sql"));
     let out = dir.path().join("lite.json");
-    patina_ok(&["profile", "--source", &format!("sqlite://{}", s(&source)), "--out", s(&out), "-q"]);
+    patina_ok(&[
+        "profile",
+        "--source",
+        &format!("sqlite://{}", s(&source)),
+        "--out",
+        s(&out),
+        "-q",
+    ]);
     let p = profile::read(&out).expect("the profile reads back");
     let table = |n: &str| p.schema.table(&QualifiedName::new(None, n)).expect(n);
     let customer = table("Customer");
-    assert_eq!(customer.column("CustomerId").unwrap().identity, Some(Identity::AutoIncrement));
+    assert_eq!(
+        customer.column("CustomerId").unwrap().identity,
+        Some(Identity::AutoIncrement)
+    );
     assert_eq!(customer.uniques[0].columns, ["Email"]);
     assert_eq!(customer.foreign_keys[0].referenced_table, customer.name);
     let invoice = table("Invoice");
     assert_eq!(invoice.checks.len(), 2);
-    assert_eq!(invoice.column("Doubled").unwrap().generated.as_deref(), Some("(\"Total\" * 2)"));
-    assert_eq!(table("InvoiceTag").primary_key.as_ref().unwrap().columns, ["InvoiceId", "Tag"]);
+    assert_eq!(
+        invoice.column("Doubled").unwrap().generated.as_deref(),
+        Some("(\"Total\" * 2)")
+    );
+    assert_eq!(
+        table("InvoiceTag").primary_key.as_ref().unwrap().columns,
+        ["InvoiceId", "Tag"]
+    );
     let stats = p.stats(&customer.name).unwrap();
     assert_eq!(stats.row_count, 120);
     assert!((stats.column("Country").unwrap().null_fraction - 0.25).abs() < 0.01);
 
     let target = dir.path().join("staging.db");
-    patina_ok(&["generate", s(&out), "--target", &format!("sqlite://{}", s(&target)), "--create-schema", "--scale", "2", "-q"]);
+    patina_ok(&[
+        "generate",
+        s(&out),
+        "--target",
+        &format!("sqlite://{}", s(&target)),
+        "--create-schema",
+        "--scale",
+        "2",
+        "-q",
+    ]);
     let dump = sqlite_dump(&target);
-    let rows = |t: &str| dump.iter().find(|(n, _)| n == t).map(|(_, r)| r.len()).expect(t);
+    let rows = |t: &str| {
+        dump.iter()
+            .find(|(n, _)| n == t)
+            .map(|(_, r)| r.len())
+            .expect(t)
+    };
     assert_eq!(rows("Customer"), 240);
     assert_eq!(rows("Invoice"), 800);
     assert_eq!(rows("Tag"), 24);
@@ -39,18 +69,52 @@ fn profiles_and_regenerates_a_sqlite_file() {
 fn a_failed_load_leaves_no_file_behind() {
     let dir = temp_dir();
     let source = dir.path().join("source.db");
-    sqlite_from_sql(&source, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL CHECK (v = lower(v)));
-        INSERT INTO t VALUES (1, 'a'), (2, 'b');");
+    sqlite_from_sql(
+        &source,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL CHECK (v = lower(v)));
+        INSERT INTO t VALUES (1, 'a'), (2, 'b');",
+    );
     let out = dir.path().join("p.json");
-    patina_ok(&["profile", "--source", &format!("sqlite://{}", s(&source)), "--out", s(&out), "-q"]);
+    patina_ok(&[
+        "profile",
+        "--source",
+        &format!("sqlite://{}", s(&source)),
+        "--out",
+        s(&out),
+        "-q",
+    ]);
     // patina cannot satisfy `v = lower(v)`: it says so and names the constraint.
     let target = dir.path().join("new.db");
     let url = format!("sqlite://{}", s(&target));
-    let err = patina_err(&["generate", s(&out), "--target", &url, "--create-schema", "-q"]);
-    assert!(err.contains("t_check1") && err.contains("--ignore-check"), "{err}");
+    let err = patina_err(&[
+        "generate",
+        s(&out),
+        "--target",
+        &url,
+        "--create-schema",
+        "-q",
+    ]);
+    assert!(
+        err.contains("t_check1") && err.contains("--ignore-check"),
+        "{err}"
+    );
     // Told to ignore it, the load fails inside SQLite (capitalised words) and
     // the file patina created is gone again.
-    let err = patina_err(&["generate", s(&out), "--target", &url, "--create-schema", "--ignore-check", "t.t_check1", "--rows", "t=200", "-q"]);
+    let err = patina_err(&[
+        "generate",
+        s(&out),
+        "--target",
+        &url,
+        "--create-schema",
+        "--ignore-check",
+        "t.t_check1",
+        "--rows",
+        "t=200",
+        "-q",
+    ]);
     assert!(err.contains("loading table `t`"), "{err}");
-    assert!(!target.exists(), "a failed load into a new file leaves no file");
+    assert!(
+        !target.exists(),
+        "a failed load into a new file leaves no file"
+    );
 }

@@ -10,7 +10,8 @@ pub const PG_ENV: &str = "PATINA_TEST_POSTGRES_URL";
 
 /// The admin URL of the test server.
 pub fn pg_admin_url() -> String {
-    std::env::var(PG_ENV).unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    std::env::var(PG_ENV)
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 /// A URL for database `name` on the test server.
@@ -20,18 +21,28 @@ pub fn pg_url(name: &str) -> String {
         Some((b, q)) => (b.to_owned(), format!("?{q}")),
         None => (admin.clone(), String::new()),
     };
-    let cut = base.rfind('/').filter(|&i| i > "postgres://".len()).unwrap_or(base.len());
+    let cut = base
+        .rfind('/')
+        .filter(|&i| i > "postgres://".len())
+        .unwrap_or(base.len());
     format!("{}/{name}{query}", &base[..cut])
 }
 
 /// Runs a future to completion.
 pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime").block_on(f)
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(f)
 }
 
 /// The patina binary with arguments.
 pub fn patina(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_patina")).args(args).output().expect("the patina binary runs")
+    Command::new(env!("CARGO_BIN_EXE_patina"))
+        .args(args)
+        .output()
+        .expect("the patina binary runs")
 }
 
 /// Runs patina and asserts success, returning stderr.
@@ -46,8 +57,14 @@ pub fn patina_ok(args: &[&str]) -> String {
 pub fn patina_err(args: &[&str]) -> String {
     let out = patina(args);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!out.status.success(), "patina {args:?} should have failed:\n{stderr}");
-    assert!(!stderr.contains("panicked"), "patina {args:?} panicked:\n{stderr}");
+    assert!(
+        !out.status.success(),
+        "patina {args:?} should have failed:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked"),
+        "patina {args:?} panicked:\n{stderr}"
+    );
     let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).collect();
     assert_eq!(errors.len(), 1, "expected one error line:\n{stderr}");
     errors[0].to_owned()
@@ -80,7 +97,9 @@ impl PgDb {
                      that may CREATE DATABASE; each test creates and drops its own database."
                 )
             });
-            conn.execute(format!("CREATE DATABASE \"{name}\"").as_str()).await.expect("CREATE DATABASE");
+            conn.execute(format!("CREATE DATABASE \"{name}\"").as_str())
+                .await
+                .expect("CREATE DATABASE");
         });
         Self { name }
     }
@@ -94,8 +113,13 @@ impl PgDb {
     pub fn execute(&self, sql: &str) {
         let url = self.url();
         block_on(async {
-            let mut conn = PgConnection::connect(&url).await.expect("connect to the test database");
-            sqlx::raw_sql(sql).execute(&mut conn).await.unwrap_or_else(|e| panic!("SQL failed: {e}\n{sql}"));
+            let mut conn = PgConnection::connect(&url)
+                .await
+                .expect("connect to the test database");
+            sqlx::raw_sql(sql)
+                .execute(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("SQL failed: {e}\n{sql}"));
         });
     }
 
@@ -103,8 +127,13 @@ impl PgDb {
     pub fn scalar(&self, sql: &str) -> i64 {
         let url = self.url();
         block_on(async {
-            let mut conn = PgConnection::connect(&url).await.expect("connect to the test database");
-            sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut conn).await.unwrap_or_else(|e| panic!("{e}: {sql}"))
+            let mut conn = PgConnection::connect(&url)
+                .await
+                .expect("connect to the test database");
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("{e}: {sql}"))
         })
     }
 
@@ -112,7 +141,9 @@ impl PgDb {
     pub fn dump(&self) -> Vec<(String, Vec<String>)> {
         let url = self.url();
         block_on(async {
-            let mut conn = PgConnection::connect(&url).await.expect("connect to the test database");
+            let mut conn = PgConnection::connect(&url)
+                .await
+                .expect("connect to the test database");
             let tables: Vec<(String, String)> = sqlx::query_as(
                 "SELECT n.nspname::text, c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
@@ -149,7 +180,9 @@ impl Drop for PgDb {
         let name = self.name.clone();
         block_on(async move {
             if let Ok(mut conn) = PgConnection::connect(&admin).await {
-                let _ = conn.execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str()).await;
+                let _ = conn
+                    .execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str())
+                    .await;
             }
         });
     }
@@ -177,8 +210,13 @@ pub fn shop_source() -> PgDb {
 pub fn sqlite_from_sql(path: &Path, sql: &str) {
     let url = format!("sqlite://{}?mode=rwc", path.display());
     block_on(async {
-        let mut conn = SqliteConnection::connect(&url).await.expect("create the SQLite file");
-        sqlx::raw_sql(sql).execute(&mut conn).await.unwrap_or_else(|e| panic!("SQLite SQL failed: {e}"));
+        let mut conn = SqliteConnection::connect(&url)
+            .await
+            .expect("create the SQLite file");
+        sqlx::raw_sql(sql)
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("SQLite SQL failed: {e}"));
     });
 }
 
@@ -186,10 +224,18 @@ pub fn sqlite_from_sql(path: &Path, sql: &str) {
 pub fn sqlite_dump(path: &Path) -> Vec<(String, Vec<String>)> {
     let url = format!("sqlite://{}?mode=ro", path.display());
     block_on(async {
-        let mut conn = SqliteConnection::connect(&url).await.expect("open the SQLite file");
-        let violations: Vec<sqlx::sqlite::SqliteRow> =
-            sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut conn).await.expect("foreign_key_check");
-        assert!(violations.is_empty(), "{} foreign-key violations", violations.len());
+        let mut conn = SqliteConnection::connect(&url)
+            .await
+            .expect("open the SQLite file");
+        let violations: Vec<sqlx::sqlite::SqliteRow> = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&mut conn)
+            .await
+            .expect("foreign_key_check");
+        assert!(
+            violations.is_empty(),
+            "{} foreign-key violations",
+            violations.len()
+        );
         let tables: Vec<String> =
             sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
                 .fetch_all(&mut conn)
@@ -204,8 +250,14 @@ pub fn sqlite_dump(path: &Path) -> Vec<(String, Vec<String>)> {
                 .iter()
                 .map(|r| format!("quote(\"{}\")", r.get::<String, _>("name")))
                 .collect();
-            let q = format!("SELECT {} FROM \"{table}\" ORDER BY 1", cols.join(" || '|' || "));
-            let rows: Vec<String> = sqlx::query_scalar(&q).fetch_all(&mut conn).await.expect("read a table");
+            let q = format!(
+                "SELECT {} FROM \"{table}\" ORDER BY 1",
+                cols.join(" || '|' || ")
+            );
+            let rows: Vec<String> = sqlx::query_scalar(&q)
+                .fetch_all(&mut conn)
+                .await
+                .expect("read a table");
             out.push((table, rows));
         }
         out
@@ -216,8 +268,13 @@ pub fn sqlite_dump(path: &Path) -> Vec<(String, Vec<String>)> {
 pub fn sqlite_count(path: &Path, table: &str) -> i64 {
     let url = format!("sqlite://{}?mode=ro", path.display());
     block_on(async {
-        let mut conn = SqliteConnection::connect(&url).await.expect("open the SQLite file");
-        sqlx::query_scalar(&format!("SELECT count(*) FROM \"{table}\"")).fetch_one(&mut conn).await.expect("count")
+        let mut conn = SqliteConnection::connect(&url)
+            .await
+            .expect("open the SQLite file");
+        sqlx::query_scalar(&format!("SELECT count(*) FROM \"{table}\""))
+            .fetch_one(&mut conn)
+            .await
+            .expect("count")
     })
 }
 
