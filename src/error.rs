@@ -137,7 +137,7 @@ pub enum PlanError {
     /// A foreign-key cycle has no nullable column to break it.
     #[error(
         "foreign keys form a cycle with no nullable column to break it: {cycle}; \
-         make one of these foreign-key columns nullable or deferrable"
+         make one of these foreign-key columns nullable"
     )]
     Cycle {
         /// The tables of the cycle, in order.

@@ -19,7 +19,6 @@ fn target(quiet: bool) -> ProgressDrawTarget {
 pub struct GenerateBars {
     multi: MultiProgress,
     bars: Mutex<BTreeMap<String, ProgressBar>>,
-    quiet: bool,
 }
 
 impl GenerateBars {
@@ -28,7 +27,6 @@ impl GenerateBars {
         Self {
             multi: MultiProgress::with_draw_target(target(quiet)),
             bars: Mutex::new(BTreeMap::new()),
-            quiet,
         }
     }
 
@@ -71,9 +69,7 @@ impl Progress for GenerateBars {
     }
 
     fn note(&self, text: &str) {
-        if self.quiet {
-            return;
-        }
+        // Notes say what was left out or approximated: --quiet hides bars, never these.
         self.multi.suspend(|| eprintln!("note: {text}"));
     }
 }
@@ -81,7 +77,6 @@ impl Progress for GenerateBars {
 /// A bar for `patina profile`: tables done.
 pub struct ProfileBars {
     bar: ProgressBar,
-    quiet: bool,
 }
 
 impl ProfileBars {
@@ -92,7 +87,7 @@ impl ProfileBars {
             ProgressStyle::with_template("profiling {bar:30} {pos}/{len} tables  {msg}")
                 .expect("the template is valid"),
         );
-        Self { bar, quiet }
+        Self { bar }
     }
 
     /// Clears the bar.
@@ -112,8 +107,7 @@ impl Observer for ProfileBars {
     }
 
     fn warn(&self, message: &str) {
-        if !self.quiet {
-            self.bar.suspend(|| eprintln!("note: {message}"));
-        }
+        // --quiet hides the bar, never what was left out.
+        self.bar.suspend(|| eprintln!("note: {message}"));
     }
 }

@@ -287,8 +287,9 @@ pub fn build(
             Domain::Int { lo, hi }
         }
         LogicalType::Decimal { precision, scale } => {
-            let scale = scale.unwrap_or(2).min(18);
-            let digits = precision.unwrap_or(18).clamp(1, 38);
+            // The same precision and scale the Arrow type gets (synth::arrow::data_type).
+            let digits = precision.unwrap_or(38).clamp(1, 38);
+            let scale = scale.unwrap_or(2).min(digits);
             let limit = 10i128.pow(digits.min(38)) - 1;
             let factor = 10f64.powi(scale as i32);
             let lo = stat_min

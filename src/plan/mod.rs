@@ -21,8 +21,10 @@ use crate::value::Value;
 use domain::Constraints;
 use std::collections::BTreeSet;
 
-/// Rows per chunk when neither the user nor the data says otherwise.
+/// Memory one chunk may take while it is built, when `--chunk-rows` is not given.
 pub const DEFAULT_CHUNK_BYTES: u64 = 16 * 1024 * 1024;
+/// Rows per chunk at most (also the largest Parquet row group patina writes).
+pub const MAX_CHUNK_ROWS: u64 = 1 << 18;
 
 /// What the user asked for.
 #[derive(Clone, Debug)]
@@ -747,17 +749,20 @@ fn widen_for_key(domain: Domain, rows: u64) -> Domain {
     }
 }
 
+/// Bytes one cell takes in memory while its chunk is built: the value
+/// itself (32 bytes) plus any heap text or bytes.
 fn estimated_width(rule: &Rule) -> u64 {
-    match d_of(rule) {
+    const CELL: u64 = 32;
+    CELL + match d_of(rule) {
         Some(Domain::Text {
             min_len, max_len, ..
-        }) => (u64::from(*min_len) + u64::from(*max_len)) / 2 + 4,
+        }) => (u64::from(*min_len) + u64::from(*max_len)) / 2,
         Some(Domain::Binary { min_len, max_len }) => {
-            (u64::from(*min_len) + u64::from(*max_len)) / 2 + 4
+            (u64::from(*min_len) + u64::from(*max_len)) / 2
         }
         Some(Domain::Uuid) => 36,
-        Some(Domain::Json) => 64,
-        _ => 8,
+        Some(Domain::Json) => 48,
+        _ => 0,
     }
 }
 

@@ -61,6 +61,12 @@ pub fn from_json(text: &str, path: &Path) -> Result<Profile, ProfileError> {
                 supported: FORMAT_VERSION,
             });
         }
+        None if value.get("format_version").is_some() => {
+            return Err(ProfileError::Invalid {
+                path: path.to_owned(),
+                reason: "`format_version` must be a whole number such as 1".into(),
+            });
+        }
         None => {
             return Err(ProfileError::Invalid {
                 path: path.to_owned(),
@@ -133,6 +139,14 @@ fn validate(profile: &Profile) -> Result<(), String> {
             }
         }
         for column in &table.columns {
+            if let Some(domain) = &column.domain
+                && schema.domain(domain).is_none()
+            {
+                return Err(format!(
+                    "table `{}`, column `{}`: domain `{domain}` is not defined",
+                    table.name, column.name
+                ));
+            }
             if let crate::schema::LogicalType::Enum { name } = &column.logical_type
                 && schema.enum_type(name).is_none()
             {

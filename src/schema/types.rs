@@ -170,6 +170,10 @@ pub fn from_postgres(formatted: &str) -> LogicalType {
         "uuid" => LogicalType::Uuid,
         "json" | "jsonb" => LogicalType::Json,
         "inet" | "cidr" => LogicalType::Inet,
+        // bit(n) takes exactly n digits.
+        "bit" => LogicalType::Opaque {
+            literal: Some("0".repeat(args.first().copied().unwrap_or(1) as usize)),
+        },
         other => LogicalType::Opaque {
             literal: postgres_default_form(other),
         },
@@ -191,7 +195,6 @@ fn postgres_default_form(base: &str) -> Option<String> {
         "path" => "[(0,0),(1,1)]",
         "polygon" => "((0,0),(1,1),(1,0))",
         "circle" => "<(0,0),1>",
-        "bit" => "0",
         "bit varying" => "",
         "time with time zone" => "00:00:00+00",
         "int4range" | "int8range" | "numrange" | "daterange" | "tsrange" | "tstzrange" => "empty",

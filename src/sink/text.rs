@@ -73,7 +73,12 @@ pub fn cell(array: &dyn Array, row: usize, style: Style, out: &mut String) -> bo
             let sep = if style == Style::Csv { 'T' } else { ' ' };
             format_timestamp(micros, sep, out);
             if tz.is_some() {
-                out.push_str(if style == Style::Csv { "Z" } else { "+00" });
+                out.push_str(match style {
+                    Style::Csv => "Z",
+                    Style::Postgres => "+00",
+                    // SQLite's date functions read `+00:00`, not `+00`.
+                    Style::Sqlite => "+00:00",
+                });
             }
         }
         DataType::List(_) => {
