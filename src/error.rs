@@ -32,7 +32,9 @@ pub enum Error {
 #[non_exhaustive]
 pub enum IntrospectError {
     /// The URL's scheme is not one patina can read.
-    #[error("unsupported source `{scheme}://`: patina profiles postgres:// and sqlite:// sources")]
+    #[error(
+        "unsupported source `{scheme}://`: patina profiles postgres://, mysql:// and sqlite:// sources"
+    )]
     UnsupportedScheme {
         /// The scheme found in the URL.
         scheme: String,

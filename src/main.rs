@@ -14,7 +14,16 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            // Print the cause chain once: a cause whose text an outer message
+            // already quotes (drivers repeat themselves) is left out.
+            let mut printed: Vec<String> = Vec::new();
+            for cause in err.chain() {
+                let text = cause.to_string();
+                if !printed.iter().any(|p| p.contains(&text)) {
+                    printed.push(text);
+                }
+            }
+            eprintln!("error: {}", printed.join(": "));
             ExitCode::FAILURE
         }
     }

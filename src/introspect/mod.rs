@@ -1,14 +1,17 @@
 //! Introspection: a live database's schema and statistics, read-only.
 //!
 //! One module per engine, each behind [`profile`]: PostgreSQL reads
-//! `pg_catalog` in one read-only transaction with a statement timeout;
-//! SQLite opens the file read-only. Statistics come from bounded samples,
+//! `pg_catalog` and MySQL/MariaDB `information_schema`, each in one
+//! read-only transaction with a statement timeout; SQLite opens the file
+//! read-only. Statistics come from bounded samples,
 //! and every number that could reveal a value is coarsened (see
 //! `profile::stats::coarsen`). Messages name tables and columns, never values.
 
+mod mysql;
 mod postgres;
 mod sqlite;
 
+pub use mysql::database_fingerprint as mysql_fingerprint;
 pub use postgres::database_fingerprint as pg_fingerprint;
 pub use sqlite::{file_fingerprint as sqlite_fingerprint, path_of as sqlite_path};
 
@@ -72,9 +75,14 @@ pub fn profile(
     let (schema, tables, source) = match scheme {
         "postgres" | "postgresql" => runtime.block_on(postgres::read(url, options, observer))?,
         "sqlite" => runtime.block_on(sqlite::read(url, options, observer))?,
+        "mysql" | "mariadb" => runtime.block_on(mysql::read(
+            &url.replacen("mariadb://", "mysql://", 1),
+            options,
+            observer,
+        ))?,
         "" => {
             return Err(IntrospectError::InvalidUrl {
-                reason: "expected postgres://… or sqlite://…".into(),
+                reason: "expected postgres://…, mysql://… or sqlite://…".into(),
             });
         }
         other => {

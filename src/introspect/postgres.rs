@@ -251,6 +251,8 @@ async fn read_schema(
             identity,
             generated,
             domain,
+            unsigned: false,
+            collation: None,
             comment: row.get("comment"),
         });
     }

@@ -172,6 +172,8 @@ async fn read_table(
             identity: None,
             generated,
             domain: None,
+            unsigned: false,
+            collation: None,
             comment: None,
         });
     }

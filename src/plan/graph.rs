@@ -127,6 +127,8 @@ mod tests {
                 identity: None,
                 generated: None,
                 domain: None,
+                unsigned: false,
+                collation: None,
                 comment: None,
             }],
             primary_key: None,

@@ -387,6 +387,7 @@ fn plan_table(
         .map(|c| (c.name.clone(), c.expression.clone()))
         .collect();
     for (i, column) in table.columns.iter().enumerate() {
+        engine_limits(profile.source.engine, column, &mut constraints[i]);
         if let Some(domain) = column.domain.as_ref().and_then(|d| schema.domain(d)) {
             for c in &domain.checks {
                 let expr = replace_value_keyword(&c.expression, &column.name);
@@ -700,6 +701,32 @@ fn plan_table(
         foreign_keys,
         keys,
     })
+}
+
+/// Limits a column's type carries beyond its logical type: MySQL's
+/// `UNSIGNED`, `TIMESTAMP` (1970-01-01 00:00:01 to 2038-01-19 03:14:07 UTC)
+/// and `YEAR` (1901 to 2155).
+fn engine_limits(
+    engine: crate::profile::Engine,
+    column: &crate::schema::Column,
+    c: &mut Constraints,
+) {
+    if column.unsigned {
+        c.lower.push((Literal::Number("0".into()), false));
+    }
+    if engine != crate::profile::Engine::Mysql {
+        return;
+    }
+    let native = column.native_type.to_ascii_lowercase();
+    if native.starts_with("timestamp") {
+        c.lower
+            .push((Literal::Text("1970-01-01 00:00:01".into()), false));
+        c.upper
+            .push((Literal::Text("2038-01-19 03:14:07".into()), false));
+    } else if native.starts_with("year") {
+        c.lower.push((Literal::Number("1901".into()), false));
+        c.upper.push((Literal::Number("2155".into()), false));
+    }
 }
 
 /// Chooses between independent draws and a pool of distinct values.

@@ -156,6 +156,12 @@ pub struct Column {
     /// The domain the column's type is, if it is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<QualifiedName>,
+    /// MySQL's `UNSIGNED`: no value below zero.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unsigned: bool,
+    /// The collation of a text column (MySQL), which names its character set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
     /// The column's comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,

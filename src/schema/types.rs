@@ -249,6 +249,61 @@ pub fn from_sqlite(declared: &str) -> LogicalType {
     }
 }
 
+/// Maps a MySQL or MariaDB column, as `information_schema.COLUMNS` gives it
+/// (`DATA_TYPE`, `COLUMN_TYPE`), to a logical type. `ENUM` and `SET` columns
+/// are resolved by the caller, which names their enum. Returns the type and
+/// whether the column is `UNSIGNED`.
+pub fn from_mysql(data_type: &str, column_type: &str) -> (LogicalType, bool) {
+    let data_type = data_type.to_ascii_lowercase();
+    let column_type = column_type.to_ascii_lowercase();
+    let unsigned = column_type.contains("unsigned");
+    let (_, args) = split_args(&column_type);
+    let logical = match data_type.as_str() {
+        // MySQL spells BOOLEAN as tinyint(1).
+        "tinyint" if column_type.starts_with("tinyint(1)") => LogicalType::Boolean,
+        "tinyint" => LogicalType::Int16,
+        "smallint" if unsigned => LogicalType::Int32,
+        "smallint" => LogicalType::Int16,
+        "mediumint" => LogicalType::Int32,
+        "int" | "integer" if unsigned => LogicalType::Int64,
+        "int" | "integer" => LogicalType::Int32,
+        "bigint" => LogicalType::Int64,
+        "year" => LogicalType::Int16,
+        "float" => LogicalType::Float32,
+        "double" | "real" => LogicalType::Float64,
+        "decimal" | "numeric" => LogicalType::Decimal {
+            precision: args.first().copied(),
+            scale: args.get(1).copied().or(args.first().map(|_| 0)),
+        },
+        "char" => LogicalType::Char {
+            length: args.first().copied().unwrap_or(1),
+        },
+        "varchar" => LogicalType::Text {
+            max_length: args.first().copied(),
+        },
+        "tinytext" => LogicalType::Text {
+            max_length: Some(255),
+        },
+        "text" | "mediumtext" | "longtext" => LogicalType::Text { max_length: None },
+        "binary" | "varbinary" => LogicalType::Binary {
+            max_length: args.first().copied(),
+        },
+        "tinyblob" => LogicalType::Binary {
+            max_length: Some(255),
+        },
+        "blob" | "mediumblob" | "longblob" => LogicalType::Binary { max_length: None },
+        "date" => LogicalType::Date,
+        "datetime" | "timestamp" => LogicalType::Timestamp,
+        "time" => LogicalType::Time,
+        "json" => LogicalType::Json,
+        "uuid" => LogicalType::Uuid,
+        "inet4" | "inet6" => LogicalType::Inet,
+        "bit" if args.first().copied().unwrap_or(1) == 1 => LogicalType::Boolean,
+        _ => LogicalType::Opaque { literal: None },
+    };
+    (logical, unsigned)
+}
+
 /// Splits `numeric(10,2)` into `("numeric", [10, 2])`; also handles
 /// `timestamp(3) without time zone` by removing the argument list.
 fn split_args(t: &str) -> (&str, Vec<u32>) {
@@ -331,6 +386,46 @@ mod tests {
         assert_eq!(
             from_postgres("geometry"),
             LogicalType::Opaque { literal: None }
+        );
+    }
+
+    #[test]
+    fn mysql_types_map() {
+        assert_eq!(
+            from_mysql("tinyint", "tinyint(1)"),
+            (LogicalType::Boolean, false)
+        );
+        assert_eq!(
+            from_mysql("int", "int(10) unsigned"),
+            (LogicalType::Int64, true)
+        );
+        assert_eq!(from_mysql("int", "int(11)"), (LogicalType::Int32, false));
+        assert_eq!(
+            from_mysql("decimal", "decimal(10,2)"),
+            (
+                LogicalType::Decimal {
+                    precision: Some(10),
+                    scale: Some(2)
+                },
+                false
+            )
+        );
+        assert_eq!(
+            from_mysql("varchar", "varchar(160)"),
+            (
+                LogicalType::Text {
+                    max_length: Some(160)
+                },
+                false
+            )
+        );
+        assert_eq!(
+            from_mysql("datetime", "datetime"),
+            (LogicalType::Timestamp, false)
+        );
+        assert_eq!(
+            from_mysql("geometry", "geometry"),
+            (LogicalType::Opaque { literal: None }, false)
         );
     }
 

@@ -3,7 +3,8 @@
 //! A profile from the same engine keeps its native types, defaults and
 //! CHECK expressions verbatim; across engines, types are mapped from the
 //! logical type (docs/type-mapping.md) and CHECKs are re-written from their
-//! parsed form, so a PostgreSQL profile creates valid SQLite and the reverse.
+//! parsed form, so any supported engine's profile creates valid DDL in any
+//! other.
 
 use crate::profile::Engine;
 use crate::schema::check::{self, CmpOp, Literal, Predicate};
@@ -18,18 +19,39 @@ pub enum Dialect {
     Postgres,
     /// SQLite.
     Sqlite,
+    /// MySQL and MariaDB.
+    Mysql,
 }
 
-/// `"name"` with embedded quotes doubled.
+impl Dialect {
+    /// The engine whose profiles this dialect reproduces verbatim.
+    fn engine(self) -> Engine {
+        match self {
+            Dialect::Postgres => Engine::Postgres,
+            Dialect::Sqlite => Engine::Sqlite,
+            Dialect::Mysql => Engine::Mysql,
+        }
+    }
+}
+
+/// An identifier quoted for the dialect (`"name"`, or `` `name` `` for MySQL).
+pub fn quote_in(name: &str, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Mysql => format!("`{}`", name.replace('`', "``")),
+        _ => format!("\"{}\"", name.replace('"', "\"\"")),
+    }
+}
+
+/// `"name"` with embedded quotes doubled (PostgreSQL and SQLite).
 pub fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+    quote_in(name, Dialect::Postgres)
 }
 
 /// A table's (or type's) name in the dialect: schema-qualified where the dialect has schemas.
 pub fn qualified(name: &QualifiedName, dialect: Dialect) -> String {
     match (&name.schema, dialect) {
         (Some(schema), Dialect::Postgres) => format!("{}.{}", quote(schema), quote(&name.name)),
-        _ => quote(&name.name),
+        _ => quote_in(&name.name, dialect),
     }
 }
 
@@ -39,10 +61,7 @@ pub fn create_statements(
     source: Engine,
     dialect: Dialect,
 ) -> (Vec<String>, Vec<String>) {
-    let same = matches!(
-        (source, dialect),
-        (Engine::Postgres, Dialect::Postgres) | (Engine::Sqlite, Dialect::Sqlite)
-    );
+    let same = source == dialect.engine();
     let mut out = Vec::new();
     let mut warnings = Vec::new();
     if dialect == Dialect::Postgres {
@@ -58,7 +77,7 @@ pub fn create_statements(
             ));
         }
         for d in &schema.domains {
-            let base = if source == Engine::Postgres {
+            let base = if same {
                 d.native_type.clone()
             } else {
                 pg_type(&d.logical_type)
@@ -85,39 +104,48 @@ pub fn create_statements(
             same,
             &mut warnings,
         ));
-        if dialect == Dialect::Postgres
-            && let Some(p) = &table.partitioning
-        {
-            for part in &p.partitions {
-                let name = QualifiedName {
-                    schema: part.name.schema.clone().or(table.name.schema.clone()),
-                    name: part.name.name.clone(),
-                };
-                out.push(format!(
-                    "CREATE TABLE {} PARTITION OF {} {}",
-                    qualified(&name, dialect),
-                    qualified(&table.name, dialect),
-                    part.bound
+        if let Some(p) = &table.partitioning {
+            if dialect == Dialect::Postgres {
+                for part in &p.partitions {
+                    let name = QualifiedName {
+                        schema: part.name.schema.clone().or(table.name.schema.clone()),
+                        name: part.name.name.clone(),
+                    };
+                    out.push(format!(
+                        "CREATE TABLE {} PARTITION OF {} {}",
+                        qualified(&name, dialect),
+                        qualified(&table.name, dialect),
+                        part.bound
+                    ));
+                }
+            } else {
+                warnings.push(format!(
+                    "{}: partitioning is not carried over; created as one table",
+                    table.name
                 ));
             }
         }
     }
-    if dialect == Dialect::Postgres {
+    if dialect != Dialect::Sqlite {
         // Foreign keys last, so cycles and any table order work.
         for table in &schema.tables {
             for fk in &table.foreign_keys {
                 let name = fk
                     .name
                     .as_ref()
-                    .map(|n| format!("CONSTRAINT {} ", quote(n)))
+                    .map(|n| format!("CONSTRAINT {} ", quote_in(n, dialect)))
                     .unwrap_or_default();
+                let deferrable = if fk.deferrable && dialect == Dialect::Postgres {
+                    " DEFERRABLE"
+                } else {
+                    ""
+                };
                 out.push(format!(
-                    "ALTER TABLE {} ADD {name}FOREIGN KEY ({}) REFERENCES {} ({}){}",
+                    "ALTER TABLE {} ADD {name}FOREIGN KEY ({}) REFERENCES {} ({}){deferrable}",
                     qualified(&table.name, dialect),
-                    list(&fk.columns),
+                    list(&fk.columns, dialect),
                     qualified(&fk.referenced_table, dialect),
-                    list(&fk.referenced_columns),
-                    if fk.deferrable { " DEFERRABLE" } else { "" }
+                    list(&fk.referenced_columns, dialect),
                 ));
             }
         }
@@ -125,12 +153,20 @@ pub fn create_statements(
     (out, warnings)
 }
 
-fn list(columns: &[String]) -> String {
+fn list(columns: &[String], dialect: Dialect) -> String {
     columns
         .iter()
-        .map(|c| quote(c))
+        .map(|c| quote_in(c, dialect))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+fn in_key(table: &Table, column: &str) -> bool {
+    table
+        .primary_key
+        .iter()
+        .chain(&table.uniques)
+        .any(|k| k.columns.iter().any(|c| c == column))
 }
 
 fn create_table(
@@ -147,33 +183,40 @@ fn create_table(
         .map(|c| column_definition(schema, table, c, source, dialect, same, warnings))
         .collect();
     let rowid_alias = dialect == Dialect::Sqlite && sqlite_rowid_alias(table).is_some();
-    if let Some(pk) = &table.primary_key {
-        let name = pk
-            .name
-            .as_ref()
-            .filter(|_| dialect == Dialect::Postgres)
-            .map(|n| format!("CONSTRAINT {} ", quote(n)))
-            .unwrap_or_default();
-        if !rowid_alias {
-            parts.push(format!("{name}PRIMARY KEY ({})", list(&pk.columns)));
-        }
+    let constraint_name = |name: &Option<String>| {
+        name.as_ref()
+            .filter(|_| dialect != Dialect::Sqlite)
+            .map(|n| format!("CONSTRAINT {} ", quote_in(n, dialect)))
+            .unwrap_or_default()
+    };
+    if let Some(pk) = &table.primary_key
+        && !rowid_alias
+    {
+        // MySQL names every primary key PRIMARY.
+        let name = if dialect == Dialect::Mysql {
+            String::new()
+        } else {
+            constraint_name(&pk.name)
+        };
+        parts.push(format!(
+            "{name}PRIMARY KEY ({})",
+            list(&pk.columns, dialect)
+        ));
     }
     for u in &table.uniques {
-        let name = u
-            .name
-            .as_ref()
-            .filter(|_| dialect == Dialect::Postgres)
-            .map(|n| format!("CONSTRAINT {} ", quote(n)))
-            .unwrap_or_default();
-        parts.push(format!("{name}UNIQUE ({})", list(&u.columns)));
+        parts.push(format!(
+            "{}UNIQUE ({})",
+            constraint_name(&u.name),
+            list(&u.columns, dialect)
+        ));
     }
     let mut checks: Vec<(String, String)> = table
         .checks
         .iter()
         .map(|c| (c.name.clone(), c.expression.clone()))
         .collect();
-    if dialect == Dialect::Sqlite {
-        // SQLite has no domains: their checks become column checks.
+    if dialect != Dialect::Postgres {
+        // Only PostgreSQL has domains: their checks become column checks.
         for column in &table.columns {
             if let Some(d) = column.domain.as_ref().and_then(|d| schema.domain(d)) {
                 for c in &d.checks {
@@ -191,11 +234,11 @@ fn create_table(
             if trimmed.len() >= 5 && trimmed[..5].eq_ignore_ascii_case("CHECK") {
                 trimmed.to_owned()
             } else {
-                format!("CHECK {trimmed}")
+                format!("CHECK ({trimmed})")
             }
         } else {
             match check::parse(&expression) {
-                Ok(p) => format!("CHECK ({})", render(&p)),
+                Ok(p) => format!("CHECK ({})", render(&p, dialect)),
                 Err(reason) => {
                     warnings.push(format!(
                         "{}: check {name} not created in the target ({reason})",
@@ -206,15 +249,15 @@ fn create_table(
             }
         };
         let body = body.trim_end_matches(" NOT VALID").to_owned();
-        parts.push(format!("CONSTRAINT {} {body}", quote(&name)));
+        parts.push(format!("CONSTRAINT {} {body}", quote_in(&name, dialect)));
     }
     if dialect == Dialect::Sqlite {
         for fk in &table.foreign_keys {
             parts.push(format!(
                 "FOREIGN KEY ({}) REFERENCES {} ({})",
-                list(&fk.columns),
+                list(&fk.columns, dialect),
                 quote(&fk.referenced_table.name),
-                list(&fk.referenced_columns)
+                list(&fk.referenced_columns, dialect)
             ));
         }
     }
@@ -223,20 +266,22 @@ fn create_table(
         qualified(&table.name, dialect),
         parts.join(",\n  ")
     );
-    if dialect == Dialect::Postgres
-        && let Some(p) = &table.partitioning
-    {
-        let strategy = match p.strategy {
-            PartitionStrategy::Range => "RANGE",
-            PartitionStrategy::List => "LIST",
-            PartitionStrategy::Hash => "HASH",
-        };
-        sql.push_str(&format!(" PARTITION BY {strategy} ({})", list(&p.columns)));
-    } else if table.partitioning.is_some() {
-        warnings.push(format!(
-            "{}: partitioning has no SQLite equivalent; created as one table",
-            table.name
-        ));
+    match dialect {
+        Dialect::Postgres => {
+            if let Some(p) = &table.partitioning {
+                let strategy = match p.strategy {
+                    PartitionStrategy::Range => "RANGE",
+                    PartitionStrategy::List => "LIST",
+                    PartitionStrategy::Hash => "HASH",
+                };
+                sql.push_str(&format!(
+                    " PARTITION BY {strategy} ({})",
+                    list(&p.columns, dialect)
+                ));
+            }
+        }
+        Dialect::Mysql => sql.push_str(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"),
+        Dialect::Sqlite => {}
     }
     sql
 }
@@ -251,6 +296,7 @@ fn sqlite_rowid_alias(table: &Table) -> Option<&Column> {
     (column.identity.is_some() && column.logical_type.integer_range().is_some()).then_some(column)
 }
 
+#[allow(clippy::too_many_lines)]
 fn column_definition(
     schema: &Schema,
     table: &Table,
@@ -260,7 +306,7 @@ fn column_definition(
     same: bool,
     warnings: &mut Vec<String>,
 ) -> String {
-    let mut sql = quote(&column.name);
+    let mut sql = quote_in(&column.name, dialect);
     sql.push(' ');
     let rowid = dialect == Dialect::Sqlite
         && sqlite_rowid_alias(table).is_some_and(|c| c.name == column.name);
@@ -274,7 +320,7 @@ fn column_definition(
                     LogicalType::Int64 => "bigserial",
                     _ => "serial",
                 });
-            } else if source == Engine::Postgres && !contains_enum(&column.logical_type) {
+            } else if same && !contains_enum(&column.logical_type) {
                 sql.push_str(&column.native_type);
             } else {
                 sql.push_str(&pg_type(&column.logical_type));
@@ -283,34 +329,64 @@ fn column_definition(
         Dialect::Sqlite => {
             if rowid {
                 sql.push_str("INTEGER PRIMARY KEY");
-            } else if source == Engine::Sqlite {
+            } else if same {
                 sql.push_str(&column.native_type);
             } else {
                 sql.push_str(&sqlite_type(&column.logical_type));
             }
         }
+        Dialect::Mysql => {
+            if same {
+                sql.push_str(&column.native_type);
+                if let Some(collation) = &column.collation {
+                    sql.push_str(&format!(" COLLATE {collation}"));
+                }
+            } else {
+                sql.push_str(&mysql_type(
+                    schema,
+                    &column.logical_type,
+                    in_key(table, &column.name),
+                ));
+            }
+        }
     }
     if let Some(expr) = &column.generated {
-        let stored = if dialect == Dialect::Postgres {
-            " STORED"
+        let expr = if same {
+            expr.clone()
         } else {
+            portable_expression(expr, dialect)
+        };
+        let stored = if dialect == Dialect::Sqlite {
             ""
+        } else {
+            " STORED"
         };
         sql.push_str(&format!(
             " GENERATED ALWAYS AS {}{stored}",
-            parenthesised(expr)
+            parenthesised(&expr)
         ));
+        if source != dialect.engine() {
+            warnings.push(format!(
+                "{}.{}: generated column expression carried over as written",
+                table.name, column.name
+            ));
+        }
         return sql;
     }
     match (column.identity, dialect) {
         (Some(Identity::Always), Dialect::Postgres) if same => {
             sql.push_str(" GENERATED ALWAYS AS IDENTITY")
         }
-        (Some(Identity::ByDefault), Dialect::Postgres) => {
-            sql.push_str(" GENERATED BY DEFAULT AS IDENTITY")
+        (
+            Some(Identity::ByDefault | Identity::AutoIncrement | Identity::Always),
+            Dialect::Postgres,
+        ) => {
+            sql.push_str(" GENERATED BY DEFAULT AS IDENTITY");
         }
-        (Some(Identity::AutoIncrement | Identity::Always), Dialect::Postgres) => {
-            sql.push_str(" GENERATED BY DEFAULT AS IDENTITY")
+        (Some(_), Dialect::Mysql)
+            if column.logical_type.integer_range().is_some() && in_key(table, &column.name) =>
+        {
+            sql.push_str(" AUTO_INCREMENT");
         }
         _ => {}
     }
@@ -326,7 +402,14 @@ fn column_definition(
     if column.identity.is_none()
         && let Some(default) = &column.default
     {
-        match translate_default(default, same) {
+        let translated =
+            translate_default(default, same).map(|d| match (&column.logical_type, d.as_str()) {
+                // MySQL and SQLite spell booleans 1 and 0; PostgreSQL does not take them.
+                (LogicalType::Boolean, "1") if !same => "TRUE".to_owned(),
+                (LogicalType::Boolean, "0") if !same => "FALSE".to_owned(),
+                _ => d,
+            });
+        match translated.filter(|d| same || default_fits(schema, &column.logical_type, d)) {
             Some(d) => sql.push_str(&format!(" DEFAULT {d}")),
             None => warnings.push(format!(
                 "{}.{}: default `{default}` not carried over",
@@ -334,8 +417,21 @@ fn column_definition(
             )),
         }
     }
-    let _ = schema;
     sql
+}
+
+/// Whether a translated default is valid for the column's type in another
+/// engine (an enum's default must be one of its labels: MySQL's empty SET is not).
+fn default_fits(schema: &Schema, t: &LogicalType, default: &str) -> bool {
+    match t {
+        LogicalType::Enum { name } => {
+            let label = default.trim_matches('\'').replace("''", "'");
+            schema
+                .enum_type(name)
+                .is_some_and(|e| e.values.contains(&label))
+        }
+        _ => true,
+    }
 }
 
 fn contains_enum(t: &LogicalType) -> bool {
@@ -355,6 +451,57 @@ fn parenthesised(expr: &str) -> String {
     }
 }
 
+/// An expression from another engine with PostgreSQL's `::type` casts
+/// removed and identifiers re-quoted: enough for arithmetic on columns.
+fn portable_expression(expr: &str, dialect: Dialect) -> String {
+    let mut out = String::with_capacity(expr.len());
+    let chars: Vec<char> = expr.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ':' && chars.get(i + 1) == Some(&':') {
+            // Skip the cast's type name, with `(p,s)` and `[]` if present.
+            i += 2;
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == ' ')
+            {
+                if chars[i] == ' '
+                    && !chars[i + 1..]
+                        .iter()
+                        .take_while(|c| **c != ' ')
+                        .all(|c| c.is_alphabetic())
+                {
+                    break;
+                }
+                i += 1;
+            }
+            if chars.get(i) == Some(&'(') {
+                while i < chars.len() && chars[i] != ')' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            continue;
+        }
+        // Re-quote identifiers: backticks outside MySQL, double quotes inside it.
+        if c == '`' || (c == '"' && dialect == Dialect::Mysql) {
+            let close = c;
+            let mut name = String::new();
+            i += 1;
+            while i < chars.len() && chars[i] != close {
+                name.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+            out.push_str(&quote_in(&name, dialect));
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
 /// A default expression the target understands: verbatim within one engine,
 /// literals and the current time across engines.
 fn translate_default(default: &str, same: bool) -> Option<String> {
@@ -365,13 +512,15 @@ fn translate_default(default: &str, same: bool) -> Option<String> {
     let upper = d.to_ascii_uppercase();
     if matches!(
         upper.as_str(),
-        "NOW()" | "CURRENT_TIMESTAMP" | "CURRENT_DATE" | "CURRENT_TIME"
+        "NOW()" | "CURRENT_TIMESTAMP" | "CURRENT_TIMESTAMP()" | "CURRENT_DATE" | "CURRENT_TIME"
     ) {
-        return Some(if upper == "NOW()" {
-            "CURRENT_TIMESTAMP".into()
-        } else {
-            upper
-        });
+        return Some(
+            if upper.starts_with("NOW") || upper.starts_with("CURRENT_TIMESTAMP") {
+                "CURRENT_TIMESTAMP".into()
+            } else {
+                upper
+            },
+        );
     }
     if upper == "TRUE" || upper == "FALSE" {
         return Some(upper);
@@ -459,8 +608,69 @@ pub fn sqlite_type(t: &LogicalType) -> String {
     }
 }
 
-/// A parsed check written in portable SQL.
-pub fn render(p: &Predicate) -> String {
+/// VARCHAR length for unbounded text in a key: InnoDB keys hold 3072 bytes,
+/// 768 utf8mb4 characters, shared by all the key's columns; 255 lets three
+/// such columns share one key. Longer values fail the load naming the column.
+const MYSQL_KEY_CHARS: u32 = 255;
+/// Longest VARCHAR in utf8mb4 before a row outgrows 65 535 bytes.
+const MYSQL_VARCHAR_CHARS: u32 = 16_383;
+
+/// The MySQL type of a logical type; `key` when the column is part of an index.
+pub fn mysql_type(schema: &Schema, t: &LogicalType, key: bool) -> String {
+    match t {
+        LogicalType::Boolean => "BOOLEAN".into(),
+        LogicalType::Int16 => "SMALLINT".into(),
+        LogicalType::Int32 => "INT".into(),
+        LogicalType::Int64 => "BIGINT".into(),
+        LogicalType::Float32 => "FLOAT".into(),
+        LogicalType::Float64 => "DOUBLE".into(),
+        LogicalType::Decimal { precision, scale } => {
+            // MySQL allows 65 digits and a scale of 30.
+            let p = precision.unwrap_or(38).min(65);
+            format!("DECIMAL({p},{})", scale.unwrap_or(2).min(30).min(p))
+        }
+        LogicalType::Text {
+            max_length: Some(n),
+        } if *n <= MYSQL_VARCHAR_CHARS => format!("VARCHAR({n})"),
+        LogicalType::Text { .. } if key => format!("VARCHAR({MYSQL_KEY_CHARS})"),
+        LogicalType::Text { .. } => "LONGTEXT".into(),
+        LogicalType::Char { length } if *length <= 255 => format!("CHAR({length})"),
+        LogicalType::Char { length } => format!("VARCHAR({length})"),
+        LogicalType::Binary {
+            max_length: Some(n),
+        } if *n <= 65_535 => format!("VARBINARY({n})"),
+        LogicalType::Binary { .. } if key => "VARBINARY(3072)".into(),
+        LogicalType::Binary { .. } => "LONGBLOB".into(),
+        LogicalType::Date => "DATE".into(),
+        LogicalType::Time => "TIME(6)".into(),
+        // DATETIME, not TIMESTAMP: TIMESTAMP stops at 2038 and shifts with the session zone.
+        LogicalType::Timestamp | LogicalType::TimestampTz => "DATETIME(6)".into(),
+        LogicalType::Interval => "VARCHAR(64)".into(),
+        LogicalType::Uuid => "CHAR(36)".into(),
+        LogicalType::Json | LogicalType::Array { .. } => "JSON".into(),
+        LogicalType::Inet => "VARCHAR(45)".into(),
+        LogicalType::Enum { name } => {
+            let labels = schema
+                .enum_type(name)
+                .map(|e| e.values.clone())
+                .unwrap_or_default();
+            format!(
+                "ENUM({})",
+                labels
+                    .iter()
+                    .map(|l| sql_string(l))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+        LogicalType::Opaque { .. } if key => format!("VARCHAR({MYSQL_KEY_CHARS})"),
+        LogicalType::Opaque { .. } => "LONGTEXT".into(),
+    }
+}
+
+/// A parsed check written in portable SQL for the dialect.
+pub fn render(p: &Predicate, dialect: Dialect) -> String {
+    let q = |name: &str| quote_in(name, dialect);
     let op = |op: &CmpOp| match op {
         CmpOp::Eq => "=",
         CmpOp::Ne => "<>",
@@ -484,10 +694,8 @@ pub fn render(p: &Predicate) -> String {
             column,
             op: o,
             value,
-        } => format!("{} {} {}", quote(column), op(o), lit(value)),
-        Predicate::Columns { left, op: o, right } => {
-            format!("{} {} {}", quote(left), op(o), quote(right))
-        }
+        } => format!("{} {} {}", q(column), op(o), lit(value)),
+        Predicate::Columns { left, op: o, right } => format!("{} {} {}", q(left), op(o), q(right)),
         Predicate::In {
             column,
             values,
@@ -495,7 +703,7 @@ pub fn render(p: &Predicate) -> String {
         } if values.is_empty() => {
             format!(
                 "{} IS {}NULL",
-                quote(column),
+                q(column),
                 if *negated { "" } else { "NOT " }
             )
         }
@@ -505,23 +713,30 @@ pub fn render(p: &Predicate) -> String {
             negated,
         } => format!(
             "{} {}IN ({})",
-            quote(column),
+            q(column),
             if *negated { "NOT " } else { "" },
             values.iter().map(lit).collect::<Vec<_>>().join(", ")
         ),
-        Predicate::NotNull { column } => format!("{} IS NOT NULL", quote(column)),
+        Predicate::NotNull { column } => format!("{} IS NOT NULL", q(column)),
         Predicate::Length {
             column,
             op: o,
             value,
-        } => format!("length({}) {} {value}", quote(column), op(o)),
+        } => {
+            let f = if dialect == Dialect::Mysql {
+                "CHAR_LENGTH"
+            } else {
+                "length"
+            };
+            format!("{f}({}) {} {value}", q(column), op(o))
+        }
         Predicate::And(parts) => parts
             .iter()
-            .map(|p| format!("({})", render(p)))
+            .map(|p| format!("({})", render(p, dialect)))
             .collect::<Vec<_>>()
             .join(" AND "),
         Predicate::UnlessNull { column, rest } => {
-            format!("{} IS NULL OR ({})", quote(column), render(rest))
+            format!("{} IS NULL OR ({})", q(column), render(rest, dialect))
         }
     }
 }
@@ -532,10 +747,14 @@ mod tests {
 
     #[test]
     fn renders_postgres_checks_portably() {
-        let p = check::parse("CHECK (((status)::text = ANY ((ARRAY['a'::character varying, 'b''c'::character varying])::text[])))").unwrap();
-        assert_eq!(render(&p), "\"status\" IN ('a', 'b''c')");
+        let p = check::parse(
+            "CHECK (((status)::text = ANY ((ARRAY['a'::character varying, 'b''c'::character varying])::text[])))",
+        )
+        .unwrap();
+        assert_eq!(render(&p, Dialect::Sqlite), "\"status\" IN ('a', 'b''c')");
+        assert_eq!(render(&p, Dialect::Mysql), "`status` IN ('a', 'b''c')");
         let p = check::parse("CHECK ((price >= (0)::numeric))").unwrap();
-        assert_eq!(render(&p), "\"price\" >= 0");
+        assert_eq!(render(&p, Dialect::Sqlite), "\"price\" >= 0");
     }
 
     #[test]
@@ -548,7 +767,27 @@ mod tests {
             translate_default("now()", false).as_deref(),
             Some("CURRENT_TIMESTAMP")
         );
+        assert_eq!(
+            translate_default("current_timestamp()", false).as_deref(),
+            Some("CURRENT_TIMESTAMP")
+        );
         assert_eq!(translate_default("0", false).as_deref(), Some("0"));
         assert_eq!(translate_default("gen_random_uuid()", false), None);
+    }
+
+    #[test]
+    fn expressions_lose_postgres_casts() {
+        assert_eq!(
+            portable_expression("(total * 1.2)", Dialect::Mysql),
+            "(total * 1.2)"
+        );
+        assert_eq!(
+            portable_expression("((\"Total\")::numeric * (2)::numeric)", Dialect::Mysql),
+            "((`Total`) * (2))"
+        );
+        assert_eq!(
+            portable_expression("`Total` * 2", Dialect::Postgres),
+            "\"Total\" * 2"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Sinks: where generated chunks go. One [`Sink`] trait; PostgreSQL (COPY),
-//! SQLite (prepared multi-row INSERT in one transaction), Parquet and CSV.
+//! MySQL/MariaDB (multi-row INSERT under max_allowed_packet), SQLite
+//! (prepared multi-row INSERT in one transaction), Parquet and CSV.
 //!
 //! A sink receives a table's chunks in chunk order and tables in load
 //! order. Database sinks load everything in one transaction, so a failure
@@ -8,6 +9,7 @@
 
 pub mod ddl;
 mod files;
+mod mysql;
 mod postgres;
 mod sqlite;
 pub mod text;
@@ -105,8 +107,11 @@ pub fn open(
                     Ok(Box::new(postgres::PgSink::connect(url, profile, options)?))
                 }
                 "sqlite" => Ok(Box::new(sqlite::SqliteSink::open(url, profile, options)?)),
+                "mysql" | "mariadb" => {
+                    Ok(Box::new(mysql::MySqlSink::connect(url, profile, options)?))
+                }
                 other => Err(SinkError::InvalidTarget(format!(
-                    "unsupported target scheme `{other}`: use postgres://…, sqlite://… or --out DIR"
+                    "unsupported target scheme `{other}`: use postgres://…, mysql://…, sqlite://… or --out DIR"
                 ))),
             }
         }

@@ -18,6 +18,8 @@ pub enum Style {
     Csv,
     /// SQLite text (space-separated timestamps, JSON arrays).
     Sqlite,
+    /// MySQL literals' contents (`1`/`0`, timestamps without a zone, JSON arrays).
+    Mysql,
 }
 
 /// Writes the cell at `row` into `out`; returns false (writing nothing) for NULL.
@@ -37,8 +39,8 @@ pub fn cell(array: &dyn Array, row: usize, style: Style, out: &mut String) -> bo
                 (Style::Postgres, false) => "f",
                 (Style::Csv, true) => "true",
                 (Style::Csv, false) => "false",
-                (Style::Sqlite, true) => "1",
-                (Style::Sqlite, false) => "0",
+                (Style::Sqlite | Style::Mysql, true) => "1",
+                (Style::Sqlite | Style::Mysql, false) => "0",
             });
         }
         DataType::Int16 => push_int(out, i64::from(downcast::<Int16Array>(array).value(row))),
@@ -78,6 +80,8 @@ pub fn cell(array: &dyn Array, row: usize, style: Style, out: &mut String) -> bo
                     Style::Postgres => "+00",
                     // SQLite's date functions read `+00:00`, not `+00`.
                     Style::Sqlite => "+00:00",
+                    // MySQL's DATETIME has no zone: the session is set to UTC.
+                    Style::Mysql => "",
                 });
             }
         }

@@ -1,0 +1,473 @@
+//! MySQL and MariaDB: multi-row INSERTs sized under `max_allowed_packet`,
+//! inside one transaction, with foreign-key and unique checks on.
+//!
+//! DDL commits implicitly in MySQL, so `--create-schema` runs before the
+//! load transaction; when the load fails, the rows are rolled back and the
+//! tables this run created are dropped again. One connection: with foreign
+//! keys checked while loading, a second connection's uncommitted parents
+//! would be invisible (or locked) to the first's children.
+
+use super::ddl::{self, Dialect, quote_in};
+use super::text::{Style, cell};
+use super::{Existing, Sink, WriteOptions, runtime};
+use crate::error::SinkError;
+use crate::plan::Plan;
+use crate::profile::Profile;
+use arrow::array::{Array, BinaryArray};
+use arrow::datatypes::DataType;
+use arrow::record_batch::RecordBatch;
+use sqlx::mysql::MySqlConnectOptions;
+use sqlx::{ConnectOptions, Connection, Executor, MySqlConnection, Row};
+use std::collections::BTreeSet;
+use std::fmt::Write;
+use std::str::FromStr;
+
+/// Largest INSERT statement patina sends, whatever the server allows.
+const MAX_STATEMENT_BYTES: usize = 8 << 20;
+
+/// Loads into MySQL or MariaDB.
+pub struct MySqlSink {
+    runtime: tokio::runtime::Runtime,
+    conn: Option<MySqlConnection>,
+    source: crate::profile::Engine,
+    options: WriteOptions,
+    /// Bytes one statement may take (under max_allowed_packet).
+    statement_limit: usize,
+    max_allowed_packet: u64,
+    backslash_escapes: bool,
+    /// `(table, column)` pairs stored in utf8mb3, which cannot hold 4-byte characters.
+    narrow_charset: BTreeSet<(String, String)>,
+    replaced: u64,
+    created: Vec<String>,
+    loaded: u64,
+    in_transaction: bool,
+    warnings: Vec<String>,
+}
+
+fn db_err(action: impl Into<String>) -> impl FnOnce(sqlx::Error) -> SinkError {
+    let action = action.into();
+    move |source| SinkError::Database { action, source }
+}
+
+impl MySqlSink {
+    /// Connects, reads the server's limits and checks the target is not the profile's source.
+    pub fn connect(
+        url: &str,
+        profile: &Profile,
+        options: &WriteOptions,
+    ) -> Result<Self, SinkError> {
+        let runtime = runtime()?;
+        let url = url.replacen("mariadb://", "mysql://", 1);
+        let connect_options = MySqlConnectOptions::from_str(&url)
+            .map_err(|e| SinkError::InvalidTarget(e.to_string()))?
+            .charset("utf8mb4");
+        let mut conn = runtime
+            .block_on(connect_options.connect())
+            .map_err(|source| SinkError::Connect {
+                engine: "MySQL",
+                source,
+            })?;
+        let fingerprint = runtime
+            .block_on(crate::introspect::mysql_fingerprint(&mut conn))
+            .map_err(db_err("reading the target's identity"))?;
+        if fingerprint == profile.source.fingerprint {
+            return Err(SinkError::SourceTarget);
+        }
+        let row = runtime
+            .block_on(
+                sqlx::query("SELECT CONVERT(@@SESSION.sql_mode USING utf8mb4), CAST(@@max_allowed_packet AS SIGNED)")
+                    .fetch_one(&mut conn),
+            )
+            .map_err(db_err("reading sql_mode and max_allowed_packet"))?;
+        let sql_mode: String = row.get::<Option<String>, _>(0).unwrap_or_default();
+        let max_allowed_packet = row.get::<i64, _>(1).max(1024) as u64;
+        let mut modes: Vec<&str> = sql_mode.split(',').filter(|m| !m.is_empty()).collect();
+        let backslash_escapes = !modes.contains(&"NO_BACKSLASH_ESCAPES");
+        // Strict: a value the column cannot hold is an error, never silently cut.
+        if !modes.contains(&"STRICT_ALL_TABLES") {
+            modes.push("STRICT_ALL_TABLES");
+        }
+        let setup = format!(
+            "SET SESSION sql_mode = '{}', SESSION time_zone = '+00:00', SESSION foreign_key_checks = 1, SESSION unique_checks = 1",
+            modes.join(",")
+        );
+        runtime
+            .block_on(conn.execute(setup.as_str()))
+            .map_err(db_err("setting up the session"))?;
+        let statement_limit = (max_allowed_packet as usize)
+            .saturating_sub(4096)
+            .clamp(1024, MAX_STATEMENT_BYTES);
+        Ok(Self {
+            runtime,
+            conn: Some(conn),
+            source: profile.source.engine,
+            options: options.clone(),
+            statement_limit,
+            max_allowed_packet,
+            backslash_escapes,
+            narrow_charset: BTreeSet::new(),
+            replaced: 0,
+            created: Vec::new(),
+            loaded: 0,
+            in_transaction: false,
+            warnings: Vec::new(),
+        })
+    }
+
+    fn execute(&mut self, sql: &str, action: impl Into<String>) -> Result<u64, SinkError> {
+        let conn = self
+            .conn
+            .as_mut()
+            .expect("the connection lives until finish or abort");
+        self.runtime
+            .block_on(sqlx::raw_sql(sql).execute(conn))
+            .map(|r| r.rows_affected())
+            .map_err(db_err(action))
+    }
+
+    fn scalar_i64(&mut self, sql: &str, action: impl Into<String>) -> Result<i64, SinkError> {
+        let conn = self
+            .conn
+            .as_mut()
+            .expect("the connection lives until finish or abort");
+        self.runtime
+            .block_on(sqlx::query_scalar(sql).fetch_one(conn))
+            .map_err(db_err(action))
+    }
+
+    /// Appends one cell as a MySQL literal.
+    fn literal(
+        &mut self,
+        array: &dyn Array,
+        row: usize,
+        narrow: bool,
+        text: &mut String,
+        out: &mut String,
+    ) {
+        if array.is_null(row) {
+            out.push_str("NULL");
+            return;
+        }
+        match array.data_type() {
+            DataType::Binary => {
+                let bytes = array
+                    .as_any()
+                    .downcast_ref::<BinaryArray>()
+                    .expect("typed")
+                    .value(row);
+                out.push_str("X'");
+                for b in bytes {
+                    let _ = write!(out, "{b:02x}");
+                }
+                out.push('\'');
+            }
+            dt => {
+                text.clear();
+                cell(array, row, Style::Mysql, text);
+                if dt.is_numeric() || *dt == DataType::Boolean {
+                    out.push_str(text);
+                    return;
+                }
+                out.push('\'');
+                for ch in text.chars() {
+                    match ch {
+                        '\'' => out.push_str("''"),
+                        '\\' if self.backslash_escapes => out.push_str("\\\\"),
+                        '\0' if self.backslash_escapes => out.push_str("\\0"),
+                        c if narrow && c.len_utf8() == 4 => {
+                            // utf8mb3 stores at most 3 bytes a character.
+                            out.push('\u{FFFD}');
+                            self.replaced += 1;
+                        }
+                        c => out.push(c),
+                    }
+                }
+                out.push('\'');
+            }
+        }
+    }
+
+    /// Inserts a batch as multi-row INSERTs, each under the statement limit.
+    fn insert(
+        &mut self,
+        table: &str,
+        columns: &[String],
+        batch: &RecordBatch,
+        action: &str,
+    ) -> Result<u64, SinkError> {
+        let head = format!(
+            "INSERT INTO {} ({}) VALUES ",
+            quote_in(table, Dialect::Mysql),
+            columns
+                .iter()
+                .map(|c| quote_in(c, Dialect::Mysql))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let narrow: Vec<bool> = columns
+            .iter()
+            .map(|c| self.narrow_charset.contains(&(table.to_owned(), c.clone())))
+            .collect();
+        let mut statement = String::with_capacity(self.statement_limit.min(1 << 20));
+        let mut row_text = String::new();
+        let mut text = String::new();
+        let mut affected = 0;
+        let mut rows_in_statement = 0;
+        for row in 0..batch.num_rows() {
+            row_text.clear();
+            row_text.push('(');
+            for (i, column) in batch.columns().iter().enumerate() {
+                if i > 0 {
+                    row_text.push_str(", ");
+                }
+                self.literal(column.as_ref(), row, narrow[i], &mut text, &mut row_text);
+            }
+            row_text.push(')');
+            if head.len() + row_text.len() > self.statement_limit {
+                let widest = (0..batch.num_columns())
+                    .max_by_key(|&i| {
+                        let mut t = String::new();
+                        let mut o = String::new();
+                        self.literal(batch.column(i).as_ref(), row, false, &mut t, &mut o);
+                        o.len()
+                    })
+                    .map_or_else(String::new, |i| columns[i].clone());
+                return Err(SinkError::InvalidTarget(format!(
+                    "table `{table}`: one row needs {} bytes (most in column `{widest}`), more than the server's \
+                     max_allowed_packet ({}) allows; raise max_allowed_packet",
+                    head.len() + row_text.len(),
+                    self.max_allowed_packet
+                )));
+            }
+            if rows_in_statement > 0 && statement.len() + row_text.len() + 2 > self.statement_limit
+            {
+                affected += self.execute(&statement, action)?;
+                statement.clear();
+                rows_in_statement = 0;
+            }
+            if rows_in_statement == 0 {
+                statement.push_str(&head);
+            } else {
+                statement.push_str(", ");
+            }
+            statement.push_str(&row_text);
+            rows_in_statement += 1;
+        }
+        if rows_in_statement > 0 {
+            affected += self.execute(&statement, action)?;
+        }
+        Ok(affected)
+    }
+
+    fn read_narrow_charsets(&mut self) -> Result<(), SinkError> {
+        let conn = self.conn.as_mut().expect("connected");
+        let rows = self
+            .runtime
+            .block_on(
+                sqlx::query(
+                    "SELECT CONVERT(TABLE_NAME USING utf8mb4), CONVERT(COLUMN_NAME USING utf8mb4)
+                     FROM information_schema.COLUMNS
+                     WHERE TABLE_SCHEMA = DATABASE() AND CHARACTER_SET_NAME IN ('utf8', 'utf8mb3')",
+                )
+                .fetch_all(conn),
+            )
+            .map_err(db_err("reading the target's character sets"))?;
+        self.narrow_charset = rows
+            .iter()
+            .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
+            .collect();
+        Ok(())
+    }
+}
+
+impl Sink for MySqlSink {
+    fn loads_in_order(&self) -> bool {
+        true
+    }
+
+    fn begin(&mut self, plan: &Plan) -> Result<(), SinkError> {
+        let mut seen = std::collections::BTreeMap::new();
+        for table in &plan.schema.tables {
+            if let Some(other) = seen.insert(table.name.name.to_lowercase(), table.name.to_string())
+            {
+                return Err(SinkError::InvalidTarget(format!(
+                    "tables `{other}` and `{}` would share one name in one MySQL database",
+                    table.name
+                )));
+            }
+        }
+        if self.options.create_schema {
+            let (statements, warnings) =
+                ddl::create_statements(&plan.schema, self.source, Dialect::Mysql);
+            self.warnings = warnings;
+            for sql in statements {
+                let what = sql
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches(" (")
+                    .to_owned();
+                if let Some(name) = what.strip_prefix("CREATE TABLE ") {
+                    self.execute(&sql, format!("creating the schema ({what})"))?;
+                    self.created.push(name.trim().to_owned());
+                } else {
+                    self.execute(&sql, format!("creating the schema ({what})"))?;
+                }
+            }
+        } else {
+            for &t in &plan.order.tables {
+                let table = &plan.schema.tables[t];
+                let label = table.name.to_string();
+                let exists = self.scalar_i64(
+                    &format!(
+                        "SELECT CAST(COUNT(*) AS SIGNED) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{}'",
+                        table.name.name.replace('\'', "''").replace('\\', "\\\\")
+                    ),
+                    format!("looking up table `{label}`"),
+                )?;
+                if exists == 0 {
+                    return Err(SinkError::MissingTable { table: label });
+                }
+                let name = quote_in(&table.name.name, Dialect::Mysql);
+                let non_empty = self.scalar_i64(
+                    &format!("SELECT CAST(EXISTS (SELECT 1 FROM {name}) AS SIGNED)"),
+                    format!("checking whether table `{label}` is empty"),
+                )?;
+                if non_empty != 0 && self.options.existing == Existing::Refuse {
+                    return Err(SinkError::NotEmpty { table: label });
+                }
+            }
+        }
+        self.read_narrow_charsets()?;
+        self.execute("START TRANSACTION", "starting the load transaction")?;
+        self.in_transaction = true;
+        if !self.options.create_schema && self.options.existing == Existing::Truncate {
+            // DELETE, not TRUNCATE: TRUNCATE commits, and children go first.
+            for &t in plan.order.tables.iter().rev() {
+                let name = quote_in(&plan.schema.tables[t].name.name, Dialect::Mysql);
+                self.execute(
+                    &format!("DELETE FROM {name}"),
+                    format!("emptying `{}` (--truncate)", plan.schema.tables[t].name),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn begin_table(&mut self, _plan: &Plan, _t: usize) -> Result<(), SinkError> {
+        self.loaded = 0;
+        Ok(())
+    }
+
+    fn write_chunk(&mut self, plan: &Plan, t: usize, batch: &RecordBatch) -> Result<(), SinkError> {
+        let table = &plan.schema.tables[t];
+        let columns: Vec<String> = plan.tables[t]
+            .written_columns()
+            .iter()
+            .map(|&c| table.columns[c].name.clone())
+            .collect();
+        let rows = self.insert(
+            &table.name.name,
+            &columns,
+            batch,
+            &format!("loading table `{}`", table.name),
+        )?;
+        self.loaded += rows;
+        Ok(())
+    }
+
+    fn end_table(&mut self, _plan: &Plan, _t: usize) -> Result<u64, SinkError> {
+        Ok(self.loaded)
+    }
+
+    fn fill_deferred(
+        &mut self,
+        plan: &Plan,
+        t: usize,
+        key_columns: &[usize],
+        deferred_columns: &[usize],
+        batch: &RecordBatch,
+    ) -> Result<(), SinkError> {
+        let table = &plan.schema.tables[t];
+        let label = table.name.to_string();
+        let q = |c: usize| quote_in(&table.columns[c].name, Dialect::Mysql);
+        let name = quote_in(&table.name.name, Dialect::Mysql);
+        let all: Vec<usize> = key_columns
+            .iter()
+            .chain(deferred_columns)
+            .copied()
+            .collect();
+        let list = all.iter().map(|&c| q(c)).collect::<Vec<_>>().join(", ");
+        // A temporary table does not commit the load transaction.
+        self.execute(
+            &format!("CREATE TEMPORARY TABLE patina_fill AS SELECT {list} FROM {name} LIMIT 0"),
+            format!("preparing the deferred foreign keys of `{label}`"),
+        )?;
+        let columns: Vec<String> = all.iter().map(|&c| table.columns[c].name.clone()).collect();
+        self.insert(
+            "patina_fill",
+            &columns,
+            batch,
+            &format!("loading deferred keys of `{label}`"),
+        )?;
+        let on = key_columns
+            .iter()
+            .map(|&c| format!("t.{0} = f.{0}", q(c)))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let set = deferred_columns
+            .iter()
+            .map(|&c| format!("t.{0} = f.{0}", q(c)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.execute(
+            &format!("UPDATE {name} AS t JOIN patina_fill AS f ON {on} SET {set}"),
+            format!("filling the deferred foreign keys of `{label}`"),
+        )?;
+        self.execute(
+            "DROP TEMPORARY TABLE patina_fill",
+            "dropping the fill table",
+        )?;
+        Ok(())
+    }
+
+    fn finish(&mut self, _plan: &Plan) -> Result<(), SinkError> {
+        // InnoDB moves AUTO_INCREMENT past every explicit value it stores.
+        self.execute("COMMIT", "committing the load")?;
+        self.in_transaction = false;
+        if self.replaced > 0 {
+            self.warnings.push(format!(
+                "{} four-byte characters replaced by U+FFFD in utf8mb3 columns, which cannot store them",
+                self.replaced
+            ));
+        }
+        if let Some(conn) = self.conn.take() {
+            let _ = self.runtime.block_on(conn.close());
+        }
+        Ok(())
+    }
+
+    fn abort(&mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            if self.in_transaction {
+                let _ = self.runtime.block_on(conn.execute("ROLLBACK"));
+            }
+            // DDL committed on its own: drop what this run created.
+            if !self.created.is_empty() {
+                let _ = self
+                    .runtime
+                    .block_on(conn.execute("SET SESSION foreign_key_checks = 0"));
+                for table in self.created.iter().rev() {
+                    let _ = self
+                        .runtime
+                        .block_on(conn.execute(format!("DROP TABLE IF EXISTS {table}").as_str()));
+                }
+            }
+            let _ = self.runtime.block_on(conn.close());
+        }
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
+}
