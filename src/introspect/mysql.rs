@@ -403,6 +403,9 @@ async fn read_schema(
             expression: clause,
         });
     }
+    // Byte order, as the other engines give: the server's ORDER BY follows its collation.
+    tables.sort_by(|a, b| a.name.cmp(&b.name));
+    enums.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Schema {
         tables,
         enums,

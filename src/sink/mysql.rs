@@ -342,13 +342,9 @@ impl Sink for MySqlSink {
         self.execute("START TRANSACTION", "starting the load transaction")?;
         self.in_transaction = true;
         if !self.options.create_schema && self.options.existing == Existing::Truncate {
-            // DELETE, not TRUNCATE: TRUNCATE commits, and children go first.
-            for &t in plan.order.tables.iter().rev() {
-                let name = quote_in(&plan.schema.tables[t].name.name, Dialect::Mysql);
-                self.execute(
-                    &format!("DELETE FROM {name}"),
-                    format!("emptying `{}` (--truncate)", plan.schema.tables[t].name),
-                )?;
+            // DELETE, not TRUNCATE: TRUNCATE commits.
+            for (sql, action) in super::emptying_statements(plan, Dialect::Mysql) {
+                self.execute(&sql, action)?;
             }
         }
         Ok(())

@@ -260,13 +260,8 @@ impl Sink for SqliteSink {
             }
         }
         if self.options.existing == Existing::Truncate {
-            // Children first, so foreign keys hold at every statement.
-            for &t in plan.order.tables.iter().rev() {
-                let name = quote(&plan.schema.tables[t].name.name);
-                self.execute(
-                    &format!("DELETE FROM {name}"),
-                    format!("emptying `{}` (--truncate)", plan.schema.tables[t].name),
-                )?;
+            for (sql, action) in super::emptying_statements(plan, Dialect::Sqlite) {
+                self.execute(&sql, action)?;
             }
         }
         Ok(())

@@ -3,9 +3,10 @@
 //! servers and SQLite files; nothing is mocked.
 //!
 //! PostgreSQL: set PATINA_TEST_POSTGRES_URL to an account that may CREATE
-//! DATABASE (default postgres://postgres@127.0.0.1:5432/postgres). Every test
-//! creates its own uniquely named database and drops it. Without a server the
-//! PostgreSQL tests fail and say how to point them at one; they never skip.
+//! DATABASE (default postgres://postgres@127.0.0.1:5432/postgres); MySQL or
+//! MariaDB: PATINA_TEST_MYSQL_URL (default mysql://root@127.0.0.1:3306/test).
+//! Every test creates its own uniquely named database and drops it. Without a
+//! server those tests fail and say how to point them at one; they never skip.
 
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
@@ -13,6 +14,8 @@
 mod bad_input;
 /// The same profile and seed give the same bytes whatever --threads.
 mod determinism;
+/// MySQL and MariaDB end to end, and across engines.
+mod mysql;
 /// PostgreSQL end to end, and PostgreSQL <-> SQLite.
 mod postgres;
 /// No production value reaches the profile or the terminal.

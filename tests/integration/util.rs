@@ -287,3 +287,147 @@ pub fn temp_dir() -> tempfile::TempDir {
 pub fn s(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")
 }
+
+/// The environment variable naming the MySQL/MariaDB server for tests.
+pub const MYSQL_ENV: &str = "PATINA_TEST_MYSQL_URL";
+
+/// The admin URL of the MySQL test server.
+pub fn mysql_admin_url() -> String {
+    std::env::var(MYSQL_ENV).unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned())
+}
+
+/// A URL for database `name` on the MySQL test server.
+pub fn mysql_url(name: &str) -> String {
+    let admin = mysql_admin_url();
+    let (base, query) = match admin.split_once('?') {
+        Some((b, q)) => (b.to_owned(), format!("?{q}")),
+        None => (admin.clone(), String::new()),
+    };
+    let cut = base
+        .rfind('/')
+        .filter(|&i| i > "mysql://".len())
+        .unwrap_or(base.len());
+    format!("{}/{name}{query}", &base[..cut])
+}
+
+/// A MySQL/MariaDB database created for one test and dropped after it.
+pub struct MyDb {
+    /// Its name.
+    pub name: String,
+}
+
+impl MyDb {
+    /// Creates a fresh database, failing the test with instructions when no server answers.
+    pub fn new(prefix: &str) -> Self {
+        let name = unique_name(prefix);
+        let admin = mysql_admin_url();
+        block_on(async {
+            let mut conn = sqlx::MySqlConnection::connect(&admin).await.unwrap_or_else(|e| {
+                panic!(
+                    "this test needs a MySQL or MariaDB server: none answered at {admin} ({e}).\n\
+                     Start one, or set {MYSQL_ENV}=mysql://USER@HOST:PORT/DB to an account that may \
+                     CREATE DATABASE; each test creates and drops its own database."
+                )
+            });
+            sqlx::raw_sql(&format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+                .execute(&mut conn)
+                .await
+                .expect("CREATE DATABASE");
+        });
+        Self { name }
+    }
+
+    /// Its URL.
+    pub fn url(&self) -> String {
+        mysql_url(&self.name)
+    }
+
+    /// Runs SQL (several statements allowed).
+    pub fn execute(&self, sql: &str) {
+        let url = self.url();
+        block_on(async {
+            let mut conn = sqlx::MySqlConnection::connect(&url)
+                .await
+                .expect("connect to the test database");
+            sqlx::raw_sql(sql)
+                .execute(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("SQL failed: {e}\n{sql}"));
+        });
+    }
+
+    /// One i64 from a query.
+    pub fn scalar(&self, sql: &str) -> i64 {
+        let url = self.url();
+        block_on(async {
+            let mut conn = sqlx::MySqlConnection::connect(&url)
+                .await
+                .expect("connect to the test database");
+            sqlx::query_scalar::<_, i64>(&format!("SELECT CAST(({sql}) AS SIGNED)"))
+                .fetch_one(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("{e}: {sql}"))
+        })
+    }
+
+    /// One string from a query.
+    pub fn text(&self, sql: &str) -> Vec<String> {
+        let url = self.url();
+        block_on(async {
+            let mut conn = sqlx::MySqlConnection::connect(&url)
+                .await
+                .expect("connect to the test database");
+            sqlx::query(sql)
+                .fetch_all(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("{e}: {sql}"))
+                .iter()
+                .map(|r| r.get::<String, _>(0))
+                .collect()
+        })
+    }
+
+    /// Every table's rows as JSON arrays, sorted.
+    pub fn dump(&self) -> Vec<(String, Vec<String>)> {
+        let tables = self.text(
+            "SELECT CONVERT(TABLE_NAME USING utf8mb4) FROM information_schema.TABLES
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1",
+        );
+        tables
+            .into_iter()
+            .map(|t| {
+                let cols = self.text(&format!(
+                    "SELECT CONVERT(CONCAT('`', REPLACE(COLUMN_NAME, '`', '``'), '`') USING utf8mb4)
+                     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{t}'
+                     ORDER BY ORDINAL_POSITION"
+                ));
+                let rows = self.text(&format!(
+                    "SELECT CONVERT(JSON_ARRAY({}) USING utf8mb4) FROM `{t}` ORDER BY 1",
+                    cols.join(", ")
+                ));
+                (t, rows)
+            })
+            .collect()
+    }
+}
+
+impl Drop for MyDb {
+    fn drop(&mut self) {
+        let admin = mysql_admin_url();
+        let name = self.name.clone();
+        block_on(async move {
+            if let Ok(mut conn) = sqlx::MySqlConnection::connect(&admin).await {
+                let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS `{name}`"))
+                    .execute(&mut conn)
+                    .await;
+            }
+        });
+    }
+}
+
+/// The MySQL test schema with rows, loaded into a fresh database.
+pub fn mysql_shop_source() -> MyDb {
+    let db = MyDb::new("mysrc");
+    db.execute(&fixture("schemas/shop.mysql.sql"));
+    db
+}
