@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs patina on the real sample databases in ../shared/datasets (Chinook,
-# Northwind, world): load each into the local PostgreSQL, profile it, and
-# generate it with --create-schema into a fresh PostgreSQL database and a
+# Northwind, world): load each into the local PostgreSQL (and Chinook's MySQL
+# edition into the local MariaDB), profile it, and generate it with
+# --create-schema into a fresh PostgreSQL database, MariaDB database and
 # SQLite file at --scale 1 and 10, checking every table's row count and (for
 # SQLite) PRAGMA foreign_key_check. Then times Chinook at scale 10 into
-# PostgreSQL and Parquet, with peak memory from /usr/bin/time.
+# PostgreSQL, MariaDB and Parquet, with peak memory from /usr/bin/time.
 #
 # A developer's check before calling a capability done, not a test: the
 # project's tests ship their own fixtures. Usage: benches/datasets.sh [DATASETS_DIR]
@@ -12,6 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${1:-../shared/datasets}
 PG=${PATINA_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}
+MY=${PATINA_BENCH_MYSQL:-mysql://root@127.0.0.1:3306}
+mysql_cli() { mariadb -uroot -h127.0.0.1 "$@"; }
 export PGHOST=127.0.0.1 PGUSER=postgres
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -28,15 +31,21 @@ load() { # name, script, (createdb first?)
 load chinook "$DATA/chinook/Chinook_PostgreSql.sql" no
 load northwind "$DATA/northwind/northwind.sql" yes
 load world "$DATA/world/world.sql" yes
+if ! mysql_cli -e 'select 1 from Chinook.Track limit 1' >/dev/null 2>&1; then
+  mysql_cli < "$DATA/chinook/Chinook_MySql.sql"
+fi
 
-for db in chinook northwind world; do
-  $BIN profile --source "$PG/$db" --out "$WORK/$db.json" --quiet 2>/dev/null
+$BIN profile --source "$MY/Chinook" --out "$WORK/chinook_mysql.json" --quiet 2>/dev/null
+for db in chinook northwind world chinook_mysql; do
+  [ "$db" = chinook_mysql ] || $BIN profile --source "$PG/$db" --out "$WORK/$db.json" --quiet 2>/dev/null
   for scale in 1 10; do
     target="bench_${db}_s${scale}"
     dropdb --if-exists "$target" 2>/dev/null; createdb "$target"
+    mysql_cli -e "DROP DATABASE IF EXISTS $target; CREATE DATABASE $target"
     $BIN generate "$WORK/$db.json" --target "$PG/$target" --create-schema --scale "$scale" --quiet
+    $BIN generate "$WORK/$db.json" --target "$MY/$target" --create-schema --scale "$scale" --quiet
     $BIN generate "$WORK/$db.json" --target "sqlite://$WORK/$target.db" --create-schema --scale "$scale" --quiet
-    # Every table holds round(source rows x scale).
+    # Every table holds round(source rows x scale), in all three engines.
     python3 - "$WORK/$db.json" "$scale" "$target" "$WORK/$target.db" <<'PY'
 import json, sqlite3, subprocess, sys
 profile, scale, target, lite = json.load(open(sys.argv[1])), float(sys.argv[2]), sys.argv[3], sys.argv[4]
@@ -47,14 +56,15 @@ for t in profile["tables"]:
     want = round(t["row_count"] * scale)
     schema, name = t["table"].get("schema", "public"), t["table"]["name"]
     pg = int(subprocess.check_output(["psql", "-tAd", target, "-c", f'select count(*) from "{schema}"."{name}"']))
+    my = int(subprocess.check_output(["mariadb", "-uroot", "-h127.0.0.1", "-N", "-e", f"select count(*) from `{target}`.`{name}`"]))
     lt = con.execute(f'select count(*) from "{name}"').fetchone()[0]
-    if pg != want or lt != want:
+    if pg != want or lt != want or my != want:
         bad += 1
-        print(f"  MISMATCH {schema}.{name}: want {want}, postgres {pg}, sqlite {lt}")
+        print(f"  MISMATCH {schema}.{name}: want {want}, postgres {pg}, mariadb {my}, sqlite {lt}")
 print(f"{target}: {len(profile['tables'])} tables, {'all counts match' if not bad else f'{bad} mismatches'}")
 sys.exit(1 if bad else 0)
 PY
-    dropdb "$target"
+    dropdb "$target"; mysql_cli -e "DROP DATABASE $target"
   done
 done
 
@@ -78,8 +88,11 @@ measure() { # label, command...
 }
 pg_once() { dropdb --if-exists bench_pg 2>/dev/null; createdb bench_pg;
   /usr/bin/time -v $BIN generate "$WORK/chinook.json" --target "$PG/bench_pg" --create-schema --scale 10 --quiet; }
+my_once() { mysql_cli -e "DROP DATABASE IF EXISTS bench_my; CREATE DATABASE bench_my";
+  /usr/bin/time -v $BIN generate "$WORK/chinook.json" --target "$MY/bench_my" --create-schema --scale 10 --quiet; }
 pq_once() { rm -rf "$WORK/pq";
   /usr/bin/time -v $BIN generate "$WORK/chinook.json" --out "$WORK/pq" --format parquet --scale 10 --quiet; }
 measure PostgreSQL pg_once
+measure MariaDB my_once
 measure Parquet pq_once
-dropdb --if-exists bench_pg
+dropdb --if-exists bench_pg; mysql_cli -e "DROP DATABASE IF EXISTS bench_my"

@@ -259,6 +259,53 @@ impl MySqlSink {
         Ok(affected)
     }
 
+    /// Refuses, naming the column and the limit, to load times a target
+    /// `TIMESTAMP` column cannot hold (MySQL's TIMESTAMP spans 1970-01-01
+    /// 00:00:01 to 2038-01-19 03:14:07 UTC; strict mode would stop mid-load).
+    fn check_timestamp_ranges(&mut self, plan: &Plan) -> Result<(), SinkError> {
+        const LO: i64 = 1_000_000; // 1970-01-01 00:00:01
+        const HI: i64 = 2_147_483_647_000_000; // 2038-01-19 03:14:07
+        let conn = self.conn.as_mut().expect("connected");
+        let rows = self
+            .runtime
+            .block_on(
+                sqlx::query(
+                    "SELECT CONVERT(TABLE_NAME USING utf8mb4), CONVERT(COLUMN_NAME USING utf8mb4)
+                     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND DATA_TYPE = 'timestamp'",
+                )
+                .fetch_all(conn),
+            )
+            .map_err(db_err("reading the target's TIMESTAMP columns"))?;
+        for row in &rows {
+            let (table, column): (String, String) = (row.get(0), row.get(1));
+            let Some(t) = plan.schema.tables.iter().position(|x| x.name.name == table) else {
+                continue;
+            };
+            let Some(c) = plan.schema.tables[t].column_index(&column) else {
+                continue;
+            };
+            if plan.tables[t].rows == 0 {
+                continue;
+            }
+            let domain = match &plan.tables[t].columns[c].rule {
+                crate::plan::Rule::Sample(d)
+                | crate::plan::Rule::Pool { domain: d, .. }
+                | crate::plan::Rule::After { domain: d, .. } => d,
+                _ => continue,
+            };
+            if let crate::plan::Domain::Timestamp { lo, hi } = domain
+                && (*lo < LO || *hi > HI)
+            {
+                return Err(SinkError::InvalidTarget(format!(
+                    "column `{table}`.`{column}` is a MySQL TIMESTAMP, which holds 1970-01-01 00:00:01 to \
+                     2038-01-19 03:14:07 UTC, but the profile's times reach outside it; make the column \
+                     DATETIME(6) or load with --create-schema"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     fn read_narrow_charsets(&mut self) -> Result<(), SinkError> {
         let conn = self.conn.as_mut().expect("connected");
         let rows = self
@@ -339,6 +386,7 @@ impl Sink for MySqlSink {
             }
         }
         self.read_narrow_charsets()?;
+        self.check_timestamp_ranges(plan)?;
         self.execute("START TRANSACTION", "starting the load transaction")?;
         self.in_transaction = true;
         if !self.options.create_schema && self.options.existing == Existing::Truncate {

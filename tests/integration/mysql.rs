@@ -327,3 +327,35 @@ fn unreachable_mysql_is_one_clear_line() {
     ]);
     assert!(err.contains("patina_no_such_db"), "{err}");
 }
+
+#[test]
+fn times_a_mysql_timestamp_cannot_hold_are_refused_naming_the_column() {
+    let pg = PgDb::new("wide");
+    pg.execute(
+        "CREATE TABLE ev (id int PRIMARY KEY, at timestamp NOT NULL);
+         INSERT INTO ev SELECT g, timestamp '1950-01-01' + g * interval '400 days' FROM generate_series(1, 90) g;",
+    );
+    let dir = temp_dir();
+    let path = profile_of(&pg.url(), &dir, "wide.json");
+    let target = MyDb::new("ts");
+    target.execute(
+        "CREATE TABLE ev (id INT PRIMARY KEY, at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+    );
+    let err = patina_err(&["generate", &path, "--target", &target.url(), "-q"]);
+    assert!(
+        err.contains("`ev`.`at`") && err.contains("2038-01-19"),
+        "{err}"
+    );
+    assert_eq!(target.scalar("SELECT COUNT(*) FROM ev"), 0);
+    // Created by patina, the column is DATETIME(6) and takes every time.
+    let fresh = MyDb::new("ts2");
+    patina_ok(&[
+        "generate",
+        &path,
+        "--target",
+        &fresh.url(),
+        "--create-schema",
+        "-q",
+    ]);
+    assert_eq!(fresh.scalar("SELECT COUNT(*) FROM ev"), 90);
+}
