@@ -100,6 +100,12 @@ pub fn profile(
     })
 }
 
+/// The error for a failed catalog or statistics query, saying what was read.
+fn query_err(what: impl Into<String>) -> impl FnOnce(sqlx::Error) -> IntrospectError {
+    let what = what.into();
+    move |source| IntrospectError::Query { what, source }
+}
+
 /// A one-way fingerprint (FNV-1a, hex) of the facts that identify a database.
 pub fn fingerprint(parts: &[&str]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -5,7 +5,7 @@
 //! without a schema, so a profile generates into any database name.
 
 use super::postgres::column_stats;
-use super::{Observer, Options, fingerprint, source_info};
+use super::{Observer, Options, fingerprint, query_err, source_info};
 use crate::error::IntrospectError;
 use crate::profile::{Engine, SourceInfo, TableStats};
 use crate::schema::types::from_mysql;
@@ -16,11 +16,6 @@ use sqlx::mysql::MySqlConnectOptions;
 use sqlx::{ConnectOptions, Connection, Executor, MySqlConnection, Row};
 use std::collections::BTreeMap;
 use std::str::FromStr;
-
-fn query_err(what: impl Into<String>) -> impl FnOnce(sqlx::Error) -> IntrospectError {
-    let what = what.into();
-    move |source| IntrospectError::Query { what, source }
-}
 
 /// `` `name` `` with embedded backticks doubled.
 pub fn quote(name: &str) -> String {

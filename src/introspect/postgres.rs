@@ -1,8 +1,8 @@
 //! PostgreSQL: the schema from `pg_catalog`, statistics from bounded samples.
 
 use super::{
-    Observer, Options, TimeKind, coarsen_time, estimate_distinct, fingerprint, quote_ident,
-    source_info,
+    Observer, Options, TimeKind, coarsen_time, estimate_distinct, fingerprint, query_err,
+    quote_ident, source_info,
 };
 use crate::error::IntrospectError;
 use crate::profile::stats::coarsen;
@@ -16,11 +16,6 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, Executor, PgConnection, Row};
 use std::collections::BTreeMap;
 use std::str::FromStr;
-
-fn query_err(what: impl Into<String>) -> impl FnOnce(sqlx::Error) -> IntrospectError {
-    let what = what.into();
-    move |source| IntrospectError::Query { what, source }
-}
 
 /// Connects for reading (also used by the sink's fingerprint check).
 pub async fn connect(url: &str) -> Result<PgConnection, IntrospectError> {

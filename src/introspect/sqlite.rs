@@ -2,7 +2,7 @@
 //! constraints from the stored DDL, statistics from bounded samples.
 
 use super::postgres::column_stats;
-use super::{Observer, Options, fingerprint, quote_ident, source_info};
+use super::{Observer, Options, fingerprint, query_err, quote_ident, source_info};
 use crate::error::IntrospectError;
 use crate::profile::{Engine, SourceInfo, TableStats};
 use crate::schema::types::from_sqlite;
@@ -12,11 +12,6 @@ use crate::schema::{
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, Row, SqliteConnection};
 use std::str::FromStr;
-
-fn query_err(what: impl Into<String>) -> impl FnOnce(sqlx::Error) -> IntrospectError {
-    let what = what.into();
-    move |source| IntrospectError::Query { what, source }
-}
 
 /// The path of a `sqlite://` URL.
 pub fn path_of(url: &str) -> &str {

@@ -11,6 +11,7 @@ pub mod ddl;
 mod files;
 mod mysql;
 mod postgres;
+mod session;
 mod sqlite;
 pub mod text;
 
@@ -116,70 +117,6 @@ pub fn open(
             }
         }
     }
-}
-
-/// Statements that empty every table of the plan inside a transaction, each
-/// with what it does: the cycle-breaking foreign keys are set to NULL first,
-/// then tables are deleted children first, so every statement keeps every
-/// foreign key valid.
-fn emptying_statements(plan: &Plan, dialect: ddl::Dialect) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    // MySQL checks foreign keys row by row, so a self-reference blocks its own
-    // table's DELETE: nullable ones are cleared first, like cycle breakers.
-    let self_references = plan
-        .schema
-        .tables
-        .iter()
-        .enumerate()
-        .flat_map(|(t, table)| {
-            table
-                .foreign_keys
-                .iter()
-                .enumerate()
-                .filter_map(move |(f, fk)| {
-                    let nullable = fk
-                        .columns
-                        .iter()
-                        .all(|c| table.column(c).is_some_and(|col| col.nullable));
-                    (fk.referenced_table == table.name && nullable).then_some((t, f))
-                })
-        });
-    let clear: std::collections::BTreeSet<(usize, usize)> = plan
-        .order
-        .deferred
-        .iter()
-        .copied()
-        .chain(self_references)
-        .collect();
-    for (t, f) in clear {
-        let table = &plan.schema.tables[t];
-        let fk = &table.foreign_keys[f];
-        let set: Vec<String> = fk
-            .columns
-            .iter()
-            .map(|c| format!("{} = NULL", ddl::quote_in(c, dialect)))
-            .collect();
-        out.push((
-            format!(
-                "UPDATE {} SET {}",
-                ddl::qualified(&table.name, dialect),
-                set.join(", ")
-            ),
-            format!(
-                "clearing `{}` ({}) before emptying it (--truncate)",
-                table.name,
-                fk.label()
-            ),
-        ));
-    }
-    for &t in plan.order.tables.iter().rev() {
-        let table = &plan.schema.tables[t];
-        out.push((
-            format!("DELETE FROM {}", ddl::qualified(&table.name, dialect)),
-            format!("emptying `{}` (--truncate)", table.name),
-        ));
-    }
-    out
 }
 
 /// A tokio runtime for a database sink's blocking calls.

@@ -7,7 +7,8 @@
 //! keys checked while loading, a second connection's uncommitted parents
 //! would be invisible (or locked) to the first's children.
 
-use super::ddl::{self, Dialect, quote_in};
+use super::ddl::{Dialect, quote_in};
+use super::session::{self, Session, db_err};
 use super::text::{Style, cell};
 use super::{Existing, Sink, WriteOptions, runtime};
 use crate::error::SinkError;
@@ -42,11 +43,6 @@ pub struct MySqlSink {
     loaded: u64,
     in_transaction: bool,
     warnings: Vec<String>,
-}
-
-fn db_err(action: impl Into<String>) -> impl FnOnce(sqlx::Error) -> SinkError {
-    let action = action.into();
-    move |source| SinkError::Database { action, source }
 }
 
 impl MySqlSink {
@@ -333,67 +329,24 @@ impl Sink for MySqlSink {
     }
 
     fn begin(&mut self, plan: &Plan) -> Result<(), SinkError> {
-        let mut seen = std::collections::BTreeMap::new();
-        for table in &plan.schema.tables {
-            if let Some(other) = seen.insert(table.name.name.to_lowercase(), table.name.to_string())
-            {
-                return Err(SinkError::InvalidTarget(format!(
-                    "tables `{other}` and `{}` would share one name in one MySQL database",
-                    table.name
-                )));
-            }
-        }
+        session::check_names(plan, Dialect::Mysql)?;
         if self.options.create_schema {
-            let (statements, warnings) =
-                ddl::create_statements(&plan.schema, self.source, Dialect::Mysql);
-            self.warnings = warnings;
-            for sql in statements {
-                let what = sql
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .trim_end_matches(" (")
-                    .to_owned();
-                if let Some(name) = what.strip_prefix("CREATE TABLE ") {
-                    self.execute(&sql, format!("creating the schema ({what})"))?;
-                    self.created.push(name.trim().to_owned());
-                } else {
-                    self.execute(&sql, format!("creating the schema ({what})"))?;
-                }
-            }
+            // DDL commits by itself in MySQL: it runs before the load
+            // transaction, and abort() drops what it created.
+            let (source, mut created) = (self.source, Vec::new());
+            let result = session::create_schema(self, plan, source, &mut created);
+            self.created = created;
+            self.warnings = result?;
         } else {
-            for &t in &plan.order.tables {
-                let table = &plan.schema.tables[t];
-                let label = table.name.to_string();
-                let exists = self.scalar_i64(
-                    &format!(
-                        "SELECT CAST(COUNT(*) AS SIGNED) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{}'",
-                        table.name.name.replace('\'', "''").replace('\\', "\\\\")
-                    ),
-                    format!("looking up table `{label}`"),
-                )?;
-                if exists == 0 {
-                    return Err(SinkError::MissingTable { table: label });
-                }
-                let name = quote_in(&table.name.name, Dialect::Mysql);
-                let non_empty = self.scalar_i64(
-                    &format!("SELECT CAST(EXISTS (SELECT 1 FROM {name}) AS SIGNED)"),
-                    format!("checking whether table `{label}` is empty"),
-                )?;
-                if non_empty != 0 && self.options.existing == Existing::Refuse {
-                    return Err(SinkError::NotEmpty { table: label });
-                }
-            }
+            let existing = self.options.existing;
+            session::check_existing(self, plan, existing)?;
         }
         self.read_narrow_charsets()?;
         self.check_timestamp_ranges(plan)?;
         self.execute("START TRANSACTION", "starting the load transaction")?;
         self.in_transaction = true;
         if !self.options.create_schema && self.options.existing == Existing::Truncate {
-            // DELETE, not TRUNCATE: TRUNCATE commits.
-            for (sql, action) in super::emptying_statements(plan, Dialect::Mysql) {
-                self.execute(&sql, action)?;
-            }
+            session::empty_tables(self, plan)?;
         }
         Ok(())
     }
@@ -513,5 +466,19 @@ impl Sink for MySqlSink {
 
     fn warnings(&self) -> Vec<String> {
         self.warnings.clone()
+    }
+}
+
+impl Session for MySqlSink {
+    fn dialect(&self) -> Dialect {
+        Dialect::Mysql
+    }
+
+    fn execute(&mut self, sql: &str, action: String) -> Result<u64, SinkError> {
+        MySqlSink::execute(self, sql, action)
+    }
+
+    fn scalar_i64(&mut self, sql: &str, action: String) -> Result<i64, SinkError> {
+        MySqlSink::scalar_i64(self, sql, action)
     }
 }

@@ -1,6 +1,7 @@
 //! PostgreSQL: everything in one transaction, rows through `COPY … FROM STDIN`.
 
-use super::ddl::{self, Dialect, qualified, quote};
+use super::ddl::{Dialect, qualified, quote};
+use super::session::{self, Session, db_err};
 use super::text::{Style, cell, copy_escape};
 use super::{Existing, Sink, WriteOptions, runtime};
 use crate::error::SinkError;
@@ -22,11 +23,6 @@ pub struct PgSink {
     buffer: Vec<u8>,
     warnings: Vec<String>,
     in_transaction: bool,
-}
-
-fn db_err(action: impl Into<String>) -> impl FnOnce(sqlx::Error) -> SinkError {
-    let action = action.into();
-    move |source| SinkError::Database { action, source }
 }
 
 impl PgSink {
@@ -129,54 +125,14 @@ impl Sink for PgSink {
         self.execute("BEGIN", "starting the load transaction")?;
         self.in_transaction = true;
         if self.options.create_schema {
-            let (statements, warnings) =
-                ddl::create_statements(&plan.schema, self.source, Dialect::Postgres);
-            self.warnings = warnings;
-            for sql in statements {
-                let what = sql
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .trim_end_matches(" (")
-                    .to_owned();
-                self.execute(&sql, format!("creating the schema ({what})"))?;
-            }
+            let source = self.source;
+            self.warnings = session::create_schema(self, plan, source, &mut Vec::new())?;
             return Ok(());
         }
-        let mut to_truncate = Vec::new();
-        for &t in &plan.order.tables {
-            let name = qualified(&plan.schema.tables[t].name, Dialect::Postgres);
-            let label = plan.schema.tables[t].name.to_string();
-            let exists: Option<String> = {
-                let conn = self.conn.as_mut().expect("connected");
-                let q = sqlx::query_scalar::<_, Option<String>>("SELECT to_regclass($1)::text")
-                    .bind(name.clone());
-                self.runtime
-                    .block_on(q.fetch_one(conn))
-                    .map_err(db_err(format!("looking up table `{label}`")))?
-            };
-            if exists.is_none() {
-                return Err(SinkError::MissingTable { table: label });
-            }
-            let sql = format!("SELECT EXISTS (SELECT 1 FROM {name})");
-            let conn = self.conn.as_mut().expect("connected");
-            let non_empty: bool = self
-                .runtime
-                .block_on(sqlx::query_scalar(&sql).fetch_one(conn))
-                .map_err(db_err(format!("checking whether table `{label}` is empty")))?;
-            if non_empty {
-                match self.options.existing {
-                    Existing::Refuse => return Err(SinkError::NotEmpty { table: label }),
-                    Existing::Truncate => to_truncate.push(name),
-                    Existing::Append => {}
-                }
-            }
-        }
-        if !to_truncate.is_empty() {
-            self.execute(
-                &format!("TRUNCATE {}", to_truncate.join(", ")),
-                "emptying the tables to fill (--truncate)",
-            )?;
+        let existing = self.options.existing;
+        let non_empty = session::check_existing(self, plan, existing)?;
+        if self.options.existing == Existing::Truncate && !non_empty.is_empty() {
+            session::empty_tables(self, plan)?;
         }
         Ok(())
     }
@@ -300,6 +256,26 @@ impl Sink for PgSink {
             }
             let _ = self.runtime.block_on(conn.close());
         }
+    }
+}
+
+impl Session for PgSink {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn execute(&mut self, sql: &str, action: String) -> Result<u64, SinkError> {
+        PgSink::execute(self, sql, action).map(|()| 0)
+    }
+
+    fn scalar_i64(&mut self, sql: &str, action: String) -> Result<i64, SinkError> {
+        let conn = self
+            .conn
+            .as_mut()
+            .expect("the connection lives until finish or abort");
+        self.runtime
+            .block_on(sqlx::query_scalar(sql).fetch_one(conn))
+            .map_err(db_err(action))
     }
 }
 

@@ -1,6 +1,7 @@
 //! SQLite: one transaction, multi-row INSERTs through prepared statements.
 
-use super::ddl::{self, Dialect, quote};
+use super::ddl::{Dialect, quote};
+use super::session::{self, Session, db_err};
 use super::text::{Style, cell};
 use super::{Existing, Sink, WriteOptions, runtime};
 use crate::error::SinkError;
@@ -33,11 +34,6 @@ pub struct SqliteSink {
     options: WriteOptions,
     loaded: u64,
     warnings: Vec<String>,
-}
-
-fn db_err(action: impl Into<String>) -> impl FnOnce(sqlx::Error) -> SinkError {
-    let action = action.into();
-    move |source| SinkError::Database { action, source }
 }
 
 impl SqliteSink {
@@ -207,62 +203,17 @@ impl Sink for SqliteSink {
     }
 
     fn begin(&mut self, plan: &Plan) -> Result<(), SinkError> {
-        let mut seen = std::collections::BTreeMap::new();
-        for table in &plan.schema.tables {
-            if let Some(other) = seen.insert(table.name.name.to_lowercase(), table.name.to_string())
-            {
-                return Err(SinkError::InvalidTarget(format!(
-                    "tables `{other}` and `{}` would share one name in SQLite, which has no schemas",
-                    table.name
-                )));
-            }
-        }
+        session::check_names(plan, Dialect::Sqlite)?;
         self.execute("BEGIN IMMEDIATE", "starting the load transaction")?;
         if self.options.create_schema {
-            let (statements, warnings) =
-                ddl::create_statements(&plan.schema, self.source, Dialect::Sqlite);
-            self.warnings = warnings;
-            for sql in statements {
-                let what = sql
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .trim_end_matches(" (")
-                    .to_owned();
-                self.execute(&sql, format!("creating the schema ({what})"))?;
-            }
+            let source = self.source;
+            self.warnings = session::create_schema(self, plan, source, &mut Vec::new())?;
             return Ok(());
         }
-        for &t in &plan.order.tables {
-            let table = &plan.schema.tables[t];
-            let label = table.name.to_string();
-            let exists = self.scalar_i64(
-                &format!(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{}'",
-                    table.name.name.replace('\'', "''")
-                ),
-                format!("looking up table `{label}`"),
-            )?;
-            if exists == 0 {
-                return Err(SinkError::MissingTable { table: label });
-            }
-            let name = quote(&table.name.name);
-            let non_empty = self.scalar_i64(
-                &format!("SELECT EXISTS (SELECT 1 FROM {name})"),
-                format!("checking whether table `{label}` is empty"),
-            )?;
-            if non_empty != 0 {
-                match self.options.existing {
-                    Existing::Refuse => return Err(SinkError::NotEmpty { table: label }),
-                    Existing::Truncate => {}
-                    Existing::Append => {}
-                }
-            }
-        }
+        let existing = self.options.existing;
+        session::check_existing(self, plan, existing)?;
         if self.options.existing == Existing::Truncate {
-            for (sql, action) in super::emptying_statements(plan, Dialect::Sqlite) {
-                self.execute(&sql, action)?;
-            }
+            session::empty_tables(self, plan)?;
         }
         Ok(())
     }
@@ -371,5 +322,19 @@ impl Sink for SqliteSink {
 
     fn warnings(&self) -> Vec<String> {
         self.warnings.clone()
+    }
+}
+
+impl Session for SqliteSink {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn execute(&mut self, sql: &str, action: String) -> Result<u64, SinkError> {
+        SqliteSink::execute(self, sql, action).map(|()| 0)
+    }
+
+    fn scalar_i64(&mut self, sql: &str, action: String) -> Result<i64, SinkError> {
+        SqliteSink::scalar_i64(self, sql, action)
     }
 }

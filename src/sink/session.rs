@@ -1,0 +1,210 @@
+//! What the SQL sinks share: a [`Session`] runs statements; the steps every
+//! database load takes before its rows (names that would collide, schema
+//! creation, existence and emptiness checks, emptying) are written once here
+//! on top of it, in each dialect.
+
+use super::Existing;
+use super::ddl::{self, Dialect};
+use crate::error::SinkError;
+use crate::plan::Plan;
+use crate::profile::Engine;
+use std::collections::BTreeSet;
+
+/// The error for a failed statement, saying what was being done.
+pub fn db_err(action: impl Into<String>) -> impl FnOnce(sqlx::Error) -> SinkError {
+    let action = action.into();
+    move |source| SinkError::Database { action, source }
+}
+
+/// A connection to a target database that runs one statement at a time.
+pub trait Session {
+    /// The dialect statements are written in.
+    fn dialect(&self) -> Dialect;
+    /// Runs a statement; returns the rows it affected.
+    fn execute(&mut self, sql: &str, action: String) -> Result<u64, SinkError>;
+    /// Runs a query returning one integer.
+    fn scalar_i64(&mut self, sql: &str, action: String) -> Result<i64, SinkError>;
+}
+
+/// A string literal in the dialect (MySQL also escapes backslashes, unless
+/// the session says otherwise; patina never sends one in a table name check).
+fn literal(s: &str, dialect: Dialect) -> String {
+    let quoted = s.replace('\'', "''");
+    match dialect {
+        Dialect::Mysql => format!("'{}'", quoted.replace('\\', "\\\\")),
+        _ => format!("'{quoted}'"),
+    }
+}
+
+/// Refuses a schema whose tables would collide in a dialect without schemas.
+pub fn check_names(plan: &Plan, dialect: Dialect) -> Result<(), SinkError> {
+    if dialect == Dialect::Postgres {
+        return Ok(());
+    }
+    let mut seen = std::collections::BTreeMap::new();
+    for table in &plan.schema.tables {
+        if let Some(other) = seen.insert(table.name.name.to_lowercase(), table.name.to_string()) {
+            return Err(SinkError::InvalidTarget(format!(
+                "tables `{other}` and `{}` would share one name in the target, which has no schemas",
+                table.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Runs `--create-schema`'s DDL and returns the warnings; `created` receives
+/// each table created, in order, also when a later statement fails.
+pub fn create_schema(
+    session: &mut dyn Session,
+    plan: &Plan,
+    source: Engine,
+    created: &mut Vec<String>,
+) -> Result<Vec<String>, SinkError> {
+    let (statements, warnings) = ddl::create_statements(&plan.schema, source, session.dialect());
+    for sql in statements {
+        let what = sql
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(" (")
+            .to_owned();
+        session.execute(&sql, format!("creating the schema ({what})"))?;
+        if let Some(name) = what.strip_prefix("CREATE TABLE ") {
+            created.push(
+                name.split(" PARTITION OF")
+                    .next()
+                    .unwrap_or(name)
+                    .trim()
+                    .to_owned(),
+            );
+        }
+    }
+    Ok(warnings)
+}
+
+/// Checks that every table to fill exists and, unless `--truncate` or
+/// `--append` says otherwise, holds no rows. Returns the non-empty tables.
+pub fn check_existing(
+    session: &mut dyn Session,
+    plan: &Plan,
+    existing: Existing,
+) -> Result<Vec<usize>, SinkError> {
+    let dialect = session.dialect();
+    let mut non_empty = Vec::new();
+    for &t in &plan.order.tables {
+        let table = &plan.schema.tables[t];
+        let label = table.name.to_string();
+        let exists = match dialect {
+            Dialect::Postgres => format!(
+                "SELECT CASE WHEN to_regclass({}) IS NULL THEN 0 ELSE 1 END::int8",
+                literal(&ddl::qualified(&table.name, dialect), dialect)
+            ),
+            Dialect::Sqlite => format!(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = {}",
+                literal(&table.name.name, dialect)
+            ),
+            Dialect::Mysql => format!(
+                "SELECT CAST(COUNT(*) AS SIGNED) FROM information_schema.TABLES \
+                 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {}",
+                literal(&table.name.name, dialect)
+            ),
+        };
+        if session.scalar_i64(&exists, format!("looking up table `{label}`"))? == 0 {
+            return Err(SinkError::MissingTable { table: label });
+        }
+        let name = ddl::qualified(&table.name, dialect);
+        let probe = match dialect {
+            Dialect::Postgres => format!("SELECT (EXISTS (SELECT 1 FROM {name}))::int::int8"),
+            Dialect::Sqlite => format!("SELECT EXISTS (SELECT 1 FROM {name})"),
+            Dialect::Mysql => format!("SELECT CAST(EXISTS (SELECT 1 FROM {name}) AS SIGNED)"),
+        };
+        if session.scalar_i64(&probe, format!("checking whether table `{label}` is empty"))? != 0 {
+            if existing == Existing::Refuse {
+                return Err(SinkError::NotEmpty { table: label });
+            }
+            non_empty.push(t);
+        }
+    }
+    Ok(non_empty)
+}
+
+/// Empties every table of the plan inside the load transaction (`--truncate`).
+///
+/// PostgreSQL truncates them all in one statement. Elsewhere the
+/// cycle-breaking and nullable self-referencing foreign keys are set to NULL
+/// first (MySQL checks foreign keys row by row, so a self-reference blocks
+/// its own table's DELETE), then tables are deleted children first, so every
+/// statement keeps every foreign key valid. MySQL's TRUNCATE would commit.
+pub fn empty_tables(session: &mut dyn Session, plan: &Plan) -> Result<(), SinkError> {
+    let dialect = session.dialect();
+    if dialect == Dialect::Postgres {
+        let names: Vec<String> = plan
+            .order
+            .tables
+            .iter()
+            .map(|&t| ddl::qualified(&plan.schema.tables[t].name, dialect))
+            .collect();
+        if !names.is_empty() {
+            session.execute(
+                &format!("TRUNCATE {}", names.join(", ")),
+                "emptying the tables to fill (--truncate)".into(),
+            )?;
+        }
+        return Ok(());
+    }
+    let self_references = plan
+        .schema
+        .tables
+        .iter()
+        .enumerate()
+        .flat_map(|(t, table)| {
+            table
+                .foreign_keys
+                .iter()
+                .enumerate()
+                .filter_map(move |(f, fk)| {
+                    let nullable = fk
+                        .columns
+                        .iter()
+                        .all(|c| table.column(c).is_some_and(|col| col.nullable));
+                    (fk.referenced_table == table.name && nullable).then_some((t, f))
+                })
+        });
+    let clear: BTreeSet<(usize, usize)> = plan
+        .order
+        .deferred
+        .iter()
+        .copied()
+        .chain(self_references)
+        .collect();
+    for (t, f) in clear {
+        let table = &plan.schema.tables[t];
+        let fk = &table.foreign_keys[f];
+        let set: Vec<String> = fk
+            .columns
+            .iter()
+            .map(|c| format!("{} = NULL", ddl::quote_in(c, dialect)))
+            .collect();
+        session.execute(
+            &format!(
+                "UPDATE {} SET {}",
+                ddl::qualified(&table.name, dialect),
+                set.join(", ")
+            ),
+            format!(
+                "clearing `{}` ({}) before emptying it (--truncate)",
+                table.name,
+                fk.label()
+            ),
+        )?;
+    }
+    for &t in plan.order.tables.iter().rev() {
+        let table = &plan.schema.tables[t];
+        session.execute(
+            &format!("DELETE FROM {}", ddl::qualified(&table.name, dialect)),
+            format!("emptying `{}` (--truncate)", table.name),
+        )?;
+    }
+    Ok(())
+}
