@@ -3,7 +3,7 @@
 
 use crate::introspect::Observer;
 use crate::pipeline::Progress;
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -41,9 +41,16 @@ impl Progress for GenerateBars {
         let bar = self.multi.add(ProgressBar::new(rows));
         bar.set_style(
             ProgressStyle::with_template(
-                "{prefix:>24} {bar:30} {pos:>10}/{len:<10} {per_sec:>14} {eta}",
+                "{prefix:>24} {bar:30} {human_pos:>11}/{human_len:<11} {rate:>14} {eta}",
             )
             .expect("the template is valid")
+            // Whole rows per second: indicatif's own {per_sec} prints many decimals.
+            .with_key(
+                "rate",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} rows/s", state.per_sec());
+                },
+            )
             .progress_chars("=> "),
         );
         bar.set_prefix(table.to_owned());
