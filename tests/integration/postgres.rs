@@ -320,3 +320,45 @@ fn a_cycle_without_a_nullable_column_is_named() {
     let err = patina_err(&["generate", s(&out), "--out", s(dir.path()), "--rows", "*=5"]);
     assert!(err.contains("public.a -> public.b -> public.a"), "{err}");
 }
+
+#[test]
+fn schema_option_picks_the_schemas_to_read() {
+    let source = shop_source();
+    let dir = temp_dir();
+    let out = dir.path().join("audit.json");
+    patina_ok(&[
+        "profile",
+        "--source",
+        &source.url(),
+        "--out",
+        s(&out),
+        "--schema",
+        "Audit",
+        "-q",
+    ]);
+    let p = profile::read(&out).unwrap();
+    assert_eq!(p.schema.tables.len(), 1);
+    // Its foreign key into shop.orders points outside what was read: left out, and said so.
+    assert!(p.schema.tables[0].foreign_keys.is_empty());
+    let output = patina(&[
+        "profile",
+        "--source",
+        &source.url(),
+        "--out",
+        s(&out),
+        "--schema",
+        "Audit",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("outside the profiled schemas"), "{stderr}");
+    let err = patina_err(&[
+        "profile",
+        "--source",
+        &source.url(),
+        "--out",
+        s(&out),
+        "--schema",
+        "nope",
+    ]);
+    assert!(err.contains("no tables in nope"), "{err}");
+}
