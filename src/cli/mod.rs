@@ -41,7 +41,8 @@ pub enum Command {
 /// `patina profile`.
 #[derive(Debug, Args)]
 pub struct ProfileArgs {
-    /// The source: postgres://user@host:port/db or sqlite://path/to/file.db.
+    /// The source: postgres://user@host:port/db, mysql://user@host:port/db (MariaDB too) or
+    /// sqlite://path/to/file.db.
     #[arg(long, value_name = "URL")]
     pub source: String,
     /// Where to write the profile (JSON).
@@ -66,7 +67,7 @@ pub struct ProfileArgs {
 pub struct GenerateArgs {
     /// The profile to generate from.
     pub profile: PathBuf,
-    /// A database to fill: postgres://user@host:port/db or sqlite://path/to/file.db.
+    /// A database to fill: postgres://…/db, mysql://…/db (MariaDB too) or sqlite://path/to/file.db.
     #[arg(
         long,
         value_name = "URL",

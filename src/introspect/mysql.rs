@@ -95,6 +95,10 @@ pub(super) async fn read(
     conn.execute(timeout.as_str())
         .await
         .map_err(query_err("the statement timeout"))?;
+    // TIMESTAMP values are read in the session's zone: read them in UTC, as they are generated.
+    conn.execute("SET SESSION time_zone = '+00:00'")
+        .await
+        .map_err(query_err("the session time zone"))?;
     // One read-only snapshot for the whole profile.
     conn.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         .await

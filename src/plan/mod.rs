@@ -727,6 +727,25 @@ fn engine_limits(
         c.lower.push((Literal::Number("1901".into()), false));
         c.upper.push((Literal::Number("2155".into()), false));
     }
+    // Integer widths the logical type rounds up (TINYINT is held as int16).
+    let range = match (
+        native.split(['(', ' ']).next().unwrap_or(""),
+        column.unsigned,
+    ) {
+        ("tinyint", false) => Some((-128, 127)),
+        ("tinyint", true) => Some((0, 255)),
+        ("smallint", true) => Some((0, 65_535)),
+        ("mediumint", false) => Some((-8_388_608, 8_388_607)),
+        ("mediumint", true) => Some((0, 16_777_215)),
+        ("int" | "integer", true) => Some((0, 4_294_967_295_i64)),
+        _ => None,
+    };
+    if let Some((lo, hi)) = range
+        && column.logical_type.integer_range().is_some()
+    {
+        c.lower.push((Literal::Number(lo.to_string()), false));
+        c.upper.push((Literal::Number(hi.to_string()), false));
+    }
 }
 
 /// Chooses between independent draws and a pool of distinct values.
@@ -1025,5 +1044,67 @@ impl Plan {
     /// Whether the identity of column `c` of table `t` is one the database numbers.
     pub fn identity(&self, t: usize, c: usize) -> Option<Identity> {
         self.schema.tables[t].columns[c].identity
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Engine;
+    use crate::schema::Column;
+
+    fn column(native: &str, logical: LogicalType, unsigned: bool) -> Column {
+        Column {
+            name: "c".into(),
+            native_type: native.into(),
+            logical_type: logical,
+            nullable: true,
+            default: None,
+            identity: None,
+            generated: None,
+            domain: None,
+            unsigned,
+            collation: None,
+            comment: None,
+        }
+    }
+
+    fn domain_of(engine: Engine, c: &Column) -> Domain {
+        let mut constraints = Constraints::default();
+        engine_limits(engine, c, &mut constraints);
+        domain::build(&c.logical_type, &c.name, None, &constraints, None).unwrap()
+    }
+
+    #[test]
+    fn mysql_widths_and_ranges_hold() {
+        let tiny = column("tinyint(4)", LogicalType::Int16, false);
+        let wide = ColumnStats {
+            column: "c".into(),
+            null_fraction: 0.0,
+            distinct: None,
+            min: Some(crate::profile::StatValue::Number(-1000.0)),
+            max: Some(crate::profile::StatValue::Number(1000.0)),
+            length: None,
+        };
+        let mut constraints = Constraints::default();
+        engine_limits(Engine::Mysql, &tiny, &mut constraints);
+        let d = domain::build(&tiny.logical_type, "c", Some(&wide), &constraints, None).unwrap();
+        assert_eq!(d, Domain::Int { lo: -128, hi: 127 });
+        let unsigned = column("int(10) unsigned", LogicalType::Int64, true);
+        assert!(matches!(
+            domain_of(Engine::Mysql, &unsigned),
+            Domain::Int { lo: 0, .. }
+        ));
+        let ts = column("timestamp", LogicalType::Timestamp, false);
+        let Domain::Timestamp { lo, hi } = domain_of(Engine::Mysql, &ts) else {
+            panic!("a timestamp domain")
+        };
+        assert!(lo >= 1_000_000 && hi <= 2_147_483_647_000_000);
+        // The same native name from PostgreSQL carries no MySQL limit.
+        let pg = column("timestamp", LogicalType::Timestamp, false);
+        assert!(matches!(
+            domain_of(Engine::Postgres, &pg),
+            Domain::Timestamp { .. }
+        ));
     }
 }

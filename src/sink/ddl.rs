@@ -161,12 +161,16 @@ fn list(columns: &[String], dialect: Dialect) -> String {
         .join(", ")
 }
 
+/// Whether a column is part of an index MySQL creates (keys and foreign
+/// keys), which limits its type's length.
 fn in_key(table: &Table, column: &str) -> bool {
+    let keyed = |columns: &[String]| columns.iter().any(|c| c == column);
     table
         .primary_key
         .iter()
         .chain(&table.uniques)
-        .any(|k| k.columns.iter().any(|c| c == column))
+        .any(|k| keyed(&k.columns))
+        || table.foreign_keys.iter().any(|f| keyed(&f.columns))
 }
 
 fn create_table(
@@ -410,6 +414,12 @@ fn column_definition(
                 _ => d,
             });
         match translated.filter(|d| same || default_fits(schema, &column.logical_type, d)) {
+            Some(d) if dialect == Dialect::Mysql && !same => {
+                sql.push_str(&format!(
+                    " DEFAULT {}",
+                    mysql_default(&column.logical_type, &d)
+                ));
+            }
             Some(d) => sql.push_str(&format!(" DEFAULT {d}")),
             None => warnings.push(format!(
                 "{}.{}: default `{default}` not carried over",
@@ -418,6 +428,26 @@ fn column_definition(
         }
     }
     sql
+}
+
+/// A translated default in MySQL's form: `CURRENT_TIMESTAMP(6)` for the
+/// DATETIME(6) patina creates, and defaults of TEXT, BLOB and JSON columns as
+/// expressions in parentheses (MySQL 8.0.13+, MariaDB 10.2+).
+fn mysql_default(t: &LogicalType, default: &str) -> String {
+    match (t, default) {
+        (LogicalType::Timestamp | LogicalType::TimestampTz, "CURRENT_TIMESTAMP") => {
+            "CURRENT_TIMESTAMP(6)".into()
+        }
+        (LogicalType::Date, "CURRENT_DATE") => "(CURRENT_DATE)".into(),
+        (
+            LogicalType::Text { max_length: None }
+            | LogicalType::Binary { max_length: None }
+            | LogicalType::Json
+            | LogicalType::Array { .. },
+            _,
+        ) => format!("({default})"),
+        _ => default.to_owned(),
+    }
 }
 
 /// Whether a translated default is valid for the column's type in another

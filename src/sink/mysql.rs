@@ -219,7 +219,9 @@ impl MySqlSink {
                 self.literal(column.as_ref(), row, narrow[i], &mut text, &mut row_text);
             }
             row_text.push(')');
-            if head.len() + row_text.len() > self.statement_limit {
+            // One row may fill a statement up to max_allowed_packet; rows batch within 8 MiB.
+            if head.len() + row_text.len() > (self.max_allowed_packet as usize).saturating_sub(4096)
+            {
                 let widest = (0..batch.num_columns())
                     .max_by_key(|&i| {
                         let mut t = String::new();
