@@ -105,7 +105,7 @@ pub enum ProfileError {
     },
     /// The file carries a format version this build cannot read.
     #[error(
-        "profile `{path}` has format version {found}; this patina reads version {supported} \
+        "profile `{path}` has format version {found}; this patina reads versions 1 to {supported} \
          (re-run `patina profile` with this version, or use a matching patina)"
     )]
     UnsupportedVersion {

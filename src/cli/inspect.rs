@@ -126,19 +126,41 @@ fn show(v: &StatValue) -> String {
     }
 }
 
-/// What the profile holds that came from the data itself.
+/// What the profile holds that came from the data itself, column by column.
 pub fn privacy_report(profile: &Profile, out: &mut dyn Write) -> io::Result<()> {
+    let mut kept = 0;
+    for stats in &profile.tables {
+        for c in stats.columns.iter().filter(|c| !c.most_common.is_empty()) {
+            if kept == 0 {
+                writeln!(
+                    out,
+                    "kept verbatim from the data (each value in at least --min-count sampled rows):"
+                )?;
+            }
+            kept += c.most_common.len();
+            writeln!(
+                out,
+                "  {}.{}: {} values",
+                stats.table,
+                c.column,
+                c.most_common.len()
+            )?;
+        }
+    }
+    if kept == 0 {
+        writeln!(out, "kept verbatim from the data: nothing.")?;
+    }
     let bounded: usize = profile
         .tables
         .iter()
         .map(|t| t.columns.iter().filter(|c| c.min.is_some()).count())
         .sum();
     let columns: usize = profile.tables.iter().map(|t| t.columns.len()).sum();
-    writeln!(out, "kept verbatim from the data: nothing.")?;
     writeln!(
         out,
-        "kept as statistics: row counts, null shares, distinct counts and text lengths for {columns} columns; \
-         min/max of {bounded} numeric or time columns, coarsened outward (2 significant digits; the month)."
+        "kept as statistics: row counts, null shares, distinct counts, lengths, shapes and calendar shares for \
+         {columns} columns; min/max and histogram edges of {bounded} numeric or time columns, coarsened \
+         (tails outward to 2 significant digits or the month)."
     )?;
     writeln!(
         out,

@@ -57,6 +57,13 @@ pub struct ProfileArgs {
     /// Longest any one statement may run on the source, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     pub statement_timeout: u64,
+    /// Sampled rows a value must occur in before the profile may keep it verbatim (k).
+    #[arg(long, value_name = "K", default_value_t = 10)]
+    pub min_count: u64,
+    /// A column (TABLE.COLUMN) whose common values a person reviewed: keep them
+    /// verbatim whatever their class and count. Repeatable.
+    #[arg(long = "allow-values", value_name = "TABLE.COLUMN")]
+    pub allow_values: Vec<String>,
     /// No progress bars.
     #[arg(long, short)]
     pub quiet: bool,
@@ -166,6 +173,10 @@ fn profile(args: &ProfileArgs) -> anyhow::Result<ExitCode> {
         schemas: args.schemas.clone(),
         sample_rows: args.sample_rows,
         statement_timeout: Duration::from_secs(args.statement_timeout.max(1)),
+        privacy: crate::introspect::Privacy {
+            min_count: args.min_count.max(1),
+            allowed: args.allow_values.clone(),
+        },
     };
     let observer = progress::ProfileBars::new(args.quiet);
     let profile = crate::introspect::profile(&args.source, &options, &observer)

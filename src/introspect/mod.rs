@@ -7,10 +7,12 @@
 //! and every number that could reveal a value is coarsened (see
 //! `profile::stats::coarsen`). Messages name tables and columns, never values.
 
+mod analyze;
 mod mysql;
 mod postgres;
 mod sqlite;
 
+pub use analyze::{Privacy, shape};
 pub use mysql::database_fingerprint as mysql_fingerprint;
 pub use postgres::database_fingerprint as pg_fingerprint;
 pub use sqlite::{file_fingerprint as sqlite_fingerprint, path_of as sqlite_path};
@@ -28,6 +30,8 @@ pub struct Options {
     pub sample_rows: u64,
     /// Longest a single statement may run on the source.
     pub statement_timeout: Duration,
+    /// What may be kept verbatim.
+    pub privacy: Privacy,
 }
 
 impl Default for Options {
@@ -36,6 +40,7 @@ impl Default for Options {
             schemas: Vec::new(),
             sample_rows: 100_000,
             statement_timeout: Duration::from_secs(60),
+            privacy: Privacy::default(),
         }
     }
 }
@@ -98,6 +103,49 @@ pub fn profile(
         schema,
         tables,
     })
+}
+
+/// Adds what the sampled values show to each column's statistics.
+/// `samples[i]` holds column `i`'s non-NULL sampled values as text.
+fn enrich(
+    table: &crate::schema::Table,
+    stats: &mut profile::TableStats,
+    samples: &[Vec<String>],
+    privacy: &Privacy,
+) {
+    let name = table.name.to_string();
+    for ((column, cs), values) in table
+        .columns
+        .iter()
+        .zip(stats.columns.iter_mut())
+        .zip(samples)
+    {
+        let key = table
+            .primary_key
+            .iter()
+            .chain(&table.uniques)
+            .any(|k| k.columns.contains(&column.name))
+            || table
+                .foreign_keys
+                .iter()
+                .any(|f| f.columns.contains(&column.name));
+        let a = analyze::analyze(
+            &name,
+            column,
+            key,
+            values,
+            stats.row_count,
+            stats.sampled_rows,
+            privacy,
+        );
+        cs.most_common = a.most_common;
+        cs.histogram = a.histogram;
+        cs.length_histogram = a.length_histogram;
+        cs.shapes = a.shapes;
+        cs.semantic = a.semantic;
+        cs.time = a.time;
+        cs.mess = a.mess;
+    }
 }
 
 /// The error for a failed catalog or statistics query, saying what was read.

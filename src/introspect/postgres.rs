@@ -66,6 +66,9 @@ pub(super) async fn read(
         .await
         .map_err(query_err("a read-only transaction"))?;
     let timeout_ms = options.statement_timeout.as_millis().max(1);
+    conn.execute("SET LOCAL TimeZone = 'UTC'")
+        .await
+        .map_err(query_err("the session time zone"))?;
     conn.execute(format!("SET LOCAL statement_timeout = {timeout_ms}").as_str())
         .await
         .map_err(query_err("the statement timeout"))?;
@@ -557,12 +560,47 @@ async fn table_stats(
             (len_min, len_avg, len_max),
         ));
     }
-    Ok(TableStats {
+    let mut stats = TableStats {
         table: table.name.clone(),
         row_count,
         sampled_rows: sampled,
         columns,
-    })
+    };
+    // The sample's values as text, for the statistics computed in Rust.
+    let texts: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| match c.logical_type {
+            LogicalType::Binary { .. } | LogicalType::Opaque { .. } => "NULL::text".to_owned(),
+            _ => format!("s.{}::text", quote_ident(&c.name)),
+        })
+        .collect();
+    let rows = sqlx::query(&format!("SELECT {} FROM {from}", texts.join(", ")))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(query_err(what("the sampled values")))?;
+    let samples = collect_samples(table.columns.len(), &rows, |row, i| {
+        row.get::<Option<String>, _>(i)
+    });
+    super::enrich(table, &mut stats, &samples, &options.privacy);
+    Ok(stats)
+}
+
+/// Each column's non-NULL sampled values, from rows of text.
+pub(super) fn collect_samples<R>(
+    columns: usize,
+    rows: &[R],
+    get: impl Fn(&R, usize) -> Option<String>,
+) -> Vec<Vec<String>> {
+    let mut out = vec![Vec::with_capacity(rows.len()); columns];
+    for row in rows {
+        for (i, values) in out.iter_mut().enumerate() {
+            if let Some(v) = get(row, i) {
+                values.push(v);
+            }
+        }
+    }
+    out
 }
 
 /// Assembles one column's statistics, coarsening every bound (shared with SQLite).
@@ -615,6 +653,7 @@ pub(super) fn column_stats(
         min: bound(min, false),
         max: bound(max, true),
         length,
+        ..ColumnStats::default()
     }
 }
 

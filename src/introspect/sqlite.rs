@@ -483,12 +483,29 @@ async fn table_stats(
             (len_min, len_avg, len_max),
         ));
     }
-    Ok(TableStats {
+    let mut stats = TableStats {
         table: table.name.clone(),
         row_count,
         sampled_rows: sampled as u64,
         columns,
-    })
+    };
+    let texts: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| match c.logical_type {
+            LogicalType::Binary { .. } | LogicalType::Opaque { .. } => "NULL".to_owned(),
+            _ => format!("CAST(s.{} AS TEXT)", quote_ident(&c.name)),
+        })
+        .collect();
+    let rows = sqlx::query(&format!("SELECT {} FROM {from}", texts.join(", ")))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(query_err(what("the sampled values")))?;
+    let samples = super::postgres::collect_samples(table.columns.len(), &rows, |row, i| {
+        row.try_get::<Option<String>, _>(i).ok().flatten()
+    });
+    super::enrich(table, &mut stats, &samples, &options.privacy);
+    Ok(stats)
 }
 
 #[cfg(test)]

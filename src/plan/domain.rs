@@ -652,6 +652,7 @@ mod tests {
             min: Some(StatValue::Number(min)),
             max: Some(StatValue::Number(max)),
             length: None,
+            ..ColumnStats::default()
         }
     }
 

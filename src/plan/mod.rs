@@ -1085,6 +1085,7 @@ mod tests {
             min: Some(crate::profile::StatValue::Number(-1000.0)),
             max: Some(crate::profile::StatValue::Number(1000.0)),
             length: None,
+            ..ColumnStats::default()
         };
         let mut constraints = Constraints::default();
         engine_limits(Engine::Mysql, &tiny, &mut constraints);

@@ -2,7 +2,7 @@
 //! indent, shortest round-trip floats, one trailing newline) and the version
 //! check.
 
-use super::{FORMAT_VERSION, Profile};
+use super::{FORMAT_VERSION, OLDEST_FORMAT_VERSION, Profile};
 use crate::error::ProfileError;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -53,7 +53,8 @@ pub fn from_json(text: &str, path: &Path) -> Result<Profile, ProfileError> {
         .get("format_version")
         .and_then(serde_json::Value::as_u64)
     {
-        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        // Version 1 lacks only optional statistics: it reads as version 2.
+        Some(v) if (u64::from(OLDEST_FORMAT_VERSION)..=u64::from(FORMAT_VERSION)).contains(&v) => {}
         Some(found) => {
             return Err(ProfileError::UnsupportedVersion {
                 path: path.to_owned(),
@@ -75,7 +76,8 @@ pub fn from_json(text: &str, path: &Path) -> Result<Profile, ProfileError> {
         }
     }
     // Parse from the text (not the Value) so errors carry line and column.
-    let profile: Profile = serde_json::from_str(text).map_err(parse)?;
+    let mut profile: Profile = serde_json::from_str(text).map_err(parse)?;
+    profile.format_version = FORMAT_VERSION;
     validate(&profile).map_err(|reason| ProfileError::Invalid {
         path: path.to_owned(),
         reason,

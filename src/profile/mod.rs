@@ -21,8 +21,11 @@ pub use stats::{ColumnStats, LengthStats, StatValue, TableStats};
 use crate::schema::{QualifiedName, Schema};
 use serde::{Deserialize, Serialize};
 
-/// The profile format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The profile format version this build writes. Version 1 files (no
+/// sample statistics) are read too: every field version 2 added is optional.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest format version this build reads.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 
 /// A whole profile file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

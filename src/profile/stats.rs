@@ -25,7 +25,7 @@ impl TableStats {
 }
 
 /// Statistics of one column.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnStats {
     /// The column's name.
@@ -44,6 +44,110 @@ pub struct ColumnStats {
     /// Length of non-NULL text (characters) or binary (bytes) values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length: Option<LengthStats>,
+    /// Values kept verbatim, each in at least `min_count` sampled rows, with
+    /// their share of non-NULL rows (see the privacy contract).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub most_common: Vec<Frequency>,
+    /// Equi-depth histogram of numbers and times: each bucket between two
+    /// consecutive bounds holds the same share of non-NULL values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub histogram: Vec<StatValue>,
+    /// Equi-depth histogram of text lengths (characters).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub length_histogram: Vec<u64>,
+    /// Character-class shapes of short text (`Aaaa 999`), with their shares.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shapes: Vec<Frequency>,
+    /// What the values are, detected from the column's name and values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub semantic: Option<SemanticClass>,
+    /// How a time column's values spread over the calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<TimeProfile>,
+    /// Mess observed in the values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mess: Option<MessObserved>,
+}
+
+/// A value or shape and its share of the non-NULL rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Frequency {
+    /// The value (or shape), as text.
+    pub value: String,
+    /// Its share of non-NULL rows, in [0, 1].
+    pub fraction: f64,
+}
+
+/// What a column holds, in classes that decide both generation and privacy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SemanticClass {
+    /// Email addresses.
+    Email,
+    /// Personal names.
+    PersonName,
+    /// Phone numbers.
+    Phone,
+    /// Postal addresses (streets, postal codes).
+    Address,
+    /// URLs.
+    Url,
+    /// UUIDs.
+    Uuid,
+    /// IP addresses.
+    Ip,
+    /// Countries.
+    Country,
+    /// Currency codes.
+    Currency,
+    /// Free text (sentences).
+    FreeText,
+    /// JSON documents.
+    Json,
+    /// Identifiers: (nearly) unique codes.
+    Identifier,
+}
+
+impl SemanticClass {
+    /// Whether values of the class identify a person or a record: never kept verbatim.
+    pub fn identifying(self) -> bool {
+        !matches!(self, SemanticClass::Country | SemanticClass::Currency)
+    }
+}
+
+/// The calendar shape of a time column.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeProfile {
+    /// Rows per calendar month (`2021-03`), scaled from the sample to the table: growth over time.
+    pub per_month: std::collections::BTreeMap<String, u64>,
+    /// Share of values per month of the year, January first (12 entries).
+    pub month: Vec<f64>,
+    /// Share of values per weekday, Monday first (7 entries).
+    pub weekday: Vec<f64>,
+    /// Share of values per hour of the day (24 entries; timestamps only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hour: Vec<f64>,
+}
+
+/// Shares of non-NULL values showing each kind of mess.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessObserved {
+    /// Empty strings (NULL is counted in `null_fraction`, not here).
+    pub empty: f64,
+    /// Leading or trailing whitespace.
+    pub padded: f64,
+    /// Any character outside ASCII.
+    pub non_ascii: f64,
+    /// Values equal to another value but for letter case or surrounding whitespace.
+    pub near_duplicates: f64,
+    /// Values at the column's declared maximum length.
+    pub at_max_length: f64,
+    /// Well-known placeholder values (`1970-01-01`, `9999-12-31`, `0`, `-1`, `N/A`, ...) and their shares.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sentinels: Vec<Frequency>,
 }
 
 /// A coarsened bound: a number, or a time written in ISO 8601.

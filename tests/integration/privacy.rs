@@ -52,8 +52,7 @@ fn planted_secrets_do_not_leave_the_source() {
         "1959-03-02",
         "corp.example",
         "Filler",
-        "common",
-        "usual",
+        "ordinary note",
     ] {
         assert!(!profile.contains(secret), "the profile holds `{secret}`");
         assert!(
@@ -72,5 +71,27 @@ fn planted_secrets_do_not_leave_the_source() {
         salary.max,
         Some(patina::profile::StatValue::Number(130_000.0))
     );
-    assert!(printed.contains("kept verbatim from the data: nothing"));
+    // What was kept verbatim: the two categories, each in 100 rows, and nothing else.
+    let kept: Vec<(String, Vec<String>)> = p.tables[0]
+        .columns
+        .iter()
+        .filter(|c| !c.most_common.is_empty())
+        .map(|c| {
+            (
+                c.column.clone(),
+                c.most_common.iter().map(|m| m.value.clone()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kept,
+        [(
+            "category".to_owned(),
+            vec!["common".to_owned(), "usual".to_owned()]
+        )]
+    );
+    assert!(
+        printed.contains("public.people.category: 2 values"),
+        "{printed}"
+    );
 }

@@ -1,0 +1,637 @@
+//! Sample analysis, the same for every engine: from a column's sampled
+//! values (as text) to the statistics a profile keeps, with the privacy
+//! contract applied here, in one place.
+//!
+//! Privacy: a value is kept verbatim only when it occurs in at least
+//! `min_count` sampled rows, its column is not unique-ish, and its semantic
+//! class is not identifying (emails, names, phones, addresses, free text,
+//! identifiers, UUIDs, IPs, URLs), unless a person allowed the column by name.
+//! Histogram edges are coarsened (interior to 3 significant digits or the
+//! hour, tails outward to 2 digits or the month); shapes are kept only when
+//! `min_count` rows share them.
+
+use crate::profile::stats::{
+    Frequency, MessObserved, SemanticClass, StatValue, TimeProfile, coarsen,
+};
+use crate::schema::{Column, LogicalType};
+use crate::value::{self, MICROS_PER_DAY};
+use std::collections::BTreeMap;
+
+/// The privacy knobs of a profiling run.
+#[derive(Clone, Debug)]
+pub struct Privacy {
+    /// Rows a value must occur in to be kept verbatim (k).
+    pub min_count: u64,
+    /// `table.column` names whose values a person reviewed and allowed.
+    pub allowed: Vec<String>,
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Self {
+            min_count: 10,
+            allowed: Vec::new(),
+        }
+    }
+}
+
+/// Buckets of an equi-depth histogram.
+const BUCKETS: usize = 20;
+/// Shapes are computed for text up to this many characters.
+const SHAPE_MAX_CHARS: usize = 32;
+/// Most-common values and shapes kept per column at most.
+const TOP: usize = 20;
+/// Placeholder values production data is known to carry.
+const SENTINELS: &[&str] = &[
+    "1970-01-01",
+    "1900-01-01",
+    "0001-01-01",
+    "9999-12-31",
+    "0",
+    "-1",
+    "N/A",
+    "n/a",
+    "NA",
+    "null",
+    "NULL",
+    "none",
+    "None",
+    "-",
+    "?",
+    "TBD",
+    "test",
+    "xxx",
+    "unknown",
+    "Unknown",
+];
+
+/// What the sample says about one column, beyond the SQL aggregates.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    /// Kept values with their shares.
+    pub most_common: Vec<Frequency>,
+    /// Equi-depth bounds.
+    pub histogram: Vec<StatValue>,
+    /// Equi-depth bounds of text lengths.
+    pub length_histogram: Vec<u64>,
+    /// Shapes with their shares.
+    pub shapes: Vec<Frequency>,
+    /// The detected class.
+    pub semantic: Option<SemanticClass>,
+    /// The calendar shape.
+    pub time: Option<TimeProfile>,
+    /// Mess seen.
+    pub mess: Option<MessObserved>,
+}
+
+/// Analyses one column's sample. `values` holds the non-NULL sampled values
+/// as text; `table_rows` scales counts from the sample to the table.
+///
+/// `key` says the column is part of a primary, unique or foreign key: its
+/// values identify rows and are never kept verbatim.
+pub fn analyze(
+    table: &str,
+    column: &Column,
+    key: bool,
+    values: &[String],
+    table_rows: u64,
+    sampled_rows: u64,
+    privacy: &Privacy,
+) -> Analysis {
+    let mut out = Analysis::default();
+    if values.is_empty() {
+        return out;
+    }
+    let n = values.len() as f64;
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    for v in values {
+        *counts.entry(v.as_str()).or_default() += 1;
+    }
+    let distinct_share = counts.len() as f64 / n;
+    let textual = column.logical_type.is_textual()
+        || matches!(
+            column.logical_type,
+            LogicalType::Json | LogicalType::Enum { .. }
+        );
+    out.semantic = semantic(column, values, distinct_share);
+    let allowed = privacy
+        .allowed
+        .iter()
+        .any(|a| a == &format!("{table}.{}", column.name));
+    let identifying =
+        key || out.semantic.is_some_and(SemanticClass::identifying) || distinct_share > 0.5;
+    if allowed || !identifying {
+        let mut common: Vec<(&str, u64)> = counts
+            .iter()
+            .filter(|(_, c)| allowed || **c >= privacy.min_count)
+            .map(|(v, c)| (*v, *c))
+            .collect();
+        common.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        out.most_common = common
+            .into_iter()
+            .take(TOP)
+            .map(|(v, c)| frequency(v, c as f64 / n))
+            .collect();
+    }
+    match &column.logical_type {
+        t if t.is_ordered_numeric() => {
+            let mut numbers: Vec<f64> = values
+                .iter()
+                .filter_map(|v| v.trim().parse().ok())
+                .filter(|f: &f64| f.is_finite())
+                .collect();
+            numbers.sort_by(f64::total_cmp);
+            out.histogram = number_histogram(&numbers);
+        }
+        LogicalType::Date | LogicalType::Timestamp | LogicalType::TimestampTz => {
+            let mut times: Vec<i64> = values
+                .iter()
+                .filter_map(|v| value::parse_timestamp(v))
+                .collect();
+            times.sort_unstable();
+            let date = column.logical_type == LogicalType::Date;
+            out.histogram = time_histogram(&times, date);
+            out.time = time_profile(&times, date, table_rows, sampled_rows);
+        }
+        _ => {}
+    }
+    if textual {
+        let mut lengths: Vec<u64> = values.iter().map(|v| v.chars().count() as u64).collect();
+        lengths.sort_unstable();
+        out.length_histogram = quantiles(&lengths);
+        out.shapes = shapes(values, privacy.min_count, n);
+        out.mess = Some(mess(column, values, &counts));
+    } else {
+        let sentinels = sentinel_shares(&counts, n);
+        if !sentinels.is_empty() {
+            out.mess = Some(MessObserved {
+                sentinels,
+                ..MessObserved::default()
+            });
+        }
+    }
+    out
+}
+
+fn frequency(value: &str, fraction: f64) -> Frequency {
+    Frequency {
+        value: value.to_owned(),
+        fraction: round4(fraction),
+    }
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// `BUCKETS + 1` bounds at equal ranks of sorted values (fewer when the sample is small).
+fn quantiles<T: Copy>(sorted: &[T]) -> Vec<T> {
+    if sorted.is_empty() {
+        return Vec::new();
+    }
+    let buckets = BUCKETS.min(sorted.len());
+    (0..=buckets)
+        .map(|i| sorted[(i * (sorted.len() - 1)) / buckets])
+        .collect()
+}
+
+fn number_histogram(sorted: &[f64]) -> Vec<StatValue> {
+    let bounds = quantiles(sorted);
+    let last = bounds.len().saturating_sub(1);
+    bounds
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            // Tails outward to 2 significant digits; interior edges to 3.
+            let v = if i == 0 {
+                coarsen(b, false)
+            } else if i == last {
+                coarsen(b, true)
+            } else {
+                significant(b, 3)
+            };
+            StatValue::Number(v)
+        })
+        .collect()
+}
+
+fn significant(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let unit = 10f64.powi(magnitude - digits + 1);
+    let places = (digits - 1 - magnitude).clamp(0, 15) as usize;
+    format!("{:.places$}", (x / unit).round() * unit)
+        .parse()
+        .unwrap_or(x)
+}
+
+fn time_histogram(sorted: &[i64], date: bool) -> Vec<StatValue> {
+    let bounds = quantiles(sorted);
+    let last = bounds.len().saturating_sub(1);
+    bounds
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| {
+            let days = t.div_euclid(MICROS_PER_DAY);
+            let (y, m, _) = value::civil_from_days(days);
+            // Tails to the month, outward; interior edges to the hour (dates: the day).
+            let micros = if i == 0 {
+                value::days_from_civil(y, m, 1) * MICROS_PER_DAY
+            } else if i == last {
+                let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+                value::days_from_civil(ny, nm, 1) * MICROS_PER_DAY
+                    - if date { MICROS_PER_DAY } else { 1_000_000 }
+            } else {
+                t - t.rem_euclid(if date { MICROS_PER_DAY } else { 3_600_000_000 })
+            };
+            let mut s = String::new();
+            if date {
+                value::format_date(micros.div_euclid(MICROS_PER_DAY) as i32, &mut s);
+            } else {
+                value::format_timestamp(micros, 'T', &mut s);
+            }
+            StatValue::Time(s)
+        })
+        .collect()
+}
+
+fn time_profile(
+    sorted: &[i64],
+    date: bool,
+    table_rows: u64,
+    sampled_rows: u64,
+) -> Option<TimeProfile> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let scale = if sampled_rows == 0 {
+        1.0
+    } else {
+        table_rows as f64 / sampled_rows as f64
+    };
+    let n = sorted.len() as f64;
+    let mut per_month: BTreeMap<String, f64> = BTreeMap::new();
+    let (mut month, mut weekday, mut hour) = (vec![0.0; 12], vec![0.0; 7], vec![0.0; 24]);
+    for &t in sorted {
+        let days = t.div_euclid(MICROS_PER_DAY);
+        let (y, m, _) = value::civil_from_days(days);
+        *per_month.entry(format!("{y:04}-{m:02}")).or_default() += scale;
+        month[(m - 1) as usize] += 1.0;
+        // 1970-01-01 was a Thursday: Monday is index 0.
+        weekday[(days + 3).rem_euclid(7) as usize] += 1.0;
+        hour[(t.rem_euclid(MICROS_PER_DAY) / 3_600_000_000) as usize] += 1.0;
+    }
+    let share = |v: Vec<f64>| v.into_iter().map(|c| round4(c / n)).collect::<Vec<_>>();
+    Some(TimeProfile {
+        per_month: per_month
+            .into_iter()
+            .map(|(k, v)| (k, v.round() as u64))
+            .collect(),
+        month: share(month),
+        weekday: share(weekday),
+        hour: if date { Vec::new() } else { share(hour) },
+    })
+}
+
+/// `Aaaa 999` for `John 123`: letters by case, digits as 9, everything else as itself.
+pub fn shape(v: &str) -> String {
+    v.chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                '9'
+            } else if c.is_uppercase() {
+                'A'
+            } else if c.is_alphabetic() {
+                'a'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn shapes(values: &[String], min_count: u64, n: f64) -> Vec<Frequency> {
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    for v in values
+        .iter()
+        .filter(|v| v.chars().count() <= SHAPE_MAX_CHARS)
+    {
+        *counts.entry(shape(v)).or_default() += 1;
+    }
+    let mut kept: Vec<(String, u64)> = counts
+        .into_iter()
+        .filter(|(_, c)| *c >= min_count)
+        .collect();
+    kept.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    kept.into_iter()
+        .take(TOP)
+        .map(|(s, c)| frequency(&s, c as f64 / n))
+        .collect()
+}
+
+fn sentinel_shares(counts: &BTreeMap<&str, u64>, n: f64) -> Vec<Frequency> {
+    SENTINELS
+        .iter()
+        .filter_map(|s| {
+            let c: u64 = counts
+                .iter()
+                .filter(|(v, _)| v.trim() == *s || v.starts_with(&format!("{s} 00:00:00")))
+                .map(|(_, c)| c)
+                .sum();
+            (c > 0).then(|| frequency(s, c as f64 / n))
+        })
+        .collect()
+}
+
+fn mess(column: &Column, values: &[String], counts: &BTreeMap<&str, u64>) -> MessObserved {
+    let n = values.len() as f64;
+    let share =
+        |f: &dyn Fn(&String) -> bool| round4(values.iter().filter(|v| f(v)).count() as f64 / n);
+    let max = match column.logical_type {
+        LogicalType::Text {
+            max_length: Some(m),
+        }
+        | LogicalType::Char { length: m } => Some(m as usize),
+        _ => None,
+    };
+    // Values whose normalised form (trimmed, lowercase) is shared by a different raw value.
+    let mut forms: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+    for (v, c) in counts {
+        let e = forms.entry(v.trim().to_lowercase()).or_default();
+        e.0 += 1;
+        e.1 += c;
+    }
+    let near: u64 = forms
+        .values()
+        .filter(|(raw, _)| *raw > 1)
+        .map(|(_, c)| c)
+        .sum();
+    MessObserved {
+        empty: share(&|v| v.is_empty()),
+        padded: share(&|v| !v.is_empty() && v.trim() != v.as_str()),
+        non_ascii: share(&|v| !v.is_ascii()),
+        near_duplicates: round4(near as f64 / n),
+        at_max_length: max.map_or(0.0, |m| share(&|v| v.chars().count() == m)),
+        sentinels: sentinel_shares(counts, n),
+    }
+}
+
+/// The class of a column, from its name first, then from what its values look like.
+fn semantic(column: &Column, values: &[String], distinct_share: f64) -> Option<SemanticClass> {
+    let name: String = column
+        .name
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect::<String>()
+        .to_lowercase();
+    let has = |s: &str| name.contains(s);
+    let all = |f: &dyn Fn(&str) -> bool| {
+        values.iter().filter(|v| f(v)).count() as f64 >= 0.9 * values.len() as f64
+    };
+    match &column.logical_type {
+        LogicalType::Uuid => return Some(SemanticClass::Uuid),
+        LogicalType::Json => return Some(SemanticClass::Json),
+        LogicalType::Inet => return Some(SemanticClass::Ip),
+        _ => {}
+    }
+    if !column.logical_type.is_textual() {
+        return None;
+    }
+    let class = if has("email")
+        || has("mail")
+        || all(&|v| {
+            v.contains('@')
+                && v.rsplit('@').next().is_some_and(|d| d.contains('.'))
+                && !v.contains(' ')
+        }) {
+        SemanticClass::Email
+    } else if all(&|v| v.starts_with("http://") || v.starts_with("https://"))
+        || has("url")
+        || has("website")
+    {
+        SemanticClass::Url
+    } else if all(&|v| {
+        v.len() == 36
+            && v.chars().filter(|c| *c == '-').count() == 4
+            && v.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+    }) {
+        SemanticClass::Uuid
+    } else if all(&|v| {
+        v.split('/')
+            .next()
+            .is_some_and(|a| a.parse::<std::net::IpAddr>().is_ok())
+    }) {
+        SemanticClass::Ip
+    } else if all(&|v| {
+        (v.starts_with('{') || v.starts_with('['))
+            && serde_json::from_str::<serde_json::Value>(v).is_ok()
+    }) {
+        SemanticClass::Json
+    } else if [
+        "name", "author", "composer", "artist", "owner", "user", "by", "employee", "customer",
+        "contact", "person", "manager", "patient",
+    ]
+    .iter()
+    .any(|h| has(h))
+    {
+        // Conservative: any column that may hold who someone is.
+        SemanticClass::PersonName
+    } else if has("phone") || has("fax") || has("mobile") {
+        SemanticClass::Phone
+    } else if [
+        "address", "street", "postal", "zip", "city", "town", "state", "region", "province",
+        "district",
+    ]
+    .iter()
+    .any(|h| has(h))
+    {
+        SemanticClass::Address
+    } else if has("country") || has("nation") {
+        SemanticClass::Country
+    } else if has("currency") {
+        SemanticClass::Currency
+    } else if all(&|v| v.chars().count() > 40 && v.contains(' ')) {
+        SemanticClass::FreeText
+    } else if distinct_share > 0.9 && values.len() >= 20 {
+        SemanticClass::Identifier
+    } else {
+        return None;
+    };
+    Some(class)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_column(name: &str, max: Option<u32>) -> Column {
+        Column {
+            name: name.into(),
+            native_type: "text".into(),
+            logical_type: LogicalType::Text { max_length: max },
+            nullable: true,
+            default: None,
+            identity: None,
+            generated: None,
+            domain: None,
+            unsigned: false,
+            collation: None,
+            comment: None,
+        }
+    }
+
+    #[test]
+    fn common_values_need_k_rows_and_a_non_identifying_column() {
+        let mut values: Vec<String> = (0..200)
+            .map(|i| {
+                if i % 2 == 0 {
+                    "paid".into()
+                } else {
+                    "open".into()
+                }
+            })
+            .collect();
+        values.extend((0..9).map(|_| "RARE-SECRET".to_owned()));
+        let a = analyze(
+            "t",
+            &text_column("status", None),
+            false,
+            &values,
+            209,
+            209,
+            &Privacy::default(),
+        );
+        let kept: Vec<&str> = a.most_common.iter().map(|f| f.value.as_str()).collect();
+        assert_eq!(kept, ["open", "paid"], "a value in 9 rows is below k = 10");
+        // An email column keeps nothing, however common a value.
+        let emails: Vec<String> = (0..50).map(|i| format!("u{}@x.example", i % 2)).collect();
+        let a = analyze(
+            "t",
+            &text_column("contact", None),
+            false,
+            &emails,
+            50,
+            50,
+            &Privacy::default(),
+        );
+        assert_eq!(a.semantic, Some(SemanticClass::Email));
+        assert!(a.most_common.is_empty());
+        // Unless a person allowed the column by name.
+        let allowed = Privacy {
+            min_count: 10,
+            allowed: vec!["t.contact".into()],
+        };
+        assert_eq!(
+            analyze(
+                "t",
+                &text_column("contact", None),
+                false,
+                &emails,
+                50,
+                50,
+                &allowed
+            )
+            .most_common
+            .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn histograms_are_equi_depth_and_coarsened_at_the_tails() {
+        let mut column = text_column("salary", None);
+        column.logical_type = LogicalType::Decimal {
+            precision: Some(10),
+            scale: Some(2),
+        };
+        let values: Vec<String> = (1..=1000).map(|i| format!("{}.37", i * 100)).collect();
+        let a = analyze(
+            "t",
+            &column,
+            false,
+            &values,
+            1000,
+            1000,
+            &Privacy::default(),
+        );
+        assert_eq!(a.histogram.len(), 21);
+        assert_eq!(a.histogram[0], StatValue::Number(100.0));
+        assert_eq!(
+            a.histogram[20],
+            StatValue::Number(110_000.0),
+            "the exact maximum 100000.37 is not kept"
+        );
+        assert_eq!(a.histogram[10], StatValue::Number(50_000.0));
+    }
+
+    #[test]
+    fn time_profiles_follow_the_calendar() {
+        let mut column = text_column("created_at", None);
+        column.logical_type = LogicalType::Timestamp;
+        // Every Monday of 2023 at 09:30, and 3 Saturdays in December at 22:00.
+        let mut values: Vec<String> = (0..52)
+            .map(|w| {
+                let mut s = String::new();
+                value::format_timestamp(
+                    (value::days_from_civil(2023, 1, 2) + 7 * w) * MICROS_PER_DAY
+                        + 9 * 3_600_000_000
+                        + 1_800_000_000,
+                    ' ',
+                    &mut s,
+                );
+                s
+            })
+            .collect();
+        values.extend(
+            [
+                "2023-12-02 22:00:00",
+                "2023-12-09 22:00:00",
+                "2023-12-16 22:00:00",
+            ]
+            .map(String::from),
+        );
+        let a = analyze("t", &column, false, &values, 110, 55, &Privacy::default());
+        let t = a.time.unwrap();
+        assert!((t.weekday[0] - 52.0 / 55.0).abs() < 1e-3);
+        assert!((t.weekday[5] - 3.0 / 55.0).abs() < 1e-3);
+        assert!((t.hour[9] - 52.0 / 55.0).abs() < 1e-3);
+        assert_eq!(
+            t.per_month["2023-12"],
+            2 * (4 + 3),
+            "scaled from the sample to the table"
+        );
+    }
+
+    #[test]
+    fn mess_and_shapes_are_counted() {
+        let values: Vec<String> = [
+            "Alice", " alice", "ALICE ", "", "Zoë", "N/A", "AB-123", "CD-456",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let a = analyze(
+            "t",
+            &text_column("label", Some(6)),
+            false,
+            &values,
+            8,
+            8,
+            &Privacy {
+                min_count: 2,
+                allowed: vec![],
+            },
+        );
+        let m = a.mess.unwrap();
+        assert_eq!(m.empty, 0.125);
+        assert_eq!(m.padded, 0.25);
+        assert_eq!(m.non_ascii, 0.125);
+        assert_eq!(m.near_duplicates, 0.375);
+        assert_eq!(m.at_max_length, 0.5);
+        assert_eq!(m.sentinels, vec![frequency("N/A", 0.125)]);
+        assert_eq!(a.shapes[0], frequency("AA-999", 0.25));
+        assert_eq!(shape("Zoë 7"), "Aaa 9");
+    }
+}
