@@ -317,10 +317,13 @@ pub fn build(
                 clo.max(i128::from(i64::MIN / 2)),
                 chi.min(i128::from(i64::MAX / 2)),
             );
-            Domain::Float {
-                lo: lo as i64,
-                hi: hi as i64,
+            let (mut lo, mut hi) = (lo as i64, hi as i64);
+            // A `real` holds 0.3 as 0.30000001: keep a hundredth inside each
+            // bound so rounding to 32 bits never crosses a CHECK.
+            if *logical == LogicalType::Float32 && hi - lo >= 2 {
+                (lo, hi) = (lo + 1, hi - 1);
             }
+            Domain::Float { lo, hi }
         }
         LogicalType::Text { .. } | LogicalType::Char { .. } => {
             let type_max = match logical {
@@ -400,10 +403,9 @@ pub fn build(
             let hi = stat_max
                 .and_then(clock_of)
                 .unwrap_or(MICROS_PER_DAY - 1_000_000);
-            Domain::Time {
-                lo,
-                hi: hi.min(MICROS_PER_DAY - 1_000_000),
-            }
+            let (clo, chi) = clock_bounds(constraints)?;
+            let (lo, hi) = intersect(lo, hi.min(MICROS_PER_DAY - 1_000_000), clo, chi);
+            Domain::Time { lo, hi }
         }
         LogicalType::Interval => Domain::Interval,
         LogicalType::Uuid => Domain::Uuid,
@@ -479,6 +481,21 @@ fn clock_of(v: &StatValue) -> Option<i64> {
     }
 }
 
+/// The integers a column may hold whatever its statistics: its type's range
+/// narrowed by engine widths and CHECK bounds.
+pub fn integer_limits(
+    logical: &LogicalType,
+    constraints: &Constraints,
+) -> Result<(i64, i64), String> {
+    let (tlo, thi) = logical.integer_range().ok_or("not an integer type")?;
+    let (clo, chi) = int_bounds(constraints)?;
+    let (lo, hi) = (tlo.max(clo), thi.min(chi));
+    if lo > hi {
+        return Err("its CHECK constraints leave no integer".into());
+    }
+    Ok((lo, hi))
+}
+
 /// Integer bounds from the comparisons.
 fn int_bounds(c: &Constraints) -> Result<(i64, i64), String> {
     let (lo, hi) = scaled_bounds(c, 0)?;
@@ -492,13 +509,19 @@ fn int_bounds(c: &Constraints) -> Result<(i64, i64), String> {
 fn scaled_bounds(c: &Constraints, scale: u32) -> Result<(i128, i128), String> {
     let mut lo = i128::MIN / 4;
     let mut hi = i128::MAX / 4;
+    // A strict bound moves one unit inward only when the literal is exact at
+    // this scale; otherwise rounding inward has already excluded it (x > 0.5
+    // on integers starts at 1, not 2).
+    let exact = |lit: &Literal| -> Result<bool, String> {
+        Ok(scaled(lit, scale, true)? == scaled(lit, scale, false)?)
+    };
     for (lit, strict) in &c.lower {
         let v = scaled(lit, scale, true)?;
-        lo = lo.max(if *strict { v + 1 } else { v });
+        lo = lo.max(if *strict && exact(lit)? { v + 1 } else { v });
     }
     for (lit, strict) in &c.upper {
         let v = scaled(lit, scale, false)?;
-        hi = hi.min(if *strict { v - 1 } else { v });
+        hi = hi.min(if *strict && exact(lit)? { v - 1 } else { v });
     }
     if lo > hi {
         return Err("its CHECK constraints leave an empty range".into());
@@ -563,6 +586,37 @@ fn time_bounds(c: &Constraints, step: i64) -> Result<(i64, i64), String> {
     if step == MICROS_PER_DAY {
         lo = lo.div_euclid(MICROS_PER_DAY) + i64::from(lo.rem_euclid(MICROS_PER_DAY) != 0);
         hi = hi.div_euclid(MICROS_PER_DAY);
+    }
+    if lo > hi {
+        return Err("its CHECK constraints leave an empty time range".into());
+    }
+    Ok((lo, hi))
+}
+
+/// Bounds of a time-of-day column from its comparisons (whole seconds).
+fn clock_bounds(c: &Constraints) -> Result<(i64, i64), String> {
+    let parse = |lit: &Literal| match lit {
+        Literal::Text(t) => value::parse_time(t).ok_or_else(|| format!("time bound '{t}'")),
+        other => Err(format!("time bound {other}")),
+    };
+    let (mut lo, mut hi) = (0, MICROS_PER_DAY - 1_000_000);
+    for (lit, strict) in &c.lower {
+        let v = parse(lit)?;
+        // Round up to the next whole second; a strict bound moves one more.
+        let v = (v + 999_999) / 1_000_000 * 1_000_000;
+        lo = lo.max(if *strict && v == parse(lit)? {
+            v + 1_000_000
+        } else {
+            v
+        });
+    }
+    for (lit, strict) in &c.upper {
+        let v = parse(lit)? / 1_000_000 * 1_000_000;
+        hi = hi.min(if *strict && v == parse(lit)? {
+            v - 1_000_000
+        } else {
+            v
+        });
     }
     if lo > hi {
         return Err("its CHECK constraints leave an empty time range".into());
@@ -727,6 +781,31 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn time_of_day_checks_bound_the_domain() {
+        let mut c = Constraints::default();
+        c.compare(CmpOp::Ge, Literal::Text("06:00".into()));
+        c.compare(CmpOp::Lt, Literal::Text("12:00".into()));
+        assert_eq!(
+            build(&LogicalType::Time, "opens", None, &c, None).unwrap(),
+            Domain::Time {
+                lo: 6 * 3_600_000_000,
+                hi: 12 * 3_600_000_000 - 1_000_000
+            }
+        );
+    }
+
+    #[test]
+    fn strict_fractional_bounds_are_not_rounded_twice() {
+        let mut c = Constraints::default();
+        c.compare(CmpOp::Gt, Literal::Number("0.5".into()));
+        c.compare(CmpOp::Lt, Literal::Number("1.5".into()));
+        assert_eq!(
+            build(&LogicalType::Int32, "x", None, &c, None).unwrap(),
+            Domain::Int { lo: 1, hi: 1 }
+        );
     }
 
     #[test]

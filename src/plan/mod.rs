@@ -173,6 +173,8 @@ pub enum ParentPick {
     Uniform,
     /// A row earlier in the same table (self-reference): loads in order.
     Earlier,
+    /// The row just before (a unique self-reference): row 0 refers to nothing.
+    Previous,
     /// Decided by a unique key this foreign key is a component of.
     Key {
         /// Index into `TablePlan::keys`.
@@ -269,16 +271,55 @@ pub fn build(profile: &Profile, options: &Options) -> Result<Plan, PlanError> {
     for (t, table) in schema.tables.iter().enumerate() {
         tables.push(plan_table(profile, options, t, table, &rows, &order)?);
     }
+    // A chain of references (a column copied from a parent column that is
+    // itself copied, ...) must end in a column that makes its own values.
+    for (t, plan) in tables.iter().enumerate() {
+        for c in 0..plan.columns.len() {
+            let mut at = (t, c);
+            let mut seen = BTreeSet::new();
+            while let Rule::Reference {
+                foreign_key,
+                position,
+            } = &tables[at.0].columns[at.1].rule
+            {
+                if !seen.insert(at) {
+                    return Err(PlanError::Column {
+                        table: plan.address.clone(),
+                        column: plan.columns[c].name.clone(),
+                        reason:
+                            "its foreign keys copy it from a column that is copied back from it; \
+                                 patina cannot generate this circular reference"
+                                .into(),
+                    });
+                }
+                let fk = &tables[at.0].foreign_keys[*foreign_key];
+                at = (fk.parent, fk.parent_columns[*position]);
+            }
+        }
+    }
     // A referenced column is never NULL: a child computes the parent's value
-    // from the parent's row index and must find it there.
-    for t in 0..tables.len() {
-        for f in 0..tables[t].foreign_keys.len() {
-            let (parent, parent_columns) = (
-                tables[t].foreign_keys[f].parent,
-                tables[t].foreign_keys[f].parent_columns.clone(),
-            );
-            for c in parent_columns {
-                tables[parent].columns[c].null_per_million = 0;
+    // from the parent's row index and must find it there. A referenced column
+    // that is itself a reference makes its own foreign key non-NULL, and so
+    // on up the chain, until nothing changes.
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for t in 0..tables.len() {
+            for f in 0..tables[t].foreign_keys.len() {
+                let (parent, parent_columns) = (
+                    tables[t].foreign_keys[f].parent,
+                    tables[t].foreign_keys[f].parent_columns.clone(),
+                );
+                for c in parent_columns {
+                    tables[parent].columns[c].null_per_million = 0;
+                    if let Rule::Reference { foreign_key, .. } = tables[parent].columns[c].rule {
+                        let owning = &mut tables[parent].foreign_keys[foreign_key];
+                        if owning.null_per_million != 0 {
+                            owning.null_per_million = 0;
+                            changed = true;
+                        }
+                    }
+                }
             }
         }
     }
@@ -467,11 +508,6 @@ fn plan_table(
         } else {
             ParentPick::Uniform
         };
-        for (position, &c) in columns.iter().enumerate() {
-            if owner[c].is_none() {
-                owner[c] = Some((f, position));
-            }
-        }
         foreign_keys.push(ForeignKeyPlan {
             label: fk.label(),
             parent,
@@ -481,6 +517,42 @@ fn plan_table(
             pick,
             deferred,
         });
+    }
+
+    // A column in several foreign keys takes its value from the widest one
+    // (`(tenant_id, node_id) -> node` rather than `tenant_id -> tenant`): the
+    // narrower one then holds through the parent, which refers to the same row.
+    let mut by_width: Vec<usize> = (0..foreign_keys.len()).collect();
+    by_width.sort_by_key(|&f| std::cmp::Reverse(foreign_keys[f].columns.len()));
+    for f in by_width {
+        for (position, &c) in foreign_keys[f].columns.iter().enumerate() {
+            if owner[c].is_none() {
+                owner[c] = Some((f, position));
+            }
+        }
+    }
+    // A column a self-reference maps onto itself (`(tenant_id, parent_id) ->
+    // (tenant_id, id)`) would be defined by its own value: refuse, never loop.
+    for fk in &foreign_keys {
+        if fk.parent == t
+            && let Some(position) = fk
+                .columns
+                .iter()
+                .zip(&fk.parent_columns)
+                .position(|(c, p)| c == p)
+        {
+            let c = fk.columns[position];
+            if owner[c].is_some_and(|(f, _)| foreign_keys[f].parent == t) {
+                return Err(col_err(
+                    &table.columns[c].name,
+                    format!(
+                        "foreign key {} refers to its own table through this same column, so its value \
+                         would be defined by itself; patina cannot generate this self-reference yet",
+                        fk.label
+                    ),
+                ));
+            }
+        }
     }
 
     // 3. Domains for the other columns.
@@ -566,20 +638,25 @@ fn plan_table(
                 && (is_primary || identity)
                 && column.generated.is_none()
             {
-                let start = match &column_plans[c].rule {
+                // What the type, the engine and the CHECKs allow (never the
+                // statistics, which describe the source's rows, not a limit).
+                let (min, max) = domain::integer_limits(&column.logical_type, &constraints[c])
+                    .map_err(|reason| col_err(&column.name, reason))?;
+                let observed = match &column_plans[c].rule {
                     Rule::Sample(Domain::Int { lo, .. })
                     | Rule::Pool {
                         domain: Domain::Int { lo, .. },
                         ..
-                    } if !identity && *lo > 0 => *lo,
+                    } => *lo,
                     _ => 1,
                 };
-                let (_, max) = column.logical_type.integer_range().expect("integer");
+                // Start where the source's keys start (an identity's START WITH), at 1 at least.
+                let start = observed.max(1).max(min);
                 if n > 0 && (i128::from(start) + i128::from(n) - 1) > i128::from(max) {
                     return Err(PlanError::Capacity {
                         table: table.name.to_string(),
                         constraint: key.label(),
-                        capacity: (i128::from(max) - i128::from(start) + 1) as u128,
+                        capacity: (i128::from(max) - i128::from(start) + 1).max(0) as u128,
                         rows: n,
                     });
                 }
@@ -603,6 +680,43 @@ fn plan_table(
                 });
             }
         }
+        // A unique self-reference (a linked list: `next_id UNIQUE REFERENCES
+        // item`) must point backwards to load in order: row i takes row i - 1.
+        let self_reference = components.iter().find_map(|part| match part {
+            KeyComponent::Reference { foreign_key, .. }
+                if foreign_keys[*foreign_key].parent == t =>
+            {
+                Some(*foreign_key)
+            }
+            _ => None,
+        });
+        if let Some(f) = self_reference {
+            let only_this_fk = cols.iter().all(|&c| owner[c].is_some_and(|(g, _)| g == f));
+            let nullable = foreign_keys[f]
+                .columns
+                .iter()
+                .all(|&c| table.columns[c].nullable);
+            if only_this_fk && nullable {
+                foreign_keys[f].pick = ParentPick::Previous;
+                unique_sets.push(cols);
+                continue;
+            }
+            return Err(PlanError::Column {
+                table: table.name.to_string(),
+                column: foreign_keys[f]
+                    .columns
+                    .iter()
+                    .map(|&c| table.columns[c].name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                reason: format!(
+                    "key {} makes the self-referencing foreign key {} one-to-one; patina generates that \
+                     only for a nullable foreign key that is the whole key",
+                    key.label(),
+                    foreign_keys[f].label
+                ),
+            });
+        }
         let fk_capacity = components
             .iter()
             .fold(1u128, |acc, c| acc.saturating_mul(u128::from(c.size())));
@@ -612,7 +726,12 @@ fn plan_table(
                 continue;
             }
             let domain = match &column_plans[c].rule {
-                Rule::Sample(d) | Rule::Pool { domain: d, .. } => widen_for_key(d.clone(), n),
+                Rule::Sample(d) | Rule::Pool { domain: d, .. } => {
+                    let limits =
+                        domain::integer_limits(&table.columns[c].logical_type, &constraints[c])
+                            .ok();
+                    widen_for_key(d.clone(), n, limits)
+                }
                 Rule::Sequence { .. }
                 | Rule::Key { .. }
                 | Rule::Reference { .. }
@@ -666,16 +785,76 @@ fn plan_table(
 
     // 5. Orderings between columns (`ends_at >= starts_at`).
     for (later, base, strict) in orderings {
+        let (lt, bt) = (
+            &table.columns[later].logical_type,
+            &table.columns[base].logical_type,
+        );
+        let comparable = match (lt, bt) {
+            (LogicalType::Decimal { scale: a, .. }, LogicalType::Decimal { scale: b, .. }) => {
+                a == b
+            }
+            (LogicalType::Text { .. } | LogicalType::Char { .. }, _) => false,
+            _ => lt == bt || (lt.integer_range().is_some() && bt.integer_range().is_some()),
+        };
+        if !comparable {
+            return Err(col_err(
+                &table.columns[later].name,
+                format!(
+                    "a CHECK orders it after `{}`, a column of another type or scale; patina orders \
+                     numbers, dates and times of one type only (--ignore-check to go on)",
+                    table.columns[base].name
+                ),
+            ));
+        }
         let domain = match &column_plans[later].rule {
             Rule::Sample(d) | Rule::Pool { domain: d, .. } => d.clone(),
+            Rule::After { .. } => {
+                return Err(col_err(
+                    &table.columns[later].name,
+                    "CHECKs order it after two other columns; patina follows one ordering per column \
+                     (--ignore-check the other)"
+                        .into(),
+                ));
+            }
             _ => {
                 return Err(col_err(
                     &table.columns[later].name,
-                    "is ordered after another column by a CHECK but is also a key or reference"
+                    "a CHECK orders it after another column, but it is also a key or a reference"
                         .into(),
                 ));
             }
         };
+        // The earlier column must leave room below the later one's ceiling.
+        let step = i64::from(strict);
+        let ceiling = |d: &mut Domain| match d {
+            Domain::Int { lo, hi } | Domain::Float { lo, hi } => {
+                if let Domain::Int { hi: top, .. } | Domain::Float { hi: top, .. } = &domain {
+                    *hi = (*hi).min(top - step).max(*lo);
+                }
+            }
+            Domain::Date { lo, hi } => {
+                if let Domain::Date { hi: top, .. } = &domain {
+                    *hi = (*hi).min(top - step as i32).max(*lo);
+                }
+            }
+            Domain::Timestamp { lo, hi } => {
+                if let Domain::Timestamp { hi: top, .. } = &domain {
+                    *hi = (*hi).min(top - step * 1_000_000).max(*lo);
+                }
+            }
+            Domain::Decimal { lo, hi, .. } => {
+                if let Domain::Decimal { hi: top, .. } = &domain {
+                    *hi = (*hi).min(top - i128::from(step)).max(*lo);
+                }
+            }
+            _ => {}
+        };
+        match &mut column_plans[base].rule {
+            Rule::Sample(d) | Rule::Pool { domain: d, .. } | Rule::After { domain: d, .. } => {
+                ceiling(d)
+            }
+            _ => {}
+        }
         column_plans[later].rule = Rule::After {
             base,
             strict,
@@ -762,14 +941,19 @@ fn sample_rule(domain: Domain, stats: Option<&ColumnStats>, source_rows: u64) ->
 }
 
 /// A domain wide enough to hold `rows` distinct values where the type allows.
-fn widen_for_key(domain: Domain, rows: u64) -> Domain {
+/// `limits` bounds integers (type, engine width and CHECKs): a key never
+/// widens past them; the capacity check then reports the shortfall.
+fn widen_for_key(domain: Domain, rows: u64, limits: Option<(i64, i64)>) -> Domain {
     match domain {
         Domain::Int { lo, hi }
             if ((i128::from(hi) - i128::from(lo) + 1) as u128) < u128::from(rows) =>
         {
+            let ceiling = limits.map_or(i64::MAX, |(_, max)| max);
             Domain::Int {
                 lo,
-                hi: (i128::from(lo) + i128::from(rows) - 1).min(i128::from(i64::MAX)) as i64,
+                hi: (i128::from(lo) + i128::from(rows) - 1)
+                    .min(i128::from(ceiling))
+                    .max(i128::from(hi)) as i64,
             }
         }
         Domain::Date { lo, hi } if ((i64::from(hi) - i64::from(lo) + 1) as u64) < rows => {
@@ -937,17 +1121,22 @@ fn apply_partition_bounds(
     };
     match partitioning.strategy {
         PartitionStrategy::Range => {
+            // Each side of `FROM (lo) TO (hi)` separately: MINVALUE or
+            // MAXVALUE leaves that side open without dropping the other.
             let mut lows = Vec::new();
             let mut highs = Vec::new();
             for p in &partitioning.partitions {
-                let literals = quoted_or_numbers(&p.bound);
-                if let [lo, hi] = literals.as_slice() {
-                    lows.push(lo.clone());
-                    highs.push(hi.clone());
+                let (from, to) = p.bound.split_once(" TO ").unwrap_or((p.bound.as_str(), ""));
+                if !from.contains("MINVALUE")
+                    && let Some(lo) = quoted_or_numbers(from).into_iter().next()
+                {
+                    lows.push(lo);
                 }
-            }
-            if lows.is_empty() || lows.len() != partitioning.partitions.len() {
-                return;
+                if !to.contains("MAXVALUE")
+                    && let Some(hi) = quoted_or_numbers(to).into_iter().next()
+                {
+                    highs.push(hi);
+                }
             }
             if !partitioning
                 .partitions

@@ -123,6 +123,16 @@ pub fn check_existing(
             if existing == Existing::Refuse {
                 return Err(SinkError::NotEmpty { table: label });
             }
+            if existing == Existing::Append
+                && (table.primary_key.is_some() || !table.uniques.is_empty())
+            {
+                // Keys are functions of the row index and start from the same
+                // values every run: they would collide with the rows there.
+                return Err(SinkError::InvalidTarget(format!(
+                    "--append cannot add to table `{label}`: it holds rows and has a key, and patina's keys \
+                     start from the same values every run; use --truncate, or a fresh target"
+                )));
+            }
             non_empty.push(t);
         }
     }

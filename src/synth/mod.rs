@@ -12,7 +12,7 @@ pub mod rng;
 mod text;
 
 use crate::plan::{Domain, KeyComponent, ParentPick, Plan, Rule, Semantic, TablePlan};
-use crate::value::{MICROS_PER_DAY, Value};
+use crate::value::Value;
 use ::arrow::record_batch::RecordBatch;
 use permute::Permutation;
 use rng::{RowRng, Stream};
@@ -170,6 +170,7 @@ impl<'p> Generator<'p> {
         let parents = self.plan.tables[fk.parent].rows;
         match fk.pick {
             ParentPick::Uniform => (parents > 0).then(|| pick.at(row).below(parents)),
+            ParentPick::Previous => row.checked_sub(1),
             ParentPick::Earlier => {
                 let nullable = self.plan.tables[t].columns[fk.columns[0]].null_per_million > 0
                     || self.plan.schema.tables[t].columns[fk.columns[0]].nullable;
@@ -377,36 +378,37 @@ pub fn nth(domain: &Domain, k: u64, stream: Stream) -> Value {
 
 /// A value at or after `base` within the domain's upper bound.
 fn after(base: &Value, strict: bool, domain: &Domain, rng: &mut RowRng) -> Value {
+    // Between max(base + step, own lowest) and own highest; the planner keeps
+    // the base below the highest, so the range is never empty.
     let step = i64::from(strict);
     match (base, domain) {
-        (Value::Int(b), Domain::Int { hi, .. }) => {
-            Value::Int(rng.between(b + step, (*hi).max(b + step)))
+        (Value::Int(b), Domain::Int { lo, hi }) => {
+            let from = (b + step).max(*lo);
+            Value::Int(rng.between(from, (*hi).max(from)))
         }
-        (Value::Decimal(b), Domain::Decimal { hi, .. }) => {
-            Value::Decimal(rng.between_i128(b + i128::from(step), (*hi).max(b + i128::from(step))))
+        (Value::Decimal(b), Domain::Decimal { lo, hi, .. }) => {
+            let from = (b + i128::from(step)).max(*lo);
+            Value::Decimal(rng.between_i128(from, (*hi).max(from)))
         }
-        (Value::Float(b), Domain::Float { hi, .. }) => {
-            let b = (b * 100.0).ceil() as i64;
-            Value::Float(rng.between(b + step, (*hi).max(b + step)) as f64 / 100.0)
+        (Value::Float(b), Domain::Float { lo, hi }) => {
+            let from = ((b * 100.0).ceil() as i64 + step).max(*lo);
+            Value::Float(rng.between(from, (*hi).max(from)) as f64 / 100.0)
         }
-        (Value::Date(b), Domain::Date { hi, .. }) => {
-            let b = i64::from(*b);
-            let span = (i64::from(*hi) - b).clamp(step, 90.max(step));
-            Value::Date((b + rng.between(step, span)) as i32)
+        (Value::Date(b), Domain::Date { lo, hi }) => {
+            let from = (i64::from(*b) + step).max(i64::from(*lo));
+            // Close after the base, as dates that follow one another are.
+            let to = (i64::from(*hi)).min(from + 90).max(from);
+            Value::Date(rng.between(from, to) as i32)
         }
-        (Value::Timestamp(b), Domain::Timestamp { hi, .. }) => {
-            let span = (hi - b).clamp(step * 1_000_000, 30 * MICROS_PER_DAY);
-            Value::Timestamp(
-                b + rng.between(step * 1_000_000, span.max(step * 1_000_000)) / 1_000_000
-                    * 1_000_000,
-            )
+        (Value::Timestamp(b), Domain::Timestamp { lo, hi }) => {
+            let from = (b / 1_000_000 + step).max(lo / 1_000_000);
+            let to = (hi / 1_000_000).min(from + 30 * 86_400).max(from);
+            Value::Timestamp(rng.between(from, to) * 1_000_000)
         }
-        (Value::Time(b), Domain::Time { hi, .. }) => Value::Time(
-            rng.between(
-                b / 1_000_000 + step,
-                (hi / 1_000_000).max(b / 1_000_000 + step),
-            ) * 1_000_000,
-        ),
+        (Value::Time(b), Domain::Time { lo, hi }) => {
+            let from = (b / 1_000_000 + step).max(lo / 1_000_000);
+            Value::Time(rng.between(from, (hi / 1_000_000).max(from)) * 1_000_000)
+        }
         _ => sample(domain, rng),
     }
 }

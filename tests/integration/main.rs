@@ -22,6 +22,8 @@ mod postgres;
 mod privacy;
 /// The shipped profile, the quick start, and the format's round trip.
 mod profile_format;
+/// Schemas a review found mishandled.
+mod regressions;
 /// SQLite end to end.
 mod sqlite;
 /// Helpers: the binary, temporary databases and directories.

@@ -223,7 +223,24 @@ fn existing_tables_refuse_then_truncate_and_a_failed_append_rolls_back() {
         "--append",
         "-q",
     ]);
-    assert!(err.contains("loading table"), "{err}");
+    assert!(err.contains("--append cannot add to table"), "{err}");
+    // A rule the profile does not know (a trigger) fails the load after the
+    // truncation: everything is rolled back.
+    target.execute(
+        "CREATE TRIGGER tiny BEFORE INSERT ON order_lines FOR EACH ROW \
+         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'tiny'",
+    );
+    let err = patina_err(&[
+        "generate",
+        &path,
+        "--target",
+        &target.url(),
+        "--truncate",
+        "--seed",
+        "4",
+        "-q",
+    ]);
+    assert!(err.contains("loading table `order_lines`"), "{err}");
     assert_eq!(target.dump(), before, "the failed load was rolled back");
 }
 

@@ -196,19 +196,34 @@ fn fills_an_existing_schema_refuses_rows_and_rolls_back_failures() {
     ]);
     assert_eq!(count(&target, "shop.orders"), 400);
     let before = target.dump();
-    // Appending the same keys again violates the primary keys mid-load:
-    // the whole load is rolled back and the target is exactly as it was.
+    // Appending would collide with the keys already there: refused up front.
     let err = patina_err(&[
         "generate",
         s(&out),
         "--target",
         &target.url(),
         "--append",
-        "--seed",
-        "3",
         "-q",
     ]);
-    assert!(err.contains("loading table"), "{err}");
+    assert!(err.contains("--append cannot add to table"), "{err}");
+    // A CHECK the profile does not know fails the load midway, after the
+    // truncation: the whole load is rolled back and the rows are all back.
+    target
+        .execute("ALTER TABLE shop.order_lines ADD CONSTRAINT tiny CHECK (quantity < 3) NOT VALID");
+    let err = patina_err(&[
+        "generate",
+        s(&out),
+        "--target",
+        &target.url(),
+        "--truncate",
+        "--seed",
+        "4",
+        "-q",
+    ]);
+    assert!(
+        err.contains("loading table `shop.order_lines`") && err.contains("tiny"),
+        "{err}"
+    );
     assert_eq!(target.dump(), before);
 }
 
