@@ -11,7 +11,8 @@
 //! `min_count` rows share them.
 
 use crate::profile::stats::{
-    Frequency, MessObserved, SemanticClass, StatValue, TimeProfile, coarsen,
+    ForeignKeyStats, Frequency, MessObserved, SemanticClass, StatValue, TimeOrder, TimeProfile,
+    coarsen,
 };
 use crate::schema::{Column, LogicalType};
 use crate::value::{self, MICROS_PER_DAY};
@@ -293,6 +294,121 @@ fn time_profile(
         weekday: share(weekday),
         hour: if date { Vec::new() } else { share(hour) },
     })
+}
+
+/// How a sample's children spread over parents along one foreign key.
+/// `columns` index `samples` (row-aligned); counts are scaled from the
+/// sample to the table.
+pub fn fan_out(
+    names: &[String],
+    columns: &[usize],
+    samples: &[Vec<Option<String>>],
+    table_rows: u64,
+    sampled_rows: u64,
+) -> ForeignKeyStats {
+    let rows = samples.first().map_or(0, Vec::len);
+    let mut per_parent: BTreeMap<Vec<&str>, u64> = BTreeMap::new();
+    let mut nulls = 0u64;
+    #[expect(
+        clippy::needless_range_loop,
+        reason = "a row is read across several column vectors"
+    )]
+    for r in 0..rows {
+        let key: Option<Vec<&str>> = columns.iter().map(|&c| samples[c][r].as_deref()).collect();
+        match key {
+            Some(k) => *per_parent.entry(k).or_default() += 1,
+            None => nulls += 1,
+        }
+    }
+    let scale = if sampled_rows == 0 {
+        1.0
+    } else {
+        table_rows as f64 / sampled_rows as f64
+    };
+    let mut counts: Vec<u64> = per_parent.values().copied().collect();
+    counts.sort_unstable();
+    let children: u64 = counts.iter().sum();
+    let heaviest = counts
+        .len()
+        .div_ceil(100)
+        .max(usize::from(!counts.is_empty()));
+    let heavy: u64 = counts.iter().rev().take(heaviest).sum();
+    // A partial sample sees each parent's children thinned by the sampling
+    // rate: scale the counts back up, and the parents seen as in `estimate_distinct`.
+    let referenced = if scale > 1.0 {
+        super::estimate_distinct(
+            counts.len() as u64,
+            children,
+            (children as f64 * scale) as u64,
+        )
+    } else {
+        counts.len() as u64
+    };
+    let histogram: Vec<u64> = quantiles(&counts)
+        .into_iter()
+        .map(|c| ((c as f64) * scale.max(1.0)).round() as u64)
+        .collect();
+    ForeignKeyStats {
+        columns: names.to_vec(),
+        null_fraction: if rows == 0 {
+            0.0
+        } else {
+            round4(nulls as f64 / rows as f64)
+        },
+        referenced_parents: referenced,
+        childless_share: 0.0,
+        children_per_parent: histogram,
+        heaviest_share: if children == 0 {
+            0.0
+        } else {
+            round4(heavy as f64 / children as f64)
+        },
+    }
+}
+
+/// Pairs of time columns whose order (`earlier <= later`) holds in at least
+/// 90% of the sampled rows where both are set.
+pub fn time_order(
+    table: &crate::schema::Table,
+    times: &[usize],
+    samples: &[Vec<Option<String>>],
+) -> Vec<TimeOrder> {
+    let parse = |c: usize| -> Vec<Option<i64>> {
+        samples[c]
+            .iter()
+            .map(|v| v.as_deref().and_then(value::parse_timestamp))
+            .collect()
+    };
+    let parsed: Vec<(usize, Vec<Option<i64>>)> = times.iter().map(|&c| (c, parse(c))).collect();
+    let mut out = Vec::new();
+    for (i, (a, va)) in parsed.iter().enumerate() {
+        for (b, vb) in &parsed[i + 1..] {
+            let both: Vec<(i64, i64)> = va
+                .iter()
+                .zip(vb)
+                .filter_map(|(x, y)| Some(((*x)?, (*y)?)))
+                .collect();
+            if both.len() < 10 {
+                continue;
+            }
+            let n = both.len() as f64;
+            let a_first = both.iter().filter(|(x, y)| x <= y).count() as f64 / n;
+            let b_first = both.iter().filter(|(x, y)| y <= x).count() as f64 / n;
+            let (earlier, later, share) = if a_first >= b_first {
+                (*a, *b, a_first)
+            } else {
+                (*b, *a, b_first)
+            };
+            if share >= 0.9 {
+                out.push(TimeOrder {
+                    earlier: table.columns[earlier].name.clone(),
+                    later: table.columns[later].name.clone(),
+                    share: round4(share),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// `Aaaa 999` for `John 123`: letters by case, digits as 9, everything else as itself.

@@ -96,6 +96,8 @@ pub fn profile(
             });
         }
     };
+    let mut tables = tables;
+    finish_fan_out(&schema, &mut tables);
     Ok(Profile {
         format_version: profile::FORMAT_VERSION,
         patina_version: crate::VERSION.to_owned(),
@@ -105,12 +107,13 @@ pub fn profile(
     })
 }
 
-/// Adds what the sampled values show to each column's statistics.
-/// `samples[i]` holds column `i`'s non-NULL sampled values as text.
+/// Adds what the sample shows: per column (values, shapes, calendar, mess),
+/// per foreign key (children per parent) and between time columns (their
+/// order). `samples[i]` holds column `i`'s sampled values, row-aligned.
 fn enrich(
     table: &crate::schema::Table,
     stats: &mut profile::TableStats,
-    samples: &[Vec<String>],
+    samples: &[Vec<Option<String>>],
     privacy: &Privacy,
 ) {
     let name = table.name.to_string();
@@ -129,11 +132,12 @@ fn enrich(
                 .foreign_keys
                 .iter()
                 .any(|f| f.columns.contains(&column.name));
+        let present: Vec<String> = values.iter().flatten().cloned().collect();
         let a = analyze::analyze(
             &name,
             column,
             key,
-            values,
+            &present,
             stats.row_count,
             stats.sampled_rows,
             privacy,
@@ -145,6 +149,63 @@ fn enrich(
         cs.semantic = a.semantic;
         cs.time = a.time;
         cs.mess = a.mess;
+    }
+    let index = |c: &String| table.column_index(c);
+    stats.foreign_keys = table
+        .foreign_keys
+        .iter()
+        .map(|fk| {
+            let columns: Vec<usize> = fk.columns.iter().filter_map(index).collect();
+            analyze::fan_out(
+                &fk.columns,
+                &columns,
+                samples,
+                stats.row_count,
+                stats.sampled_rows,
+            )
+        })
+        .collect();
+    let times: Vec<usize> = (0..table.columns.len())
+        .filter(|&i| {
+            matches!(
+                table.columns[i].logical_type,
+                crate::schema::LogicalType::Date
+                    | crate::schema::LogicalType::Timestamp
+                    | crate::schema::LogicalType::TimestampTz
+            )
+        })
+        .collect();
+    stats.time_order = analyze::time_order(table, &times, samples);
+}
+
+/// Fills what needs every table: the share of childless parents.
+fn finish_fan_out(schema: &crate::schema::Schema, stats: &mut [profile::TableStats]) {
+    let rows: Vec<u64> = schema
+        .tables
+        .iter()
+        .map(|t| {
+            stats
+                .iter()
+                .find(|s| s.table == t.name)
+                .map_or(0, |s| s.row_count)
+        })
+        .collect();
+    for s in stats.iter_mut() {
+        let Some(table) = schema.table(&s.table) else {
+            continue;
+        };
+        for (fk, fs) in table.foreign_keys.iter().zip(s.foreign_keys.iter_mut()) {
+            let parents = schema
+                .table_index(&fk.referenced_table)
+                .map_or(0, |p| rows[p]);
+            fs.childless_share = if parents == 0 {
+                0.0
+            } else {
+                ((1.0 - fs.referenced_parents.min(parents) as f64 / parents as f64) * 10_000.0)
+                    .round()
+                    / 10_000.0
+            };
+        }
     }
 }
 

@@ -523,6 +523,9 @@ async fn table_stats(
         row_count,
         sampled_rows: sampled as u64,
         columns,
+        foreign_keys: Vec::new(),
+        time_order: Vec::new(),
+        physical: None,
     };
     let texts: Vec<String> = table
         .columns

@@ -5,6 +5,7 @@ use super::{
     quote_ident, source_info,
 };
 use crate::error::IntrospectError;
+use crate::profile::stats::Physical;
 use crate::profile::stats::coarsen;
 use crate::profile::{ColumnStats, Engine, LengthStats, SourceInfo, StatValue, TableStats};
 use crate::schema::types::from_postgres;
@@ -565,6 +566,9 @@ async fn table_stats(
         row_count,
         sampled_rows: sampled,
         columns,
+        foreign_keys: Vec::new(),
+        time_order: Vec::new(),
+        physical: None,
     };
     // The sample's values as text, for the statistics computed in Rust.
     let texts: Vec<String> = table
@@ -583,21 +587,61 @@ async fn table_stats(
         row.get::<Option<String>, _>(i)
     });
     super::enrich(table, &mut stats, &samples, &options.privacy);
+    stats.physical = physical(conn, table, &qualified).await?;
     Ok(stats)
 }
 
-/// Each column's non-NULL sampled values, from rows of text.
+/// Dead-tuple share, key correlation and last analyze, from the statistics
+/// views (read only; patina never runs ANALYZE).
+async fn physical(
+    conn: &mut PgConnection,
+    table: &Table,
+    qualified: &str,
+) -> Result<Option<Physical>, IntrospectError> {
+    let what = format!("the storage statistics of table `{}`", table.name);
+    let row = sqlx::query(
+        "SELECT n_live_tup::int8 AS live, n_dead_tup::int8 AS dead,
+                to_char(greatest(last_analyze, last_autoanalyze) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS analyzed
+         FROM pg_stat_user_tables WHERE relid = $1::regclass",
+    )
+    .bind(qualified)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(query_err(what.clone()))?;
+    let Some(row) = row else { return Ok(None) };
+    let (live, dead): (i64, i64) = (row.get("live"), row.get("dead"));
+    let mut facts = Physical {
+        dead_tuple_share: (live + dead > 0)
+            .then(|| ((dead as f64 / (live + dead) as f64) * 10_000.0).round() / 10_000.0),
+        key_correlation: None,
+        last_analyze: row.get("analyzed"),
+    };
+    if let Some(column) = table.primary_key.as_ref().and_then(|k| k.columns.first()) {
+        let correlation: Option<f32> = sqlx::query_scalar(
+            "SELECT correlation FROM pg_stats WHERE schemaname = $1 AND tablename = $2 AND attname = $3",
+        )
+        .bind(table.name.schema.as_deref().unwrap_or("public"))
+        .bind(&table.name.name)
+        .bind(column)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(query_err(what))?
+        .flatten();
+        facts.key_correlation = correlation.map(|c| (f64::from(c) * 1000.0).round() / 1000.0);
+    }
+    Ok(Some(facts))
+}
+
+/// Each column's sampled values, row-aligned (`None` for NULL), from rows of text.
 pub(super) fn collect_samples<R>(
     columns: usize,
     rows: &[R],
     get: impl Fn(&R, usize) -> Option<String>,
-) -> Vec<Vec<String>> {
+) -> Vec<Vec<Option<String>>> {
     let mut out = vec![Vec::with_capacity(rows.len()); columns];
     for row in rows {
         for (i, values) in out.iter_mut().enumerate() {
-            if let Some(v) = get(row, i) {
-                values.push(v);
-            }
+            values.push(get(row, i));
         }
     }
     out

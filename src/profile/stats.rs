@@ -15,6 +15,60 @@ pub struct TableStats {
     pub sampled_rows: u64,
     /// One entry per column, in column order.
     pub columns: Vec<ColumnStats>,
+    /// One entry per foreign key, in the table's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub foreign_keys: Vec<ForeignKeyStats>,
+    /// Pairs of time columns whose order holds in most rows (`created_at <= updated_at`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time_order: Vec<TimeOrder>,
+    /// Facts about the table's storage, where the engine exposes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub physical: Option<Physical>,
+}
+
+/// How children spread over parents along one foreign key.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForeignKeyStats {
+    /// The referencing columns.
+    pub columns: Vec<String>,
+    /// Share of child rows whose reference is NULL.
+    pub null_fraction: f64,
+    /// Parents with at least one child, estimated for the whole table.
+    pub referenced_parents: u64,
+    /// Share of parent rows with no child (from `referenced_parents` and the parent's rows).
+    pub childless_share: f64,
+    /// Equi-depth histogram of children per referenced parent.
+    pub children_per_parent: Vec<u64>,
+    /// Share of child rows held by the heaviest 1% of referenced parents.
+    pub heaviest_share: f64,
+}
+
+/// A pair of time columns and the share of rows (both non-NULL) where `earlier <= later`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeOrder {
+    /// The column that comes first.
+    pub earlier: String,
+    /// The column that comes after.
+    pub later: String,
+    /// Share of rows with both values where the order holds.
+    pub share: f64,
+}
+
+/// Storage facts (PostgreSQL's statistics views).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Physical {
+    /// Dead tuples over live plus dead tuples.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dead_tuple_share: Option<f64>,
+    /// Correlation between the physical row order and the first key column, in [-1, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_correlation: Option<f64>,
+    /// The day statistics were last gathered (ANALYZE or autoanalyze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_analyze: Option<String>,
 }
 
 impl TableStats {

@@ -22,6 +22,8 @@ mod postgres;
 mod privacy;
 /// The shipped profile, the quick start, and the format's round trip.
 mod profile_format;
+/// The profiler's statistics against known shapes.
+mod profiler;
 /// Schemas a review found mishandled.
 mod regressions;
 /// SQLite end to end.

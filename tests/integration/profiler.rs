@@ -1,0 +1,80 @@
+//! The profiler's statistics against sources with a known shape.
+
+use crate::util::*;
+
+#[test]
+fn statistics_match_a_source_with_a_known_shape() {
+    let source = PgDb::new("shape");
+    source.execute(
+        "CREATE TABLE customer (id int PRIMARY KEY, tier text NOT NULL);
+         CREATE TABLE purchase (id int PRIMARY KEY, customer_id int REFERENCES customer,
+                                created_at timestamp NOT NULL, shipped_at timestamp, discount numeric(5,2));
+         INSERT INTO customer SELECT g, CASE WHEN g % 4 = 0 THEN 'gold' ELSE 'basic' END FROM generate_series(1, 100) g;
+         -- One heavy customer with 500 purchases, 49 customers with 10 each, 50 with none, 10 without customer.
+         INSERT INTO purchase (id, customer_id, created_at, shipped_at, discount)
+         SELECT g,
+                CASE WHEN g <= 500 THEN 1 WHEN g <= 990 THEN 2 + (g - 501) / 10 ELSE NULL END,
+                -- Seasonal: every other purchase in December 2021, the rest spread over 2020-2022 on Mondays.
+                CASE WHEN g % 2 = 0 THEN timestamp '2021-12-06 10:00' + (g % 25) * interval '1 day'
+                     ELSE timestamp '2020-01-06 15:00' + (g % 150) * interval '7 days' END,
+                NULL,
+                -- A column added later: NULL for every purchase before 2021.
+                NULL
+         FROM generate_series(1, 1000) g;
+         UPDATE purchase SET shipped_at = created_at + interval '2 days';
+         UPDATE purchase SET discount = 5 WHERE created_at >= '2021-01-01';",
+    );
+    let dir = temp_dir();
+    let out = dir.path().join("shape.json");
+    patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
+    let p = patina::profile::read(&out).unwrap();
+    let purchase = p
+        .tables
+        .iter()
+        .find(|t| t.table.name == "purchase")
+        .unwrap();
+    let fk = &purchase.foreign_keys[0];
+    assert_eq!(fk.null_fraction, 0.01);
+    assert_eq!(fk.referenced_parents, 50);
+    assert_eq!(fk.childless_share, 0.5);
+    assert!(
+        fk.heaviest_share > 0.5,
+        "one parent holds half the children: {}",
+        fk.heaviest_share
+    );
+    assert_eq!(*fk.children_per_parent.last().unwrap(), 500);
+    let created = purchase.column("created_at").unwrap();
+    let time = created.time.as_ref().unwrap();
+    assert!(
+        time.month[11] > 0.5,
+        "December holds the seasonal half: {:?}",
+        time.month
+    );
+    assert!(time.per_month.contains_key("2020-01") && time.per_month.contains_key("2022-11"));
+    assert_eq!(purchase.time_order[0].earlier, "created_at");
+    assert_eq!(purchase.time_order[0].later, "shipped_at");
+    assert_eq!(purchase.time_order[0].share, 1.0);
+    // The column added later is NULL before its era; its one value is kept (k = 10 met).
+    let discount = purchase.column("discount").unwrap();
+    // Odd purchases are weekly from 2020-01-06: 52 of every 150 fall before 2021.
+    assert!(
+        (discount.null_fraction - 0.173).abs() < 0.01,
+        "{}",
+        discount.null_fraction
+    );
+    let tier = p
+        .tables
+        .iter()
+        .find(|t| t.table.name == "customer")
+        .unwrap()
+        .column("tier")
+        .unwrap();
+    assert_eq!(
+        tier.most_common
+            .iter()
+            .map(|m| (m.value.as_str(), m.fraction))
+            .collect::<Vec<_>>(),
+        [("basic", 0.75), ("gold", 0.25)]
+    );
+    assert!(purchase.physical.is_some());
+}
