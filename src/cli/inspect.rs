@@ -58,10 +58,19 @@ pub fn write(profile: &Profile, out: &mut dyn Write) -> io::Result<()> {
         for u in &table.uniques {
             writeln!(out, "  unique ({})", u.columns.join(", "))?;
         }
-        for fk in &table.foreign_keys {
+        for (i, fk) in table.foreign_keys.iter().enumerate() {
+            let fan_out = stats
+                .and_then(|s| s.foreign_keys.get(i))
+                .map_or_else(String::new, |f| {
+                    format!(
+                        "; {:.0}% of parents childless, heaviest 1% hold {:.0}% of children",
+                        f.childless_share * 100.0,
+                        f.heaviest_share * 100.0
+                    )
+                });
             writeln!(
                 out,
-                "  foreign key ({}) -> {} ({})",
+                "  foreign key ({}) -> {} ({}){fan_out}",
                 fk.columns.join(", "),
                 fk.referenced_table,
                 fk.referenced_columns.join(", ")
@@ -103,6 +112,20 @@ pub fn write(profile: &Profile, out: &mut dyn Write) -> io::Result<()> {
                 }
                 if let Some(l) = &cs.length {
                     facts.push(format!("length {}..{} (mean {})", l.min, l.max, l.mean));
+                }
+                if let Some(class) = cs.semantic {
+                    facts.push(
+                        serde_json::to_string(&class)
+                            .unwrap_or_default()
+                            .trim_matches('"')
+                            .to_owned(),
+                    );
+                }
+                if !cs.most_common.is_empty() {
+                    facts.push(format!("{} values kept verbatim", cs.most_common.len()));
+                }
+                if let Some(t) = &cs.time {
+                    facts.push(format!("{} months of history", t.per_month.len()));
                 }
             }
             if let LogicalType::Opaque { literal } = &column.logical_type {

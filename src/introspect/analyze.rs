@@ -11,8 +11,8 @@
 //! `min_count` rows share them.
 
 use crate::profile::stats::{
-    ForeignKeyStats, Frequency, MessObserved, SemanticClass, StatValue, TimeOrder, TimeProfile,
-    coarsen,
+    ForeignKeyStats, Frequency, JsonShape, MessObserved, SemanticClass, StatValue, TimeOrder,
+    TimeProfile, coarsen,
 };
 use crate::schema::{Column, LogicalType};
 use crate::value::{self, MICROS_PER_DAY};
@@ -83,6 +83,8 @@ pub struct Analysis {
     pub time: Option<TimeProfile>,
     /// Mess seen.
     pub mess: Option<MessObserved>,
+    /// JSON structure.
+    pub json: Option<JsonShape>,
 }
 
 /// Analyses one column's sample. `values` holds the non-NULL sampled values
@@ -155,6 +157,9 @@ pub fn analyze(
             out.time = time_profile(&times, date, table_rows, sampled_rows);
         }
         _ => {}
+    }
+    if column.logical_type == LogicalType::Json || out.semantic == Some(SemanticClass::Json) {
+        out.json = json_shape(values, privacy.min_count);
     }
     if textual {
         let mut lengths: Vec<u64> = values.iter().map(|v| v.chars().count() as u64).collect();
@@ -409,6 +414,46 @@ pub fn time_order(
         }
     }
     out
+}
+
+/// Key sets and nesting depth of the values that parse as JSON.
+fn json_shape(values: &[String], min_count: u64) -> Option<JsonShape> {
+    fn depth(v: &serde_json::Value) -> u64 {
+        match v {
+            serde_json::Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+            serde_json::Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    let docs: Vec<serde_json::Value> = values
+        .iter()
+        .filter_map(|v| serde_json::from_str(v).ok())
+        .collect();
+    if docs.is_empty() {
+        return None;
+    }
+    let n = docs.len() as f64;
+    let mut sets: BTreeMap<String, u64> = BTreeMap::new();
+    for doc in &docs {
+        if let serde_json::Value::Object(map) = doc {
+            // serde_json's map is sorted: the key set is already canonical.
+            *sets
+                .entry(map.keys().cloned().collect::<Vec<_>>().join(","))
+                .or_default() += 1;
+        }
+    }
+    let mut kept: Vec<(String, u64)> = sets.into_iter().filter(|(_, c)| *c >= min_count).collect();
+    kept.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut depths: Vec<u64> = docs.iter().map(depth).collect();
+    depths.sort_unstable();
+    Some(JsonShape {
+        key_sets: kept
+            .into_iter()
+            .take(TOP)
+            .map(|(k, c)| frequency(&k, c as f64 / n))
+            .collect(),
+        depth: quantiles(&depths),
+    })
 }
 
 /// `Aaaa 999` for `John 123`: letters by case, digits as 9, everything else as itself.
@@ -718,6 +763,24 @@ mod tests {
             2 * (4 + 3),
             "scaled from the sample to the table"
         );
+    }
+
+    #[test]
+    fn json_key_sets_and_depth() {
+        let mut column = text_column("payload", None);
+        column.logical_type = LogicalType::Json;
+        let mut values: Vec<String> = (0..12)
+            .map(|i| format!("{{\"b\": {i}, \"a\": {{\"x\": [1]}}}}"))
+            .collect();
+        values.push("{\"secret-key\": 1}".into());
+        let a = analyze("t", &column, false, &values, 13, 13, &Privacy::default());
+        let shape = a.json.unwrap();
+        assert_eq!(
+            shape.key_sets,
+            vec![frequency("a,b", 0.9231)],
+            "a key set in one document is not kept"
+        );
+        assert_eq!(*shape.depth.last().unwrap(), 3);
     }
 
     #[test]

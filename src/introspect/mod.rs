@@ -149,6 +149,7 @@ fn enrich(
         cs.semantic = a.semantic;
         cs.time = a.time;
         cs.mess = a.mess;
+        cs.json = a.json;
     }
     let index = |c: &String| table.column_index(c);
     stats.foreign_keys = table

@@ -121,6 +121,20 @@ pub struct ColumnStats {
     /// Mess observed in the values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mess: Option<MessObserved>,
+    /// The structure of JSON documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<JsonShape>,
+}
+
+/// What JSON documents in a column look like.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonShape {
+    /// Sets of top-level keys (sorted, comma-joined) shared by at least
+    /// `min_count` sampled documents, with their shares.
+    pub key_sets: Vec<Frequency>,
+    /// Equi-depth histogram of nesting depth (a scalar is 0, `{"a": 1}` is 1).
+    pub depth: Vec<u64>,
 }
 
 /// A value or shape and its share of the non-NULL rows.

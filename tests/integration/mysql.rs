@@ -72,6 +72,20 @@ fn profile_reads_the_mysql_schema() {
             .starts_with("utf8")
     );
     assert_eq!(p.stats(&order.name).unwrap().row_count, 300);
+    // Sample statistics through MySQL's text forms: common values, calendar, fan-out.
+    let customer_stats = p.stats(&customers.name).unwrap();
+    let tier_values: Vec<&str> = customer_stats
+        .column("tier")
+        .unwrap()
+        .most_common
+        .iter()
+        .map(|m| m.value.as_str())
+        .collect();
+    assert_eq!(tier_values, ["enterprise", "free", "pro"]);
+    assert!(customer_stats.column("created_at").unwrap().time.is_some());
+    let order_stats = p.stats(&order.name).unwrap();
+    assert_eq!(order_stats.foreign_keys[0].referenced_parents, 150);
+    assert_eq!(order_stats.time_order[0].earlier, "Placed");
     let shipped = p.stats(&order.name).unwrap().column("Shipped").unwrap();
     assert!(
         (shipped.null_fraction - 0.3333).abs() < 0.01,

@@ -37,6 +37,16 @@ fn profiles_and_regenerates_a_sqlite_file() {
         table("InvoiceTag").primary_key.as_ref().unwrap().columns,
         ["InvoiceId", "Tag"]
     );
+    let invoice_stats = p.stats(&invoice.name).unwrap();
+    let status: Vec<&str> = invoice_stats
+        .column("Status")
+        .unwrap()
+        .most_common
+        .iter()
+        .map(|m| m.value.as_str())
+        .collect();
+    assert_eq!(status, ["paid", "open"], "ordered by frequency");
+    assert_eq!(invoice_stats.foreign_keys[0].referenced_parents, 120);
     let stats = p.stats(&customer.name).unwrap();
     assert_eq!(stats.row_count, 120);
     assert!((stats.column("Country").unwrap().null_fraction - 0.25).abs() < 0.01);
