@@ -96,7 +96,7 @@ pub fn analyze(
     table: &str,
     column: &Column,
     key: bool,
-    values: &[String],
+    values: &[&str],
     table_rows: u64,
     sampled_rows: u64,
     privacy: &Privacy,
@@ -108,7 +108,7 @@ pub fn analyze(
     let n = values.len() as f64;
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
     for v in values {
-        *counts.entry(v.as_str()).or_default() += 1;
+        *counts.entry(*v).or_default() += 1;
     }
     let distinct_share = counts.len() as f64 / n;
     let textual = column.logical_type.is_textual()
@@ -417,7 +417,7 @@ pub fn time_order(
 }
 
 /// Key sets and nesting depth of the values that parse as JSON.
-fn json_shape(values: &[String], min_count: u64) -> Option<JsonShape> {
+fn json_shape(values: &[&str], min_count: u64) -> Option<JsonShape> {
     fn depth(v: &serde_json::Value) -> u64 {
         match v {
             serde_json::Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
@@ -473,7 +473,7 @@ pub fn shape(v: &str) -> String {
         .collect()
 }
 
-fn shapes(values: &[String], min_count: u64, n: f64) -> Vec<Frequency> {
+fn shapes(values: &[&str], min_count: u64, n: f64) -> Vec<Frequency> {
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     for v in values
         .iter()
@@ -493,23 +493,28 @@ fn shapes(values: &[String], min_count: u64, n: f64) -> Vec<Frequency> {
 }
 
 fn sentinel_shares(counts: &BTreeMap<&str, u64>, n: f64) -> Vec<Frequency> {
+    // One pass over the distinct values (a time at midnight counts as its date).
+    let mut found: BTreeMap<&str, u64> = BTreeMap::new();
+    for (v, c) in counts {
+        let t = v.trim();
+        let key = t
+            .strip_suffix(" 00:00:00")
+            .or_else(|| t.strip_suffix("T00:00:00"))
+            .unwrap_or(t);
+        if let Some(s) = SENTINELS.iter().find(|s| **s == key) {
+            *found.entry(s).or_default() += c;
+        }
+    }
     SENTINELS
         .iter()
-        .filter_map(|s| {
-            let c: u64 = counts
-                .iter()
-                .filter(|(v, _)| v.trim() == *s || v.starts_with(&format!("{s} 00:00:00")))
-                .map(|(_, c)| c)
-                .sum();
-            (c > 0).then(|| frequency(s, c as f64 / n))
-        })
+        .filter_map(|s| found.get(s).map(|&c| frequency(s, c as f64 / n)))
         .collect()
 }
 
-fn mess(column: &Column, values: &[String], counts: &BTreeMap<&str, u64>) -> MessObserved {
+fn mess(column: &Column, values: &[&str], counts: &BTreeMap<&str, u64>) -> MessObserved {
     let n = values.len() as f64;
     let share =
-        |f: &dyn Fn(&String) -> bool| round4(values.iter().filter(|v| f(v)).count() as f64 / n);
+        |f: &dyn Fn(&str) -> bool| round4(values.iter().filter(|v| f(v)).count() as f64 / n);
     let max = match column.logical_type {
         LogicalType::Text {
             max_length: Some(m),
@@ -531,7 +536,7 @@ fn mess(column: &Column, values: &[String], counts: &BTreeMap<&str, u64>) -> Mes
         .sum();
     MessObserved {
         empty: share(&|v| v.is_empty()),
-        padded: share(&|v| !v.is_empty() && v.trim() != v.as_str()),
+        padded: share(&|v| !v.is_empty() && v.trim() != v),
         non_ascii: share(&|v| !v.is_ascii()),
         near_duplicates: round4(near as f64 / n),
         at_max_length: max.map_or(0.0, |m| share(&|v| v.chars().count() == m)),
@@ -540,7 +545,7 @@ fn mess(column: &Column, values: &[String], counts: &BTreeMap<&str, u64>) -> Mes
 }
 
 /// The class of a column, from its name first, then from what its values look like.
-fn semantic(column: &Column, values: &[String], distinct_share: f64) -> Option<SemanticClass> {
+fn semantic(column: &Column, values: &[&str], distinct_share: f64) -> Option<SemanticClass> {
     let name: String = column
         .name
         .chars()
@@ -627,6 +632,10 @@ fn semantic(column: &Column, values: &[String], distinct_share: f64) -> Option<S
 mod tests {
     use super::*;
 
+    fn strs(values: &[String]) -> Vec<&str> {
+        values.iter().map(String::as_str).collect()
+    }
+
     fn text_column(name: &str, max: Option<u32>) -> Column {
         Column {
             name: name.into(),
@@ -659,7 +668,7 @@ mod tests {
             "t",
             &text_column("status", None),
             false,
-            &values,
+            &strs(&values),
             209,
             209,
             &Privacy::default(),
@@ -672,7 +681,7 @@ mod tests {
             "t",
             &text_column("contact", None),
             false,
-            &emails,
+            &strs(&emails),
             50,
             50,
             &Privacy::default(),
@@ -689,7 +698,7 @@ mod tests {
                 "t",
                 &text_column("contact", None),
                 false,
-                &emails,
+                &strs(&emails),
                 50,
                 50,
                 &allowed
@@ -712,7 +721,7 @@ mod tests {
             "t",
             &column,
             false,
-            &values,
+            &strs(&values),
             1000,
             1000,
             &Privacy::default(),
@@ -753,7 +762,15 @@ mod tests {
             ]
             .map(String::from),
         );
-        let a = analyze("t", &column, false, &values, 110, 55, &Privacy::default());
+        let a = analyze(
+            "t",
+            &column,
+            false,
+            &strs(&values),
+            110,
+            55,
+            &Privacy::default(),
+        );
         let t = a.time.unwrap();
         assert!((t.weekday[0] - 52.0 / 55.0).abs() < 1e-3);
         assert!((t.weekday[5] - 3.0 / 55.0).abs() < 1e-3);
@@ -773,7 +790,15 @@ mod tests {
             .map(|i| format!("{{\"b\": {i}, \"a\": {{\"x\": [1]}}}}"))
             .collect();
         values.push("{\"secret-key\": 1}".into());
-        let a = analyze("t", &column, false, &values, 13, 13, &Privacy::default());
+        let a = analyze(
+            "t",
+            &column,
+            false,
+            &strs(&values),
+            13,
+            13,
+            &Privacy::default(),
+        );
         let shape = a.json.unwrap();
         assert_eq!(
             shape.key_sets,
@@ -795,7 +820,7 @@ mod tests {
             "t",
             &text_column("label", Some(6)),
             false,
-            &values,
+            &strs(&values),
             8,
             8,
             &Privacy {

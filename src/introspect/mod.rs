@@ -132,7 +132,7 @@ fn enrich(
                 .foreign_keys
                 .iter()
                 .any(|f| f.columns.contains(&column.name));
-        let present: Vec<String> = values.iter().flatten().cloned().collect();
+        let present: Vec<&str> = values.iter().flatten().map(String::as_str).collect();
         let a = analyze::analyze(
             &name,
             column,
