@@ -1225,6 +1225,31 @@ fn quoted_or_numbers(bound: &str) -> Vec<Literal> {
 }
 
 impl Plan {
+    /// The longest text column `c` of table `t` will hold, when it is text
+    /// patina generates (a reference follows its parent column).
+    pub fn text_max_len(&self, t: usize, c: usize) -> Option<u32> {
+        let table = &self.tables[t];
+        let domain = match &table.columns[c].rule {
+            Rule::Sample(d) | Rule::Pool { domain: d, .. } | Rule::After { domain: d, .. } => d,
+            Rule::Key { key, component } => match &table.keys[*key].components[*component] {
+                KeyComponent::Column { domain, .. } => domain,
+                KeyComponent::Reference { .. } => return None,
+            },
+            Rule::Reference {
+                foreign_key,
+                position,
+            } => {
+                let fk = &table.foreign_keys[*foreign_key];
+                return self.text_max_len(fk.parent, fk.parent_columns[*position]);
+            }
+            Rule::Sequence { .. } | Rule::Computed => return None,
+        };
+        match domain {
+            Domain::Text { max_len, .. } => Some(*max_len),
+            _ => None,
+        }
+    }
+
     /// The table plan for a table index.
     pub fn table(&self, index: usize) -> &TablePlan {
         &self.tables[index]

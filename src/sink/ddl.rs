@@ -163,7 +163,7 @@ fn list(columns: &[String], dialect: Dialect) -> String {
 
 /// Whether a column is part of an index MySQL creates (keys and foreign
 /// keys), which limits its type's length.
-fn in_key(table: &Table, column: &str) -> bool {
+pub(crate) fn in_key(table: &Table, column: &str) -> bool {
     let keyed = |columns: &[String]| columns.iter().any(|c| c == column);
     table
         .primary_key

@@ -8,6 +8,7 @@ use super::ddl::{self, Dialect};
 use crate::error::SinkError;
 use crate::plan::Plan;
 use crate::profile::Engine;
+use crate::schema::LogicalType;
 use std::collections::BTreeSet;
 
 /// The error for a failed statement, saying what was being done.
@@ -61,7 +62,30 @@ pub fn create_schema(
     source: Engine,
     created: &mut Vec<String>,
 ) -> Result<Vec<String>, SinkError> {
-    let (statements, warnings) = ddl::create_statements(&plan.schema, source, session.dialect());
+    let dialect = session.dialect();
+    let mut schema = plan.schema.clone();
+    if dialect == Dialect::Mysql {
+        // MySQL keys cannot hold unbounded text: size such a column by the
+        // longest value patina will generate for it.
+        for (t, table) in schema.tables.iter_mut().enumerate() {
+            let keyed: Vec<bool> = table
+                .columns
+                .iter()
+                .map(|c| ddl::in_key(table, &c.name))
+                .collect();
+            for (c, column) in table.columns.iter_mut().enumerate() {
+                if keyed[c]
+                    && column.logical_type == (LogicalType::Text { max_length: None })
+                    && let Some(n) = plan.text_max_len(t, c)
+                {
+                    column.logical_type = LogicalType::Text {
+                        max_length: Some(n.max(1)),
+                    };
+                }
+            }
+        }
+    }
+    let (statements, warnings) = ddl::create_statements(&schema, source, dialect);
     for sql in statements {
         let what = sql
             .lines()

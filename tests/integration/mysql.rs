@@ -390,3 +390,25 @@ fn times_a_mysql_timestamp_cannot_hold_are_refused_naming_the_column() {
     ]);
     assert_eq!(fresh.scalar("SELECT COUNT(*) FROM ev"), 90);
 }
+
+#[test]
+fn long_text_keys_from_postgres_fit_their_mysql_column() {
+    let pg = PgDb::new("longkey");
+    pg.execute(
+        "CREATE TABLE link (id int PRIMARY KEY, href text NOT NULL UNIQUE);
+         INSERT INTO link SELECT g, 'https://example.com/' || repeat('x', 200 + g) FROM generate_series(1, 100) g;",
+    );
+    let dir = temp_dir();
+    let path = profile_of(&pg.url(), &dir, "longkey.json");
+    let target = MyDb::new("longkey");
+    patina_ok(&[
+        "generate",
+        &path,
+        "--target",
+        &target.url(),
+        "--create-schema",
+        "-q",
+    ]);
+    assert_eq!(target.scalar("SELECT COUNT(*) FROM link"), 100);
+    assert!(target.scalar("SELECT MAX(CHAR_LENGTH(href)) FROM link") > 255);
+}
