@@ -60,8 +60,9 @@ pub struct ProfileArgs {
     /// Sampled rows a value must occur in before the profile may keep it verbatim (k).
     #[arg(long, value_name = "K", default_value_t = 10)]
     pub min_count: u64,
-    /// A column (TABLE.COLUMN) whose common values a person reviewed: keep them
-    /// verbatim whatever their class and count. Repeatable.
+    /// A column (TABLE.COLUMN or SCHEMA.TABLE.COLUMN) whose common values a person
+    /// reviewed: keep them verbatim whatever their class; each must still occur in
+    /// at least --min-count sampled rows. Repeatable.
     #[arg(long = "allow-values", value_name = "TABLE.COLUMN")]
     pub allow_values: Vec<String>,
     /// No progress bars.

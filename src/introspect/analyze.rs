@@ -117,16 +117,18 @@ pub fn analyze(
             LogicalType::Json | LogicalType::Enum { .. }
         );
     out.semantic = semantic(column, values, distinct_share);
-    let allowed = privacy
-        .allowed
-        .iter()
-        .any(|a| a == &format!("{table}.{}", column.name));
+    // `schema.table.column` or `table.column`: a reviewed column may keep
+    // values whatever its class, but never a value fewer than k rows share.
+    let bare = table.rsplit('.').next().unwrap_or(table);
+    let allowed = privacy.allowed.iter().any(|a| {
+        *a == format!("{table}.{}", column.name) || *a == format!("{bare}.{}", column.name)
+    });
     let identifying =
         key || out.semantic.is_some_and(SemanticClass::identifying) || distinct_share > 0.5;
     if allowed || !identifying {
         let mut common: Vec<(&str, u64)> = counts
             .iter()
-            .filter(|(_, c)| allowed || **c >= privacy.min_count)
+            .filter(|(_, c)| **c >= privacy.min_count)
             .map(|(v, c)| (*v, *c))
             .collect();
         common.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
@@ -242,7 +244,7 @@ fn time_histogram(sorted: &[i64], date: bool) -> Vec<StatValue> {
         .map(|(i, &t)| {
             let days = t.div_euclid(MICROS_PER_DAY);
             let (y, m, _) = value::civil_from_days(days);
-            // Tails to the month, outward; interior edges to the hour (dates: the day).
+            // Tails to the month, outward; interior edges to the hour (dates: the month).
             let micros = if i == 0 {
                 value::days_from_civil(y, m, 1) * MICROS_PER_DAY
             } else if i == last {
@@ -250,7 +252,13 @@ fn time_histogram(sorted: &[i64], date: bool) -> Vec<StatValue> {
                 value::days_from_civil(ny, nm, 1) * MICROS_PER_DAY
                     - if date { MICROS_PER_DAY } else { 1_000_000 }
             } else {
-                t - t.rem_euclid(if date { MICROS_PER_DAY } else { 3_600_000_000 })
+                // Interior edges: timestamps to the hour; dates to the first
+                // of their month, so no exact date (a birthday) is kept.
+                if date {
+                    value::days_from_civil(y, m, 1) * MICROS_PER_DAY
+                } else {
+                    t - t.rem_euclid(3_600_000_000)
+                }
             };
             let mut s = String::new();
             if date {

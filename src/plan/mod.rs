@@ -869,7 +869,7 @@ fn plan_table(
         .max(8);
     let chunk_rows = options
         .chunk_rows
-        .unwrap_or((DEFAULT_CHUNK_BYTES / row_bytes).clamp(1024, 1 << 20))
+        .unwrap_or((DEFAULT_CHUNK_BYTES / row_bytes).clamp(1024, MAX_CHUNK_ROWS))
         .max(1);
     Ok(TablePlan {
         name: table.name.clone(),

@@ -1,16 +1,17 @@
 //! The profile: a versioned, canonical JSON description of a database's
-//! schema and the statistical shape of its data, never its values.
+//! schema and the statistical shape of its data, not its rows.
 //!
 //! A profile is written once by `patina profile` and read by every other
 //! command. Its format is documented in docs/profile-format.md with a JSON
 //! Schema in docs/profile.schema.json; [`FORMAT_VERSION`] is bumped on any
 //! change that an older reader would misread.
 //!
-//! Privacy: statistics are counts, fractions and lengths; the only values a
-//! profile holds are the schema itself (names, enum labels, check and
-//! default expressions) and column minimum and maximum coarsened to two
-//! significant digits (numbers) or to the month (times), so no exact
-//! extreme value leaves the source.
+//! Privacy: statistics are counts, fractions, lengths and coarsened bounds
+//! (min, max and histogram tails to two significant digits or the month).
+//! Values of rows appear only in `most_common`, under the rule applied in
+//! `introspect::analyze`: shared by at least k sampled rows, in a column that
+//! is not a key, not unique-ish and not of an identifying class (unless a
+//! person allowed the column by name; k still applies).
 
 mod io;
 pub mod stats;
