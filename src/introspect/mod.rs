@@ -107,6 +107,41 @@ pub fn profile(
     })
 }
 
+/// The query reading a table's sample as text: `text` casts one column
+/// (named unquoted) to the engine's text; binary and opaque columns read as `null`.
+fn sample_select(
+    table: &crate::schema::Table,
+    from: &str,
+    null: &str,
+    text: impl Fn(&str) -> String,
+) -> String {
+    let columns: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| match c.logical_type {
+            crate::schema::LogicalType::Binary { .. }
+            | crate::schema::LogicalType::Opaque { .. } => null.to_owned(),
+            _ => text(&c.name),
+        })
+        .collect();
+    format!("SELECT {} FROM {from}", columns.join(", "))
+}
+
+/// Each column's sampled values, row-aligned (`None` for NULL), from rows of text.
+fn collect_samples<R>(
+    columns: usize,
+    rows: &[R],
+    get: impl Fn(&R, usize) -> Option<String>,
+) -> Vec<Vec<Option<String>>> {
+    let mut out = vec![Vec::with_capacity(rows.len()); columns];
+    for row in rows {
+        for (i, values) in out.iter_mut().enumerate() {
+            values.push(get(row, i));
+        }
+    }
+    out
+}
+
 /// Adds what the sample shows: per column (values, shapes, calendar, mess),
 /// per foreign key (children per parent) and between time columns (their
 /// order). `samples[i]` holds column `i`'s sampled values, row-aligned.

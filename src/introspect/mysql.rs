@@ -518,30 +518,15 @@ async fn table_stats(
             (len_min, len_avg, len_max),
         ));
     }
-    let mut stats = TableStats {
-        table: table.name.clone(),
-        row_count,
-        sampled_rows: sampled as u64,
-        columns,
-        foreign_keys: Vec::new(),
-        time_order: Vec::new(),
-        physical: None,
-    };
-    let texts: Vec<String> = table
-        .columns
-        .iter()
-        .map(|c| match c.logical_type {
-            LogicalType::Binary { .. } | LogicalType::Opaque { .. } => {
-                "CAST(NULL AS CHAR)".to_owned()
-            }
-            _ => format!("CONVERT(CAST(s.{} AS CHAR) USING utf8mb4)", quote(&c.name)),
-        })
-        .collect();
-    let rows = sqlx::query(&format!("SELECT {} FROM {from}", texts.join(", ")))
+    let mut stats = TableStats::new(table.name.clone(), row_count, sampled as u64, columns);
+    let select = super::sample_select(table, &from, "CAST(NULL AS CHAR)", |c| {
+        format!("CONVERT(CAST(s.{} AS CHAR) USING utf8mb4)", quote(c))
+    });
+    let rows = sqlx::query(&select)
         .fetch_all(&mut *conn)
         .await
         .map_err(query_err(what("the sampled values")))?;
-    let samples = super::postgres::collect_samples(table.columns.len(), &rows, |row, i| {
+    let samples = super::collect_samples(table.columns.len(), &rows, |row, i| {
         row.try_get::<Option<String>, _>(i).ok().flatten()
     });
     super::enrich(table, &mut stats, &samples, &options.privacy);

@@ -561,29 +561,16 @@ async fn table_stats(
             (len_min, len_avg, len_max),
         ));
     }
-    let mut stats = TableStats {
-        table: table.name.clone(),
-        row_count,
-        sampled_rows: sampled,
-        columns,
-        foreign_keys: Vec::new(),
-        time_order: Vec::new(),
-        physical: None,
-    };
+    let mut stats = TableStats::new(table.name.clone(), row_count, sampled, columns);
     // The sample's values as text, for the statistics computed in Rust.
-    let texts: Vec<String> = table
-        .columns
-        .iter()
-        .map(|c| match c.logical_type {
-            LogicalType::Binary { .. } | LogicalType::Opaque { .. } => "NULL::text".to_owned(),
-            _ => format!("s.{}::text", quote_ident(&c.name)),
-        })
-        .collect();
-    let rows = sqlx::query(&format!("SELECT {} FROM {from}", texts.join(", ")))
+    let select = super::sample_select(table, &from, "NULL::text", |c| {
+        format!("s.{}::text", quote_ident(c))
+    });
+    let rows = sqlx::query(&select)
         .fetch_all(&mut *conn)
         .await
         .map_err(query_err(what("the sampled values")))?;
-    let samples = collect_samples(table.columns.len(), &rows, |row, i| {
+    let samples = super::collect_samples(table.columns.len(), &rows, |row, i| {
         row.get::<Option<String>, _>(i)
     });
     super::enrich(table, &mut stats, &samples, &options.privacy);
@@ -630,21 +617,6 @@ async fn physical(
         facts.key_correlation = correlation.map(|c| (f64::from(c) * 1000.0).round() / 1000.0);
     }
     Ok(Some(facts))
-}
-
-/// Each column's sampled values, row-aligned (`None` for NULL), from rows of text.
-pub(super) fn collect_samples<R>(
-    columns: usize,
-    rows: &[R],
-    get: impl Fn(&R, usize) -> Option<String>,
-) -> Vec<Vec<Option<String>>> {
-    let mut out = vec![Vec::with_capacity(rows.len()); columns];
-    for row in rows {
-        for (i, values) in out.iter_mut().enumerate() {
-            values.push(get(row, i));
-        }
-    }
-    out
 }
 
 /// Assembles one column's statistics, coarsening every bound (shared with SQLite).

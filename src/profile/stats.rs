@@ -72,6 +72,24 @@ pub struct Physical {
 }
 
 impl TableStats {
+    /// Statistics from the aggregates; the sample analysis fills the rest.
+    pub fn new(
+        table: QualifiedName,
+        row_count: u64,
+        sampled_rows: u64,
+        columns: Vec<ColumnStats>,
+    ) -> Self {
+        Self {
+            table,
+            row_count,
+            sampled_rows,
+            columns,
+            foreign_keys: Vec::new(),
+            time_order: Vec::new(),
+            physical: None,
+        }
+    }
+
     /// The statistics of a column.
     pub fn column(&self, name: &str) -> Option<&ColumnStats> {
         self.columns.iter().find(|c| c.column == name)
