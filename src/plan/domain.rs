@@ -132,6 +132,22 @@ pub enum Semantic {
 }
 
 impl Semantic {
+    /// The generator for a class the profiler detected from the values.
+    pub fn from_class(class: crate::profile::stats::SemanticClass) -> Self {
+        use crate::profile::stats::SemanticClass as C;
+        match class {
+            C::Email => Semantic::Email,
+            C::PersonName => Semantic::FullName,
+            C::Phone => Semantic::Phone,
+            C::Address => Semantic::Street,
+            C::Url => Semantic::Url,
+            C::Country => Semantic::Country,
+            C::FreeText => Semantic::Sentence,
+            // Codes, currencies and the rest: their shapes and common values say more.
+            C::Uuid | C::Ip | C::Currency | C::Json | C::Identifier => Semantic::Words,
+        }
+    }
+
     /// Guesses the semantic class from a column name.
     pub fn from_column_name(name: &str) -> Self {
         let n: String = name
@@ -331,7 +347,13 @@ pub fn build(
                 LogicalType::Char { length } => *length,
                 _ => unreachable!("matched text types"),
             };
-            let semantic = Semantic::from_column_name(column_name);
+            let semantic = match (
+                Semantic::from_column_name(column_name),
+                stats.and_then(|s| s.semantic),
+            ) {
+                (Semantic::Words, Some(class)) => Semantic::from_class(class),
+                (named, _) => named,
+            };
             let (mut min_len, mut max_len) = match lengths {
                 Some(l) => (l.min as u32, l.max as u32),
                 None => match semantic {

@@ -105,7 +105,13 @@ pub fn unique(semantic: Semantic, min_len: u32, max_len: u32, k: u64, rng: &mut 
         return format!("{local}.{suffix}@example.com");
     }
     let room = (max_len as usize).saturating_sub(suffix.len() + 1);
-    let head = generate(semantic, min_len.min(room as u32), room as u32, rng);
+    // Somewhere in the column's length range, not always at its shortest.
+    let shortest = min_len.min(room as u32);
+    let target = rng.between(
+        i64::from(shortest),
+        i64::from(room as u32).max(i64::from(shortest)),
+    );
+    let head = generate(semantic, target as u32, room as u32, rng);
     let head: String = head.chars().filter(|c| *c != '-').take(room).collect();
     if head.is_empty() {
         suffix

@@ -1,0 +1,335 @@
+//! Distributions: how a column's draws spread over its domain.
+//!
+//! The domain says what values are allowed; the distribution says how often
+//! each comes up, from the profile: the most common values with their shares,
+//! the equi-depth histogram of the rest (numbers and times), the calendar
+//! (weekday and hour shares), text lengths and character-class shapes.
+//! Weights are integers per million so draws never depend on float maths.
+
+use super::domain::{Domain, Semantic};
+use crate::profile::{ColumnStats, StatValue};
+use crate::value::{self, MICROS_PER_DAY, Value};
+
+/// One million: the denominator of every weight here.
+pub const MILLION: u32 = 1_000_000;
+
+/// How draws spread over a domain. The default is uniform over the domain.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Distribution {
+    /// Values kept verbatim by the profile, each with the cumulative share
+    /// (per million non-NULL draws) up to and including it.
+    pub common: Vec<(Value, u32)>,
+    /// Buckets of the values that are not common, in the domain's units
+    /// (see [`units`]), each with the cumulative weight (per million) up to
+    /// and including it. Empty: uniform over the domain.
+    pub buckets: Vec<Bucket>,
+    /// Weekday and hour shares for dates and timestamps.
+    pub calendar: Option<Calendar>,
+    /// Equi-depth bounds of text length (characters).
+    pub lengths: Vec<u32>,
+    /// Character-class shapes (`Aaaa 999`) with cumulative shares per million
+    /// of the draws that are not common; the rest follows `lengths`.
+    pub shapes: Vec<(String, u32)>,
+}
+
+/// A stretch of the domain drawn uniformly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bucket {
+    /// Lowest, in domain units.
+    pub lo: i128,
+    /// Highest, in domain units.
+    pub hi: i128,
+    /// Cumulative weight per million up to and including this bucket.
+    pub until: u32,
+}
+
+/// Calendar shares, cumulative per million.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Calendar {
+    /// Monday first, 7 entries.
+    pub weekday: Vec<u32>,
+    /// Hour 0 first, 24 entries; empty for dates.
+    pub hour: Vec<u32>,
+}
+
+impl Distribution {
+    /// Share of non-NULL draws that take a common value, per million.
+    pub fn common_share(&self) -> u32 {
+        self.common.last().map_or(0, |c| c.1)
+    }
+
+    /// Whether draws are uniform over the domain.
+    pub fn is_uniform(&self) -> bool {
+        self.common.is_empty()
+            && self.buckets.is_empty()
+            && self.lengths.is_empty()
+            && self.shapes.is_empty()
+            && self.calendar.is_none()
+    }
+}
+
+/// Index of the first entry whose cumulative weight exceeds `u`.
+pub fn pick<T>(entries: &[T], u: u32, until: impl Fn(&T) -> u32) -> usize {
+    entries
+        .partition_point(|e| until(e) <= u)
+        .min(entries.len().saturating_sub(1))
+}
+
+/// The domain's range in its units: integers, scaled decimals, hundredths
+/// of floats, days of dates, microseconds of times and timestamps.
+pub fn units(domain: &Domain) -> Option<(i128, i128)> {
+    match domain {
+        Domain::Int { lo, hi } | Domain::Float { lo, hi } => {
+            Some((i128::from(*lo), i128::from(*hi)))
+        }
+        Domain::Decimal { lo, hi, .. } => Some((*lo, *hi)),
+        Domain::Date { lo, hi } => Some((i128::from(*lo), i128::from(*hi))),
+        Domain::Time { lo, hi } | Domain::Timestamp { lo, hi } => {
+            Some((i128::from(*lo), i128::from(*hi)))
+        }
+        _ => None,
+    }
+}
+
+/// The value at `u` units of the domain (see [`units`]).
+pub fn from_units(domain: &Domain, u: i128) -> Value {
+    match domain {
+        Domain::Int { .. } => Value::Int(u as i64),
+        Domain::Decimal { .. } => Value::Decimal(u),
+        Domain::Float { .. } => Value::Float(u as f64 / 100.0),
+        Domain::Date { .. } => Value::Date(u as i32),
+        // Whole seconds, as the uniform draws.
+        Domain::Time { .. } => Value::Time((u as i64).div_euclid(1_000_000) * 1_000_000),
+        Domain::Timestamp { .. } => Value::Timestamp((u as i64).div_euclid(1_000_000) * 1_000_000),
+        _ => unreachable!("only ranged domains have units"),
+    }
+}
+
+/// A profile statistic in the domain's units.
+fn stat_units(domain: &Domain, stat: &StatValue) -> Option<i128> {
+    match (domain, stat) {
+        (Domain::Int { .. }, StatValue::Number(n)) => Some(n.round() as i128),
+        (Domain::Decimal { scale, .. }, StatValue::Number(n)) => {
+            Some((n * 10f64.powi(*scale as i32)).round() as i128)
+        }
+        (Domain::Float { .. }, StatValue::Number(n)) => Some((n * 100.0).round() as i128),
+        (Domain::Date { .. }, StatValue::Time(t)) => {
+            value::parse_timestamp(t).map(|m| i128::from(m.div_euclid(MICROS_PER_DAY)))
+        }
+        (Domain::Timestamp { .. }, StatValue::Time(t)) => value::parse_timestamp(t).map(i128::from),
+        (Domain::Time { .. }, StatValue::Time(t)) => value::parse_time(t).map(i128::from),
+        _ => None,
+    }
+}
+
+/// A most-common value as the domain's value, or `None` when the domain
+/// cannot hold it (a CHECK or the target's width rules it out).
+pub fn parse_common(domain: &Domain, text: &str) -> Option<Value> {
+    let number = || text.trim().parse::<f64>().ok().map(StatValue::Number);
+    let time = || Some(StatValue::Time(text.to_owned()));
+    let ranged = |stat: Option<StatValue>| -> Option<Value> {
+        let u = stat_units(domain, &stat?)?;
+        let (lo, hi) = units(domain)?;
+        (lo..=hi).contains(&u).then(|| from_units(domain, u))
+    };
+    match domain {
+        Domain::Int { .. } => {
+            let n: i64 = text.trim().parse().ok()?;
+            ranged(Some(StatValue::Number(n as f64)))
+        }
+        Domain::Decimal { .. } | Domain::Float { .. } => ranged(number()),
+        Domain::Date { .. } | Domain::Timestamp { .. } | Domain::Time { .. } => ranged(time()),
+        Domain::Bool => match text.trim().to_ascii_lowercase().as_str() {
+            "t" | "true" | "1" | "y" | "yes" => Some(Value::Bool(true)),
+            "f" | "false" | "0" | "n" | "no" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        Domain::Choice(values) => values
+            .iter()
+            .find(|v| match v {
+                Value::Text(t) => t == text,
+                Value::Int(i) => text.trim().parse::<i64>().ok() == Some(*i),
+                Value::Bool(b) => {
+                    matches!(
+                        (b, text),
+                        (true, "t" | "true" | "1") | (false, "f" | "false" | "0")
+                    )
+                }
+                _ => false,
+            })
+            .cloned(),
+        Domain::Text {
+            min_len, max_len, ..
+        } => {
+            let n = text.chars().count() as u32;
+            (n >= *min_len && n <= *max_len && !text.contains('\0'))
+                .then(|| Value::Text(text.to_owned()))
+        }
+        Domain::Uuid | Domain::Inet | Domain::Json => Some(Value::Text(text.to_owned())),
+        _ => None,
+    }
+}
+
+/// The distribution the profile describes for a column over `domain`.
+pub fn build(domain: &Domain, stats: Option<&ColumnStats>) -> Distribution {
+    let Some(stats) = stats else {
+        return Distribution::default();
+    };
+    let mut out = Distribution::default();
+    // Common values the domain can hold, with their shares.
+    let mut common: Vec<(Value, f64, Option<i128>)> = Vec::new();
+    for f in &stats.most_common {
+        if let Some(v) = parse_common(domain, &f.value)
+            && !common.iter().any(|(c, _, _)| *c == v)
+        {
+            let u = units_of(domain, &v);
+            common.push((v, f.fraction.clamp(0.0, 1.0), u));
+        }
+    }
+    let total: f64 = common.iter().map(|c| c.1).sum();
+    // Shares that add past 1 (rounding) are scaled back.
+    let norm = if total > 1.0 { 1.0 / total } else { 1.0 };
+    let mut acc = 0.0;
+    for (v, f, _) in &common {
+        acc += f * norm;
+        out.common.push((v.clone(), per_million(acc)));
+    }
+    if let Some((lo, hi)) = units(domain) {
+        let bounds: Vec<i128> = stats
+            .histogram
+            .iter()
+            .filter_map(|s| stat_units(domain, s))
+            .map(|u| u.clamp(lo, hi))
+            .collect();
+        if bounds.len() >= 2 && bounds.windows(2).all(|w| w[0] <= w[1]) {
+            let k = (bounds.len() - 1) as f64;
+            let mut mass: Vec<f64> = vec![1.0 / k; bounds.len() - 1];
+            // The histogram counts every value; the common ones are drawn
+            // on their own, so take their share out of the buckets holding them.
+            // Buckets that are just the value (`[0, 0]`) go first, then the
+            // buckets holding it share what remains.
+            for (_, f, u) in &common {
+                let Some(u) = *u else { continue };
+                let mut left = f * norm;
+                for b in (0..mass.len()).filter(|&b| bounds[b] == u && bounds[b + 1] == u) {
+                    let take = left.min(mass[b]);
+                    mass[b] -= take;
+                    left -= take;
+                }
+                let holders: Vec<usize> = (0..mass.len())
+                    .filter(|&b| bounds[b] <= u && u <= bounds[b + 1] && bounds[b] < bounds[b + 1])
+                    .collect();
+                for &b in &holders {
+                    mass[b] = (mass[b] - left / holders.len() as f64).max(0.0);
+                }
+            }
+            for m in &mut mass {
+                if *m < 1e-9 {
+                    *m = 0.0;
+                }
+            }
+            let sum: f64 = mass.iter().sum();
+            if sum > 0.0 {
+                let mut acc = 0.0;
+                for (b, m) in mass.iter().enumerate() {
+                    acc += m / sum;
+                    out.buckets.push(Bucket {
+                        lo: bounds[b],
+                        hi: bounds[b + 1],
+                        until: per_million(acc),
+                    });
+                }
+                // The last bucket always closes the million.
+                if let Some(last) = out.buckets.last_mut() {
+                    last.until = MILLION;
+                }
+            }
+        }
+        if let Some(time) = &stats.time
+            && matches!(domain, Domain::Date { .. } | Domain::Timestamp { .. })
+            && time.weekday.len() == 7
+        {
+            out.calendar = Some(Calendar {
+                weekday: cumulative(&time.weekday),
+                hour: if time.hour.len() == 24 && matches!(domain, Domain::Timestamp { .. }) {
+                    cumulative(&time.hour)
+                } else {
+                    Vec::new()
+                },
+            });
+        }
+    }
+    if let Domain::Text {
+        min_len,
+        max_len,
+        semantic,
+    } = domain
+    {
+        out.lengths = stats
+            .length_histogram
+            .iter()
+            .map(|&l| (l.min(u64::from(u32::MAX)) as u32).clamp(*min_len, *max_len))
+            .collect();
+        // Shapes stand for the values of columns without a class of their
+        // own (codes, references, numbers kept as text), when they cover
+        // most of them.
+        if matches!(semantic, Semantic::Words | Semantic::Code) {
+            let kept: Vec<(String, f64)> = stats
+                .shapes
+                .iter()
+                .filter(|s| {
+                    let n = s.value.chars().count() as u32;
+                    n >= *min_len && n <= *max_len && !s.value.contains('\0')
+                })
+                .map(|s| (s.value.clone(), s.fraction))
+                .collect();
+            let covered: f64 = kept.iter().map(|s| s.1).sum();
+            let rest = (1.0 - total * norm).max(1e-9);
+            if covered >= 0.5 * rest {
+                let mut acc = 0.0;
+                for (shape, f) in kept {
+                    // Shares of the non-common draws.
+                    acc += (f / rest).min(1.0);
+                    out.shapes.push((shape, per_million(acc.min(1.0))));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn units_of(domain: &Domain, v: &Value) -> Option<i128> {
+    match (domain, v) {
+        (Domain::Int { .. }, Value::Int(i)) => Some(i128::from(*i)),
+        (Domain::Decimal { .. }, Value::Decimal(d)) => Some(*d),
+        (Domain::Float { .. }, Value::Float(f)) => Some((f * 100.0).round() as i128),
+        (Domain::Date { .. }, Value::Date(d)) => Some(i128::from(*d)),
+        (Domain::Time { .. }, Value::Time(t)) | (Domain::Timestamp { .. }, Value::Timestamp(t)) => {
+            Some(i128::from(*t))
+        }
+        _ => None,
+    }
+}
+
+fn per_million(share: f64) -> u32 {
+    (share.clamp(0.0, 1.0) * f64::from(MILLION)).round() as u32
+}
+
+fn cumulative(shares: &[f64]) -> Vec<u32> {
+    let total: f64 = shares.iter().sum();
+    if total <= 0.0 {
+        return Vec::new();
+    }
+    let mut acc = 0.0;
+    let mut out: Vec<u32> = shares
+        .iter()
+        .map(|s| {
+            acc += s / total;
+            per_million(acc)
+        })
+        .collect();
+    if let Some(last) = out.last_mut() {
+        *last = MILLION;
+    }
+    out
+}

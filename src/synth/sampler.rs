@@ -1,0 +1,360 @@
+//! Samplers: draws that follow a column's [`Distribution`] over its
+//! [`Domain`] (common values, histogram buckets, calendar shares, text
+//! lengths and shapes). Falls back to a uniform draw where the profile says
+//! nothing.
+
+use super::rng::RowRng;
+use super::{sample, text};
+use crate::plan::distribution::{self, Distribution, MILLION, pick};
+use crate::plan::{Domain, Semantic};
+use crate::value::{MICROS_PER_DAY, Value};
+
+/// One independent draw.
+pub fn draw(domain: &Domain, dist: &Distribution, rng: &mut RowRng) -> Value {
+    let common = dist.common_share();
+    if common > 0 {
+        let u = per_million(rng);
+        if u < common {
+            return dist.common[pick(&dist.common, u, |c| c.1)].0.clone();
+        }
+    }
+    rest(domain, dist, rng)
+}
+
+/// A draw from a pool of `size` distinct values: the common values first,
+/// with their shares, then values made by `rest` from the pool's own stream,
+/// sharing what is left evenly. `pick` decides which pool entry; `pool` makes it.
+pub fn draw_pooled(
+    domain: &Domain,
+    dist: &Distribution,
+    size: u64,
+    pick_rng: &mut RowRng,
+    pool: impl FnOnce(u64) -> RowRng,
+) -> Value {
+    let m = dist.common.len() as u64;
+    let common = dist.common_share();
+    if m > 0 {
+        let u = if size <= m {
+            // No room for other values: the common ones share every draw.
+            pick_rng.below(u64::from(common.max(1))) as u32
+        } else {
+            per_million(pick_rng)
+        };
+        if u < common || size <= m {
+            return dist.common[pick(&dist.common, u, |c| c.1)].0.clone();
+        }
+    }
+    let k = m + pick_rng.below(size - m);
+    rest(domain, dist, &mut pool(k))
+}
+
+/// A draw of the values that are not common.
+pub fn rest(domain: &Domain, dist: &Distribution, rng: &mut RowRng) -> Value {
+    if !dist.buckets.is_empty() {
+        let bucket = dist.buckets[pick(&dist.buckets, per_million(rng), |b| b.until)];
+        let u = rng.between_i128(bucket.lo, bucket.hi);
+        return calendar(domain, dist, distribution::from_units(domain, u), rng);
+    }
+    if let Domain::Text {
+        min_len,
+        max_len,
+        semantic,
+    } = domain
+    {
+        if let Some(&(_, covered)) = dist.shapes.last() {
+            let u = per_million(rng);
+            if u < covered {
+                return Value::Text(render(&dist.shapes[pick(&dist.shapes, u, |s| s.1)].0, rng));
+            }
+        }
+        if dist.lengths.len() >= 2 {
+            let i = rng.below(dist.lengths.len() as u64 - 1) as usize;
+            let (lo, hi) = (dist.lengths[i], dist.lengths[i + 1]);
+            let (lo, hi) = match semantic {
+                // Prose and codes take the length the profile shows ...
+                Semantic::Words | Semantic::Code => {
+                    let n = rng.between(i64::from(lo), i64::from(hi)) as u32;
+                    (n, n)
+                }
+                // ... addresses and links keep their form: the draw nearest the
+                // bucket of a few ...
+                Semantic::Email | Semantic::Url => {
+                    let mut best = text::generate(*semantic, *min_len, *max_len, rng);
+                    for _ in 0..7 {
+                        let n = best.chars().count() as u32;
+                        if n >= lo && n <= hi {
+                            break;
+                        }
+                        let next = text::generate(*semantic, *min_len, *max_len, rng);
+                        let miss = |s: &str| {
+                            let n = s.chars().count() as u32;
+                            lo.saturating_sub(n) + n.saturating_sub(hi)
+                        };
+                        if miss(&next) < miss(&best) {
+                            best = next;
+                        }
+                    }
+                    return Value::Text(best);
+                }
+                // ... the other classes are cut or padded into the bucket.
+                _ => (lo, hi),
+            };
+            return Value::Text(text::generate(*semantic, lo, hi, rng));
+        }
+    }
+    let value = sample(domain, rng);
+    calendar(domain, dist, value, rng)
+}
+
+/// Moves a date or timestamp to a weekday (within three days) and an hour
+/// drawn from the profile's calendar shares, inside the domain.
+fn calendar(domain: &Domain, dist: &Distribution, value: Value, rng: &mut RowRng) -> Value {
+    let Some(cal) = &dist.calendar else {
+        return value;
+    };
+    // The same weekday a week the other way when the shift leaves the domain.
+    let shift = |day: i64, first: i64, last: i64, rng: &mut RowRng| -> i64 {
+        if cal.weekday.len() != 7 {
+            return day;
+        }
+        let target = pick(&cal.weekday, per_million(rng), |w| *w) as i64;
+        let weekday = (day + 3).rem_euclid(7); // 1970-01-01 was a Thursday
+        let moved = day + (target - weekday + 3).rem_euclid(7) - 3;
+        if moved > last && moved - 7 >= first {
+            moved - 7
+        } else if moved < first && moved + 7 <= last {
+            moved + 7
+        } else {
+            moved
+        }
+    };
+    match (domain, value) {
+        (Domain::Date { lo, hi }, Value::Date(d)) => {
+            let (first, last) = (i64::from(*lo), i64::from(*hi));
+            let day = shift(i64::from(d), first, last, rng).clamp(first, last);
+            Value::Date(day as i32)
+        }
+        (Domain::Timestamp { lo, hi }, Value::Timestamp(t)) => {
+            let (first, last) = (lo.div_euclid(MICROS_PER_DAY), hi.div_euclid(MICROS_PER_DAY));
+            let day = shift(t.div_euclid(MICROS_PER_DAY), first, last, rng);
+            let clock = if cal.hour.len() == 24 {
+                let hour = pick(&cal.hour, per_million(rng), |h| *h) as i64;
+                (hour * 3600 + rng.below(3600) as i64) * 1_000_000
+            } else {
+                t.rem_euclid(MICROS_PER_DAY)
+            };
+            let t = (day * MICROS_PER_DAY + clock).clamp(*lo, *hi);
+            Value::Timestamp(t.div_euclid(1_000_000) * 1_000_000)
+        }
+        (_, value) => value,
+    }
+}
+
+/// Text of a shape: `A` an upper-case letter, `a` a lower-case one, `9` a
+/// digit, anything else itself.
+fn render(shape: &str, rng: &mut RowRng) -> String {
+    shape
+        .chars()
+        .map(|c| match c {
+            'A' => char::from(b'A' + rng.below(26) as u8),
+            'a' => char::from(b'a' + rng.below(26) as u8),
+            '9' => char::from(b'0' + rng.below(10) as u8),
+            other => other,
+        })
+        .collect()
+}
+
+fn per_million(rng: &mut RowRng) -> u32 {
+    rng.below(u64::from(MILLION)) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::distribution;
+    use crate::profile::stats::{Frequency, TimeProfile};
+    use crate::profile::{ColumnStats, StatValue};
+    use crate::synth::rng::Stream;
+    use std::collections::BTreeMap;
+
+    const DRAWS: u64 = 100_000;
+
+    fn stream() -> Stream {
+        Stream::new(7, "t", "c", "value")
+    }
+
+    /// Skewed integers: equi-depth bounds of an exponential-like spread.
+    fn skewed() -> (Domain, ColumnStats) {
+        // A quarter of the values are 0 (five bounds), the rest spread thin.
+        let bounds: Vec<StatValue> = (0..=20)
+            .map(|i| {
+                let q = f64::from((i - 5).max(0)) / 15.5;
+                StatValue::Number((-(1.0 - q).ln() * 1000.0).round())
+            })
+            .collect();
+        let stats = ColumnStats {
+            column: "c".into(),
+            histogram: bounds,
+            most_common: vec![Frequency {
+                value: "0".into(),
+                fraction: 0.25,
+            }],
+            ..ColumnStats::default()
+        };
+        (Domain::Int { lo: 0, hi: 4000 }, stats)
+    }
+
+    #[test]
+    fn numbers_follow_the_histogram_and_common_values_their_shares() {
+        let (domain, stats) = skewed();
+        let dist = distribution::build(&domain, Some(&stats));
+        let mut values: Vec<i64> = (0..DRAWS)
+            .map(|row| match draw(&domain, &dist, &mut stream().at(row)) {
+                Value::Int(v) => v,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let zeros = values.iter().filter(|&&v| v == 0).count() as f64 / DRAWS as f64;
+        assert!((zeros - 0.25).abs() < 0.01, "share of 0: {zeros}");
+        values.sort_unstable();
+        // Each profile bound sits at its rank within 0.02 (KS tolerance).
+        let bounds: Vec<f64> = stats
+            .histogram
+            .iter()
+            .map(|b| match b {
+                StatValue::Number(n) => *n,
+                StatValue::Time(_) => unreachable!(),
+            })
+            .collect();
+        for (i, b) in bounds.iter().enumerate().skip(5).take(15) {
+            let rank = values.partition_point(|&v| (v as f64) <= *b) as f64 / DRAWS as f64;
+            let want = i as f64 / 20.0;
+            assert!(
+                (rank - want).abs() < 0.02,
+                "bound {i} ({b}) at rank {rank}, want {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn pools_keep_the_distinct_count_and_common_shares() {
+        let (domain, stats) = skewed();
+        let dist = distribution::build(&domain, Some(&stats));
+        let pick = Stream::new(7, "t", "c", "pick");
+        let pool = Stream::new(7, "t", "c", "pool");
+        let mut counts: BTreeMap<i64, u64> = BTreeMap::new();
+        for row in 0..DRAWS {
+            let v = draw_pooled(&domain, &dist, 12, &mut pick.at(row), |k| pool.at(k));
+            let Value::Int(v) = v else { panic!() };
+            *counts.entry(v).or_default() += 1;
+        }
+        assert!(
+            counts.len() <= 12 && counts.len() >= 11,
+            "{} distinct",
+            counts.len()
+        );
+        let zero = counts[&0] as f64 / DRAWS as f64;
+        assert!((zero - 0.25).abs() < 0.01, "share of 0: {zero}");
+    }
+
+    #[test]
+    fn timestamps_follow_weekday_and_hour_shares() {
+        let mut weekday = vec![0.02; 7];
+        weekday[0] = 0.5; // Mondays
+        weekday[6] = 0.38;
+        let mut hour = vec![0.0; 24];
+        hour[9] = 0.6;
+        hour[17] = 0.4;
+        let stats = ColumnStats {
+            column: "at".into(),
+            histogram: vec![
+                StatValue::Time("2020-01-01T00:00:00".into()),
+                StatValue::Time("2024-01-01T00:00:00".into()),
+            ],
+            time: Some(TimeProfile {
+                per_month: BTreeMap::new(),
+                month: vec![1.0 / 12.0; 12],
+                weekday: weekday.clone(),
+                hour,
+            }),
+            ..ColumnStats::default()
+        };
+        let domain = Domain::Timestamp {
+            lo: 18_262 * MICROS_PER_DAY,
+            hi: 19_723 * MICROS_PER_DAY,
+        };
+        let dist = distribution::build(&domain, Some(&stats));
+        let (mut days, mut hours) = ([0u64; 7], [0u64; 24]);
+        for row in 0..DRAWS {
+            let Value::Timestamp(t) = draw(&domain, &dist, &mut stream().at(row)) else {
+                panic!()
+            };
+            days[((t.div_euclid(MICROS_PER_DAY) + 3).rem_euclid(7)) as usize] += 1;
+            hours[(t.rem_euclid(MICROS_PER_DAY) / 3_600_000_000) as usize] += 1;
+        }
+        for (d, want) in weekday.iter().enumerate() {
+            let got = days[d] as f64 / DRAWS as f64;
+            assert!((got - want).abs() < 0.01, "weekday {d}: {got} vs {want}");
+        }
+        assert!((hours[9] as f64 / DRAWS as f64 - 0.6).abs() < 0.01);
+        // Only a draw on the domain's last day can be pulled to its edge.
+        assert!(hours[9] + hours[17] >= DRAWS - DRAWS / 500, "{hours:?}");
+    }
+
+    #[test]
+    fn text_follows_shapes_and_lengths() {
+        let stats = ColumnStats {
+            column: "code".into(),
+            shapes: vec![
+                Frequency {
+                    value: "AA-999".into(),
+                    fraction: 0.7,
+                },
+                Frequency {
+                    value: "999".into(),
+                    fraction: 0.3,
+                },
+            ],
+            ..ColumnStats::default()
+        };
+        let domain = Domain::Text {
+            min_len: 1,
+            max_len: 10,
+            semantic: Semantic::Words,
+        };
+        let dist = distribution::build(&domain, Some(&stats));
+        let mut shaped = 0;
+        for row in 0..DRAWS {
+            let Value::Text(t) = draw(&domain, &dist, &mut stream().at(row)) else {
+                panic!()
+            };
+            if crate::introspect::shape(&t) == "AA-999" {
+                shaped += 1;
+            }
+        }
+        let share = f64::from(shaped) / DRAWS as f64;
+        assert!((share - 0.7).abs() < 0.01, "shape share {share}");
+
+        // Without shapes, lengths follow the length histogram.
+        let stats = ColumnStats {
+            column: "note".into(),
+            length_histogram: (0..=20).map(|i| 5 + i * i / 2).collect(),
+            ..ColumnStats::default()
+        };
+        let domain = Domain::Text {
+            min_len: 0,
+            max_len: 400,
+            semantic: Semantic::Words,
+        };
+        let dist = distribution::build(&domain, Some(&stats));
+        let mut lengths: Vec<u64> = (0..20_000)
+            .map(|row| match draw(&domain, &dist, &mut stream().at(row)) {
+                Value::Text(t) => t.chars().count() as u64,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        lengths.sort_unstable();
+        let median = lengths[lengths.len() / 2];
+        assert!((54..=56).contains(&median), "median length {median}");
+    }
+}
