@@ -7,9 +7,12 @@
 //! key, a reference into a parent, or a draw from a domain. It reads no
 //! database and writes nothing; [`crate::synth`] turns it into values.
 
+pub mod distribution;
 pub mod domain;
+pub mod fanout;
 mod graph;
 
+pub use distribution::Distribution;
 pub use domain::{Domain, Semantic};
 pub use graph::{LoadOrder, load_order};
 
@@ -120,6 +123,8 @@ pub struct ColumnPlan {
     pub rule: Rule,
     /// Values a CHECK forbids; a draw that hits one is replaced.
     pub excluded: Vec<Value>,
+    /// How `Sample` and `Pool` draws spread over the domain (the profile's shape).
+    pub distribution: Distribution,
 }
 
 /// How a column's values are made.
@@ -169,8 +174,10 @@ pub enum Rule {
 /// How a foreign key picks its parent row.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ParentPick {
-    /// Any parent row, uniformly.
+    /// Any parent row, uniformly (the profile has no fan-out for this key).
     Uniform,
+    /// Children per parent as the profile's fan-out shows.
+    Spread(fanout::FanOut),
     /// A row earlier in the same table (self-reference): loads in order.
     Earlier,
     /// The row just before (a unique self-reference): row 0 refers to nothing.
@@ -212,6 +219,9 @@ pub struct KeyPlan {
     pub components: Vec<KeyComponent>,
     /// Number of distinct combinations (product of component sizes).
     pub capacity: u64,
+    /// When the leading component is a reference with a fan-out: children
+    /// follow it, and the other components number each parent's children.
+    pub spread: Option<fanout::FanOut>,
 }
 
 /// One part of a unique key.
@@ -503,10 +513,13 @@ fn plan_table(
                 });
             }
         }
-        let pick = if parent == t {
-            ParentPick::Earlier
-        } else {
-            ParentPick::Uniform
+        let spread = stats
+            .and_then(|s| s.foreign_keys.iter().find(|f| f.columns == fk.columns))
+            .and_then(|s| fanout::build(s, rows[parent], n));
+        let pick = match spread {
+            _ if parent == t => ParentPick::Earlier,
+            Some(fan_out) => ParentPick::Spread(fan_out),
+            None => ParentPick::Uniform,
         };
         foreign_keys.push(ForeignKeyPlan {
             label: fk.label(),
@@ -587,6 +600,7 @@ fn plan_table(
         } else {
             per_million(cs.map_or(0.0, |s| s.null_fraction))
         };
+        let distribution = distribution::build(&domain, cs);
         let rule = if column.generated.is_some() {
             Rule::Computed
         } else if let Some((foreign_key, position)) = owner[i] {
@@ -604,6 +618,7 @@ fn plan_table(
             null_per_million,
             rule,
             excluded,
+            distribution,
         });
     }
 
@@ -721,6 +736,21 @@ fn plan_table(
             .iter()
             .fold(1u128, |acc, c| acc.saturating_mul(u128::from(c.size())));
         let mut needed = u128::from(n.max(1)).div_ceil(fk_capacity.max(1));
+        // A leading reference with a fan-out: the other components must number
+        // the children of its busiest parent.
+        let lead_spread = match components.first() {
+            Some(KeyComponent::Reference { foreign_key, size }) => {
+                match &foreign_keys[*foreign_key].pick {
+                    ParentPick::Spread(f) => {
+                        let others = fk_capacity / u128::from((*size).max(1));
+                        needed = needed.max(u128::from(f.most_children()).div_ceil(others.max(1)));
+                        Some(f.clone())
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
         for &c in &cols {
             if owner[c].is_some() {
                 continue;
@@ -749,6 +779,11 @@ fn plan_table(
         let capacity = components
             .iter()
             .fold(1u128, |acc, c| acc.saturating_mul(u128::from(c.size())));
+        let spread = lead_spread.filter(|f| {
+            components.len() > 1
+                && u128::from(f.most_children())
+                    <= capacity / u128::from(components[0].size().max(1))
+        });
         if capacity < u128::from(n) || components.is_empty() {
             return Err(PlanError::Capacity {
                 table: table.name.to_string(),
@@ -779,6 +814,7 @@ fn plan_table(
             label: key.label(),
             components,
             capacity: capacity.min(u128::from(u64::MAX)) as u64,
+            spread,
         });
         unique_sets.push(cols);
     }

@@ -9,6 +9,7 @@
 pub mod arrow;
 pub mod permute;
 pub mod rng;
+pub mod sampler;
 mod text;
 
 use crate::plan::{Domain, KeyComponent, ParentPick, Plan, Rule, Semantic, TablePlan};
@@ -34,10 +35,19 @@ struct ColumnStreams {
     retry: Stream,
 }
 
+struct ReferenceStreams {
+    pick: Stream,
+    null: Stream,
+    /// For a fan-out: child rows to slots, class positions to parent rows.
+    spread: Option<(Permutation, Permutation)>,
+}
+
 struct TableStreams {
     columns: Vec<ColumnStreams>,
-    references: Vec<(Stream, Stream)>,
+    references: Vec<ReferenceStreams>,
     keys: Vec<Permutation>,
+    /// Per key with a fan-out: child rows to slots, positions to parent rows, the rank salt.
+    key_spreads: Vec<Option<(Permutation, Permutation, u64)>>,
 }
 
 /// Computes values from a plan. Cheap to share across threads (`&Generator` is `Sync`).
@@ -71,12 +81,46 @@ impl<'p> Generator<'p> {
                     references: t
                         .foreign_keys
                         .iter()
-                        .map(|f| (s(&f.label, "parent"), s(&f.label, "null")))
+                        .map(|f| ReferenceStreams {
+                            pick: s(&f.label, "parent"),
+                            null: s(&f.label, "null"),
+                            spread: matches!(f.pick, ParentPick::Spread(_)).then(|| {
+                                (
+                                    Permutation::new(t.rows, s(&f.label, "slot").key()),
+                                    Permutation::new(
+                                        plan.tables[f.parent].rows,
+                                        s(&f.label, "parent-position").key(),
+                                    ),
+                                )
+                            }),
+                        })
                         .collect(),
                     keys: t
                         .keys
                         .iter()
                         .map(|k| Permutation::new(k.capacity, s(&k.label, "key").key()))
+                        .collect(),
+                    key_spreads: t
+                        .keys
+                        .iter()
+                        .map(|k| {
+                            let parent = match k.components.first() {
+                                Some(KeyComponent::Reference { foreign_key, .. }) => {
+                                    t.foreign_keys[*foreign_key].parent
+                                }
+                                _ => return None,
+                            };
+                            k.spread.as_ref().map(|_| {
+                                (
+                                    Permutation::new(t.rows, s(&k.label, "slot").key()),
+                                    Permutation::new(
+                                        plan.tables[parent].rows,
+                                        s(&k.label, "parent-position").key(),
+                                    ),
+                                    s(&k.label, "rank").key(),
+                                )
+                            })
+                        })
                         .collect(),
                 }
             })
@@ -143,11 +187,16 @@ impl<'p> Generator<'p> {
                 }
                 None => Value::Null,
             },
-            Rule::Sample(domain) => sample(domain, &mut streams.value.at(row)),
-            Rule::Pool { size, domain } => {
-                let k = streams.pick.at(row).below(*size);
-                sample(domain, &mut streams.pool.at(k))
+            Rule::Sample(domain) => {
+                sampler::draw(domain, &column.distribution, &mut streams.value.at(row))
             }
+            Rule::Pool { size, domain } => sampler::draw_pooled(
+                domain,
+                &column.distribution,
+                *size,
+                &mut streams.pick.at(row),
+                |k| streams.pool.at(k),
+            ),
             Rule::After {
                 base,
                 strict,
@@ -163,13 +212,18 @@ impl<'p> Generator<'p> {
     /// The parent row a foreign key points at, or `None` for a NULL reference.
     pub fn parent_row(&self, t: usize, f: usize, row: u64) -> Option<u64> {
         let fk = &self.plan.tables[t].foreign_keys[f];
-        let (pick, null) = self.streams[t].references[f];
+        let streams = &self.streams[t].references[f];
+        let (pick, null) = (streams.pick, streams.null);
         if fk.null_per_million > 0 && null.at(row).chance(fk.null_per_million) {
             return None;
         }
         let parents = self.plan.tables[fk.parent].rows;
         match fk.pick {
             ParentPick::Uniform => (parents > 0).then(|| pick.at(row).below(parents)),
+            ParentPick::Spread(ref fan_out) => {
+                let (slots, positions) = streams.spread.as_ref()?;
+                Some(positions.apply(fan_out.parent_position(slots.apply(row))))
+            }
             ParentPick::Previous => row.checked_sub(1),
             ParentPick::Earlier => {
                 let nullable = self.plan.tables[t].columns[fk.columns[0]].null_per_million > 0
@@ -189,7 +243,20 @@ impl<'p> Generator<'p> {
     /// The `component`-th digit of the permuted row index of key `key`.
     fn key_digit(&self, t: usize, key: usize, component: usize, row: u64) -> u64 {
         let plan = &self.plan.tables[t].keys[key];
-        let mut x = self.streams[t].keys[key].apply(row % plan.capacity.max(1));
+        let mut x = match (&plan.spread, &self.streams[t].key_spreads[key]) {
+            (Some(fan_out), Some((slots, positions, salt))) => {
+                // The parent from the fan-out; the other components number
+                // its children in a permutation of their own per parent.
+                let (position, rank) = fan_out.slot(slots.apply(row));
+                let parent = positions.apply(position);
+                if component == 0 {
+                    return parent;
+                }
+                let rest = plan.capacity / plan.components[0].size().max(1);
+                Permutation::new(rest, rng::mix64(salt ^ parent)).apply(rank.min(rest - 1))
+            }
+            _ => self.streams[t].keys[key].apply(row % plan.capacity.max(1)),
+        };
         for part in &plan.components[component + 1..] {
             x /= part.size().max(1);
         }
