@@ -30,6 +30,7 @@ pub mod schema;
 pub mod sink;
 pub mod synth;
 pub mod value;
+pub mod verify;
 
 pub use error::{Error, Result};
 

@@ -3,6 +3,7 @@
 
 mod inspect;
 mod progress;
+mod verify;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -36,6 +37,30 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Summarise a profile: tables, keys, statistics, what would be generated.
     Inspect(InspectArgs),
+    /// Re-profile generated data and score it against the profile (exit 1 below --min-score).
+    Verify(VerifyArgs),
+}
+
+/// `patina verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The profile the data was generated from.
+    pub profile: PathBuf,
+    /// What was generated: a database URL, or the directory `generate --out` wrote.
+    #[arg(long, value_name = "URL|DIR")]
+    pub target: String,
+    /// Exit with status 1 when the score is below this, or any constraint is violated.
+    #[arg(long, value_name = "S", default_value_t = 0.0)]
+    pub min_score: f64,
+    /// Print the full report as JSON on stdout instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Rows per table at most that feed the statistics.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub sample_rows: u64,
+    /// No progress bars.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `patina profile`.
@@ -166,7 +191,35 @@ pub fn run() -> anyhow::Result<ExitCode> {
             inspect::write(&profile, &mut out).context("writing the summary")?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Verify(args) => verify(&args),
     }
+}
+
+fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    let profile = crate::profile::read(&args.profile)?;
+    let target = crate::verify::Target::parse(&args.target);
+    let options = crate::verify::Options {
+        sample_rows: args.sample_rows,
+        ..crate::verify::Options::default()
+    };
+    let observer = progress::ProfileBars::new(args.quiet);
+    let report = crate::verify::verify(&profile, &target, &options, &observer)
+        .with_context(|| format!("verifying {}", redact(&args.target)))?;
+    observer.finish();
+    if args.json {
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &report).context("writing the report")?;
+        writeln!(out)?;
+    } else {
+        verify::write(&report, args.min_score, &mut std::io::stdout().lock())
+            .context("writing the summary")?;
+    }
+    let pass = report.score >= args.min_score && report.violation_count() == 0;
+    Ok(if pass {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn profile(args: &ProfileArgs) -> anyhow::Result<ExitCode> {
@@ -177,6 +230,7 @@ fn profile(args: &ProfileArgs) -> anyhow::Result<ExitCode> {
         privacy: crate::introspect::Privacy {
             min_count: args.min_count.max(1),
             allowed: args.allow_values.clone(),
+            verbatim: false,
         },
     };
     let observer = progress::ProfileBars::new(args.quiet);

@@ -25,6 +25,8 @@ pub struct Privacy {
     pub min_count: u64,
     /// `table.column` names whose values a person reviewed and allowed.
     pub allowed: Vec<String>,
+    /// Every column is allowed (only for profiling generated data, as `verify` does).
+    pub verbatim: bool,
 }
 
 impl Default for Privacy {
@@ -32,6 +34,7 @@ impl Default for Privacy {
         Self {
             min_count: 10,
             allowed: Vec::new(),
+            verbatim: false,
         }
     }
 }
@@ -120,9 +123,10 @@ pub fn analyze(
     // `schema.table.column` or `table.column`: a reviewed column may keep
     // values whatever its class, but never a value fewer than k rows share.
     let bare = table.rsplit('.').next().unwrap_or(table);
-    let allowed = privacy.allowed.iter().any(|a| {
-        *a == format!("{table}.{}", column.name) || *a == format!("{bare}.{}", column.name)
-    });
+    let allowed = privacy.verbatim
+        || privacy.allowed.iter().any(|a| {
+            *a == format!("{table}.{}", column.name) || *a == format!("{bare}.{}", column.name)
+        });
     let identifying =
         key || out.semantic.is_some_and(SemanticClass::identifying) || distinct_share > 0.5;
     if allowed || !identifying {
@@ -700,6 +704,7 @@ mod tests {
         let allowed = Privacy {
             min_count: 10,
             allowed: vec!["t.contact".into()],
+            verbatim: false,
         };
         assert_eq!(
             analyze(
@@ -834,6 +839,7 @@ mod tests {
             &Privacy {
                 min_count: 2,
                 allowed: vec![],
+                verbatim: false,
             },
         );
         let m = a.mess.unwrap();

@@ -119,6 +119,11 @@ pub fn open(
     }
 }
 
+/// The file `generate --out` writes for table `t`.
+pub fn file_name(plan: &Plan, t: usize, format: FileFormat) -> String {
+    files::FileSink::file_name(plan, t, format)
+}
+
 /// A tokio runtime for a database sink's blocking calls.
 fn runtime() -> Result<tokio::runtime::Runtime, SinkError> {
     tokio::runtime::Builder::new_current_thread()
