@@ -11,8 +11,8 @@
 //! `min_count` rows share them.
 
 use crate::profile::stats::{
-    ForeignKeyStats, Frequency, JsonShape, MessObserved, SemanticClass, StatValue, TimeOrder,
-    TimeProfile, coarsen,
+    Correlation, ForeignKeyStats, Frequency, JsonShape, MessObserved, SemanticClass, StatValue,
+    TimeOrder, TimeProfile, coarsen,
 };
 use crate::schema::{Column, LogicalType};
 use crate::value::{self, MICROS_PER_DAY};
@@ -426,6 +426,96 @@ pub fn time_order(
         }
     }
     out
+}
+
+/// Rank correlations at least this strong are kept.
+const MIN_CORRELATION: f64 = 0.3;
+/// Columns per table whose pairs are correlated at most (the first ones).
+const MAX_CORRELATED_COLUMNS: usize = 24;
+
+/// Spearman rank correlation of every pair of `columns` (numbers and times)
+/// over the sampled rows where both are set; pairs at least
+/// [`MIN_CORRELATION`] strong, either sign.
+pub fn correlations(
+    table: &crate::schema::Table,
+    columns: &[usize],
+    samples: &[Vec<Option<String>>],
+) -> Vec<Correlation> {
+    let numbers: Vec<(usize, Vec<Option<f64>>)> = columns
+        .iter()
+        .take(MAX_CORRELATED_COLUMNS)
+        .map(|&c| {
+            let parsed = samples[c]
+                .iter()
+                .map(|v| {
+                    let v = v.as_deref()?;
+                    v.trim()
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|f| f.is_finite())
+                        .or_else(|| value::parse_timestamp(v).map(|t| t as f64))
+                })
+                .collect();
+            (c, parsed)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (i, (a, va)) in numbers.iter().enumerate() {
+        for (b, vb) in &numbers[i + 1..] {
+            let pairs: Vec<(f64, f64)> = va
+                .iter()
+                .zip(vb)
+                .filter_map(|(x, y)| Some(((*x)?, (*y)?)))
+                .collect();
+            if pairs.len() < 10 {
+                continue;
+            }
+            let ra = ranks(pairs.iter().map(|p| p.0));
+            let rb = ranks(pairs.iter().map(|p| p.1));
+            let rho = pearson(&ra, &rb);
+            if rho.is_finite() && rho.abs() >= MIN_CORRELATION {
+                out.push(Correlation {
+                    first: table.columns[*a].name.clone(),
+                    second: table.columns[*b].name.clone(),
+                    rank: (rho * 100.0).round() / 100.0,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Average ranks (ties share the mean of their positions).
+fn ranks(values: impl Iterator<Item = f64>) -> Vec<f64> {
+    let values: Vec<f64> = values.collect();
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&x, &y| values[x].total_cmp(&values[y]));
+    let mut out = vec![0.0; values.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && values[order[j + 1]] == values[order[i]] {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0;
+        for &k in &order[i..=j] {
+            out[k] = rank;
+        }
+        i = j + 1;
+    }
+    out
+}
+
+fn pearson(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len() as f64;
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let (mut cov, mut va, mut vb) = (0.0, 0.0, 0.0);
+    for (x, y) in a.iter().zip(b) {
+        cov += (x - ma) * (y - mb);
+        va += (x - ma) * (x - ma);
+        vb += (y - mb) * (y - mb);
+    }
+    cov / (va * vb).sqrt()
 }
 
 /// Key sets and nesting depth of the values that parse as JSON.

@@ -212,6 +212,13 @@ fn enrich(
         })
         .collect();
     stats.time_order = analyze::time_order(table, &times, samples);
+    let ordered: Vec<usize> = (0..table.columns.len())
+        .filter(|&i| {
+            let t = &table.columns[i].logical_type;
+            (t.is_ordered_numeric() || times.contains(&i)) && table.columns[i].generated.is_none()
+        })
+        .collect();
+    stats.correlations = analyze::correlations(table, &ordered, samples);
 }
 
 /// Fills what needs every table: the share of childless parents.

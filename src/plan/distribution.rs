@@ -23,6 +23,9 @@ pub struct Distribution {
     /// (see [`units`]), each with the cumulative weight (per million) up to
     /// and including it. Empty: uniform over the domain.
     pub buckets: Vec<Bucket>,
+    /// The histogram's bounds as they are (common values included), in
+    /// domain units: the inverse CDF correlated columns are read through.
+    pub quantiles: Vec<i128>,
     /// Weekday and hour shares for dates and timestamps.
     pub calendar: Option<Calendar>,
     /// Equi-depth bounds of text length (characters).
@@ -30,6 +33,19 @@ pub struct Distribution {
     /// Character-class shapes (`Aaaa 999`) with cumulative shares per million
     /// of the draws that are not common; the rest follows `lengths`.
     pub shapes: Vec<(String, u32)>,
+}
+
+/// A column read through its quantiles at a latent standard normal value
+/// that leans on an earlier column's (a Gaussian copula): the pair keeps
+/// the rank correlation the profile shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Copula {
+    /// The earlier column whose latent value this one's follows; `None` for
+    /// a column only others follow.
+    pub anchor: Option<usize>,
+    /// Correlation of the latent normals (from the rank correlation ρ:
+    /// 2 sin(πρ/6)).
+    pub weight: f64,
 }
 
 /// A stretch of the domain drawn uniformly.
@@ -66,6 +82,17 @@ impl Distribution {
             && self.shapes.is_empty()
             && self.calendar.is_none()
     }
+}
+
+/// The value at quantile `u` (in [0, 1)) of equi-depth `bounds`, read
+/// linearly within a bucket.
+pub fn quantile(bounds: &[i128], u: f64) -> i128 {
+    let k = (bounds.len() - 1) as f64;
+    let x = (u * k).clamp(0.0, k);
+    let b = (x.floor() as usize).min(bounds.len() - 2);
+    let (lo, hi) = (bounds[b], bounds[b + 1]);
+    let v = lo as f64 + (hi - lo) as f64 * (x - b as f64);
+    (v.floor() as i128).clamp(lo, hi)
 }
 
 /// Index of the first entry whose cumulative weight exceeds `u`.
@@ -202,6 +229,7 @@ pub fn build(domain: &Domain, stats: Option<&ColumnStats>) -> Distribution {
             .map(|u| u.clamp(lo, hi))
             .collect();
         if bounds.len() >= 2 && bounds.windows(2).all(|w| w[0] <= w[1]) {
+            out.quantiles.clone_from(&bounds);
             let k = (bounds.len() - 1) as f64;
             let mut mass: Vec<f64> = vec![1.0 / k; bounds.len() - 1];
             // The histogram counts every value; the common ones are drawn

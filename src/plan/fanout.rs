@@ -114,7 +114,17 @@ pub fn build(stats: &ForeignKeyStats, parents: u64, children: u64) -> Option<Fan
         extra
     };
     let body_extra = extra - head_extra;
-    classes.push((head, head as f64 + head_extra));
+    // The single heaviest parent takes the histogram's top count (the
+    // customer with thousands of orders), the rest of the head shares the rest.
+    let head_total = head as f64 + head_extra;
+    let top = *histogram.last().unwrap_or(&1) as f64;
+    if head >= 2 && top > head_total / head as f64 {
+        let heaviest_one = top.min(head_total - (head - 1) as f64);
+        classes.push((1, heaviest_one));
+        classes.push((head - 1, head_total - heaviest_one));
+    } else {
+        classes.push((head, head_total));
+    }
     for (n, c) in body_classes {
         let weight = if body_weight > 0.0 {
             n as f64 * (c - 1.0).max(0.0) / body_weight

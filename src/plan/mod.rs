@@ -125,6 +125,8 @@ pub struct ColumnPlan {
     pub excluded: Vec<Value>,
     /// How `Sample` and `Pool` draws spread over the domain (the profile's shape).
     pub distribution: Distribution,
+    /// For a `Sample` correlated with another column: how.
+    pub copula: Option<distribution::Copula>,
 }
 
 /// How a column's values are made.
@@ -619,6 +621,7 @@ fn plan_table(
             rule,
             excluded,
             distribution,
+            copula: None,
         });
     }
 
@@ -898,6 +901,10 @@ fn plan_table(
         };
     }
 
+    if let Some(s) = stats {
+        assign_copulas(table, &s.correlations, &mut column_plans);
+    }
+
     let row_bytes: u64 = column_plans
         .iter()
         .map(|c| estimated_width(&c.rule))
@@ -916,6 +923,51 @@ fn plan_table(
         foreign_keys,
         keys,
     })
+}
+
+/// Ties each correlated column to the earlier column it correlates with
+/// most strongly (a chain of Gaussian copulas). Only independent draws with
+/// a histogram take part: keys, references and orderings keep their rules.
+fn assign_copulas(
+    table: &Table,
+    correlations: &[crate::profile::stats::Correlation],
+    plans: &mut [ColumnPlan],
+) {
+    let eligible = |plans: &[ColumnPlan], c: usize| {
+        matches!(plans[c].rule, Rule::Sample(_) | Rule::Pool { .. })
+            && plans[c].distribution.quantiles.len() >= 2
+    };
+    for c in 0..plans.len() {
+        if !eligible(plans, c) {
+            continue;
+        }
+        let best = correlations
+            .iter()
+            .filter_map(|k| {
+                let first = table.column_index(&k.first)?;
+                let second = table.column_index(&k.second)?;
+                let other = match (first == c, second == c) {
+                    (true, false) => second,
+                    (false, true) => first,
+                    _ => return None,
+                };
+                (other < c && eligible(plans, other)).then_some((other, k.rank))
+            })
+            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()));
+        if let Some((anchor, rank)) = best {
+            let weight = 2.0 * (std::f64::consts::PI * rank.clamp(-1.0, 1.0) / 6.0).sin();
+            plans[c].copula = Some(distribution::Copula {
+                anchor: Some(anchor),
+                weight: weight.clamp(-0.999, 0.999),
+            });
+            if plans[anchor].copula.is_none() {
+                plans[anchor].copula = Some(distribution::Copula {
+                    anchor: None,
+                    weight: 0.0,
+                });
+            }
+        }
+    }
 }
 
 /// Limits a column's type carries beyond its logical type: MySQL's

@@ -53,7 +53,7 @@ pub fn from_json(text: &str, path: &Path) -> Result<Profile, ProfileError> {
         .get("format_version")
         .and_then(serde_json::Value::as_u64)
     {
-        // Version 1 lacks only optional statistics: it reads as version 2.
+        // Older versions lack only optional statistics: they read as this one.
         Some(v) if (u64::from(OLDEST_FORMAT_VERSION)..=u64::from(FORMAT_VERSION)).contains(&v) => {}
         Some(found) => {
             return Err(ProfileError::UnsupportedVersion {

@@ -22,9 +22,10 @@ pub use stats::{ColumnStats, LengthStats, StatValue, TableStats};
 use crate::schema::{QualifiedName, Schema};
 use serde::{Deserialize, Serialize};
 
-/// The profile format version this build writes. Version 1 files (no
-/// sample statistics) are read too: every field version 2 added is optional.
-pub const FORMAT_VERSION: u32 = 2;
+/// The profile format version this build writes. Older files are read
+/// too: every field versions 2 (sample statistics) and 3 (rank correlations)
+/// added is optional.
+pub const FORMAT_VERSION: u32 = 3;
 /// The oldest format version this build reads.
 pub const OLDEST_FORMAT_VERSION: u32 = 1;
 

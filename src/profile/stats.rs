@@ -21,6 +21,9 @@ pub struct TableStats {
     /// Pairs of time columns whose order holds in most rows (`created_at <= updated_at`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub time_order: Vec<TimeOrder>,
+    /// Pairs of number or time columns whose ranks move together (or against each other).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub correlations: Vec<Correlation>,
     /// Facts about the table's storage, where the engine exposes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub physical: Option<Physical>,
@@ -56,6 +59,19 @@ pub struct TimeOrder {
     pub share: f64,
 }
 
+/// Two columns whose values rise and fall together: Spearman's rank
+/// correlation over the sampled rows where both are set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correlation {
+    /// The first column (in column order).
+    pub first: String,
+    /// The second column.
+    pub second: String,
+    /// Rank correlation in [-1, 1], to two decimals.
+    pub rank: f64,
+}
+
 /// Storage facts (PostgreSQL's statistics views).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -86,6 +102,7 @@ impl TableStats {
             columns,
             foreign_keys: Vec::new(),
             time_order: Vec::new(),
+            correlations: Vec::new(),
             physical: None,
         }
     }

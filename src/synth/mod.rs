@@ -12,7 +12,9 @@ pub mod rng;
 pub mod sampler;
 mod text;
 
-use crate::plan::{Domain, KeyComponent, ParentPick, Plan, Rule, Semantic, TablePlan};
+use crate::plan::{
+    Domain, KeyComponent, ParentPick, Plan, Rule, Semantic, TablePlan, distribution,
+};
 use crate::value::Value;
 use ::arrow::record_batch::RecordBatch;
 use permute::Permutation;
@@ -33,6 +35,7 @@ struct ColumnStreams {
     pick: Stream,
     pool: Stream,
     retry: Stream,
+    latent: Stream,
 }
 
 struct ReferenceStreams {
@@ -76,6 +79,7 @@ impl<'p> Generator<'p> {
                             pick: s(&c.name, "pick"),
                             pool: s(&c.name, "pool"),
                             retry: s(&c.name, "retry"),
+                            latent: s(&c.name, "latent"),
                         })
                         .collect(),
                     references: t
@@ -187,8 +191,20 @@ impl<'p> Generator<'p> {
                 }
                 None => Value::Null,
             },
+            Rule::Sample(domain) if column.copula.is_some() => {
+                let u = rng::phi(self.latent(t, c, row));
+                sampler::at_quantile(domain, &column.distribution, u, &mut streams.value.at(row))
+            }
             Rule::Sample(domain) => {
                 sampler::draw(domain, &column.distribution, &mut streams.value.at(row))
+            }
+            Rule::Pool { size, domain } if column.copula.is_some() => {
+                // The pool's values are `size` evenly spaced quantiles; the
+                // latent value picks one in order, so ranks carry over.
+                let u = rng::phi(self.latent(t, c, row));
+                let k = ((u * *size as f64) as u64).min(size.saturating_sub(1));
+                let at = (k as f64 + 0.5) / *size as f64;
+                sampler::at_quantile(domain, &column.distribution, at, &mut streams.pool.at(k))
             }
             Rule::Pool { size, domain } => sampler::draw_pooled(
                 domain,
@@ -206,6 +222,19 @@ impl<'p> Generator<'p> {
                 after(&base_value, *strict, domain, &mut streams.value.at(row))
             }
             Rule::Computed => Value::Null,
+        }
+    }
+
+    /// The latent standard normal value of a copula column at `row`: its
+    /// own draw, leaning on its anchor's by the copula's weight.
+    fn latent(&self, t: usize, c: usize, row: u64) -> f64 {
+        let own = rng::normal(&mut self.streams[t].columns[c].latent.at(row));
+        match self.plan.tables[t].columns[c].copula {
+            Some(distribution::Copula {
+                anchor: Some(anchor),
+                weight,
+            }) => weight * self.latent(t, anchor, row) + (1.0 - weight * weight).sqrt() * own,
+            _ => own,
         }
     }
 

@@ -48,6 +48,20 @@ pub fn draw_pooled(
     rest(domain, dist, &mut pool(k))
 }
 
+/// The value at quantile `u` of the column's histogram (common values
+/// included), for columns drawn through a copula; `rng` places it in the
+/// calendar.
+pub fn at_quantile(domain: &Domain, dist: &Distribution, u: f64, rng: &mut RowRng) -> Value {
+    let v = distribution::quantile(&dist.quantiles, u);
+    let (lo, hi) = distribution::units(domain).unwrap_or((v, v));
+    calendar(
+        domain,
+        dist,
+        distribution::from_units(domain, v.clamp(lo, hi)),
+        rng,
+    )
+}
+
 /// A draw of the values that are not common.
 pub fn rest(domain: &Domain, dist: &Distribution, rng: &mut RowRng) -> Value {
     if !dist.buckets.is_empty() {

@@ -7,10 +7,12 @@ use super::VerifyError;
 use crate::plan::{self, Plan};
 use crate::profile::Profile;
 use crate::sink::{self, Existing, FileFormat, Sink, WriteOptions};
-use arrow::array::{ArrayRef, new_null_array};
+use arrow::array::{Array, ArrayRef, BinaryArray, StringArray, new_null_array};
+use arrow::datatypes::{DataType, Schema};
 use arrow::record_batch::RecordBatch;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Rows read per batch.
 const BATCH_ROWS: usize = 8192;
@@ -137,7 +139,7 @@ fn read(plan: &Plan, t: usize, path: &Path, format: FileFormat) -> Result<Batche
     let file = File::open(path).map_err(|e| fail(e.to_string()))?;
     let schema = crate::synth::arrow::schema(plan, t, &plan.tables[t].written_columns());
     let owned = path.to_owned();
-    let wrap = move |r: Result<RecordBatch, arrow::error::ArrowError>| {
+    let wrap = move |r: Result<RecordBatch, arrow::error::ArrowError>| -> Result<RecordBatch, VerifyError> {
         r.map_err(|e| VerifyError::File {
             path: owned.clone(),
             reason: e.to_string(),
@@ -173,12 +175,31 @@ fn read(plan: &Plan, t: usize, path: &Path, format: FileFormat) -> Result<Batche
                         .into(),
                 ));
             }
-            let reader = arrow::csv::ReaderBuilder::new(schema)
+            // CSV holds bytes as `\x` + hex, which the CSV reader does not
+            // parse: read them as text and decode.
+            let as_text = arrow::datatypes::Schema::new(
+                schema
+                    .fields()
+                    .iter()
+                    .map(|f| match f.data_type() {
+                        DataType::Binary => f.as_ref().clone().with_data_type(DataType::Utf8),
+                        _ => f.as_ref().clone(),
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            let reader = arrow::csv::ReaderBuilder::new(Arc::new(as_text))
                 .with_header(true)
                 .with_batch_size(BATCH_ROWS)
                 .build(file)
                 .map_err(|e| fail(e.to_string()))?;
-            Ok(Box::new(reader.map(wrap)))
+            let owned = path.to_owned();
+            Ok(Box::new(reader.map(move |batch| {
+                let batch = wrap(batch)?;
+                decode_bytes(&batch, &schema).map_err(|reason| VerifyError::File {
+                    path: owned.clone(),
+                    reason,
+                })
+            })))
         }
     }
 }
@@ -198,4 +219,45 @@ fn null_columns(batch: &RecordBatch, written: &[usize], nulled: &[usize]) -> Rec
         })
         .collect();
     RecordBatch::try_new(batch.schema(), columns).expect("same schema, same lengths")
+}
+
+/// The batch with its `\x`-hex text columns decoded to the bytes `schema` wants.
+fn decode_bytes(batch: &RecordBatch, schema: &Arc<Schema>) -> Result<RecordBatch, String> {
+    let columns = batch
+        .columns()
+        .iter()
+        .zip(schema.fields())
+        .map(|(array, field)| {
+            if field.data_type() != &DataType::Binary {
+                return Ok(array.clone());
+            }
+            let text = array
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .ok_or_else(|| format!("column `{}` is not text", field.name()))?;
+            let bytes: Vec<Option<Vec<u8>>> = (0..text.len())
+                .map(|i| {
+                    if text.is_null(i) {
+                        return Ok(None);
+                    }
+                    let hex = text.value(i).trim_start_matches("\\x");
+                    hex.as_bytes()
+                        .chunks(2)
+                        .map(|pair| {
+                            std::str::from_utf8(pair)
+                                .ok()
+                                .and_then(|p| u8::from_str_radix(p, 16).ok())
+                                .ok_or(())
+                        })
+                        .collect::<Result<Vec<u8>, ()>>()
+                        .map(Some)
+                        .map_err(|_| {
+                            format!("column `{}` holds bytes that are not hex", field.name())
+                        })
+                })
+                .collect::<Result<_, String>>()?;
+            Ok(Arc::new(BinaryArray::from_iter(bytes)) as ArrayRef)
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())
 }

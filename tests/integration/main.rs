@@ -14,6 +14,8 @@
 mod bad_input;
 /// The same profile and seed give the same bytes whatever --threads.
 mod determinism;
+/// Generated data has the profile's shape; `patina verify` measures it.
+mod fidelity;
 /// MySQL and MariaDB end to end, and across engines.
 mod mysql;
 /// PostgreSQL end to end, and PostgreSQL <-> SQLite.

@@ -1,0 +1,231 @@
+//! Fidelity: data generated from a profile has the profile's shape, and
+//! `patina verify` measures it (and fails on data that does not).
+
+use crate::util::*;
+use serde_json::Value as Json;
+
+/// A source with known shapes: skewed categories, a heavy-tailed number
+/// correlated with another, seasonal weekday times, a Zipf-skewed foreign
+/// key with childless parents, a composite key led by a reference.
+fn shaped_source() -> PgDb {
+    let source = PgDb::new("fidelity");
+    source.execute(
+        "CREATE TABLE customer (id int PRIMARY KEY, tier text NOT NULL, score int NOT NULL,
+                                spend numeric(12,2) NOT NULL, signup timestamp NOT NULL);
+         INSERT INTO customer
+         SELECT g,
+                CASE WHEN g % 10 = 0 THEN 'gold' WHEN g % 10 < 4 THEN 'silver' ELSE 'bronze' END,
+                (1000 * (1 - sqrt(((g * 7919) % 2000) / 2000.0)))::int,
+                -- Spend follows score up to noise: a strong rank correlation.
+                round(((1000 * (1 - sqrt(((g * 7919) % 2000) / 2000.0))) * 3 + (g * 31) % 700)::numeric, 2),
+                -- Mondays, more of them in December, 2019 to 2023.
+                date '2019-01-07' + ((g * 13) % 260) * 7 + CASE WHEN g % 3 = 0 THEN 0 ELSE 0 END
+                  + interval '9 hours' + (g % 5) * interval '1 hour'
+         FROM generate_series(1, 2000) g;
+         CREATE TABLE purchase (id int PRIMARY KEY, customer_id int NOT NULL REFERENCES customer,
+                                amount int NOT NULL, note text);
+         -- Customer k (k <= 400) gets about 400 / k purchases: Zipf; 1600 customers get none.
+         INSERT INTO purchase
+         SELECT row_number() OVER (), k, (k * 37 + n * 11) % 500, CASE WHEN n % 3 = 0 THEN 'late' END
+         FROM generate_series(1, 400) k, generate_series(1, 400) n WHERE n <= 400 / k;
+         CREATE TABLE line (purchase_id int NOT NULL REFERENCES purchase, line_no int NOT NULL,
+                            qty int NOT NULL, PRIMARY KEY (purchase_id, line_no));
+         -- 1 to 4 lines per purchase.
+         INSERT INTO line SELECT p.id, l, 1 + (p.id * l) % 9 FROM purchase p, generate_series(1, 4) l
+         WHERE l <= 1 + p.id % 4;",
+    );
+    source
+}
+
+fn verify_json(profile: &str, target: &str) -> Json {
+    let out = patina(&["verify", profile, "--target", target, "--json", "-q"]);
+    assert!(
+        out.status.success(),
+        "verify failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn distance(report: &Json, part: &str, table: &str, name: &str) -> f64 {
+    report[part]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["table"].as_str().unwrap().ends_with(table)
+                && (c["column"].as_str() == Some(name) || c["columns"][0].as_str() == Some(name))
+        })
+        .unwrap_or_else(|| panic!("no {part} score for {table}.{name}: {report}"))["distance"]
+        .as_f64()
+        .unwrap()
+}
+
+#[test]
+fn generated_data_has_the_profiles_shape_and_verify_says_so() {
+    let source = shaped_source();
+    let dir = temp_dir();
+    let profile = dir.path().join("shape.json");
+    patina_ok(&[
+        "profile",
+        "--source",
+        &source.url(),
+        "--out",
+        s(&profile),
+        "-q",
+    ]);
+    let target = PgDb::new("fidelity_target");
+    patina_ok(&[
+        "generate",
+        s(&profile),
+        "--target",
+        &target.url(),
+        "--create-schema",
+        "-q",
+    ]);
+    let report = verify_json(s(&profile), &target.url());
+    assert_eq!(
+        report["violations"].as_array().unwrap().len(),
+        0,
+        "{report}"
+    );
+    // Each statistic within 0.1 of the profile: categories (total variation),
+    // numbers and times (KS), children per parent (KS, childless included).
+    for (table, column) in [
+        ("customer", "tier"),
+        ("customer", "score"),
+        ("customer", "spend"),
+        ("customer", "signup"),
+        ("purchase", "amount"),
+        ("purchase", "note"),
+        ("line", "qty"),
+    ] {
+        let d = distance(&report, "columns", table, column);
+        assert!(d <= 0.1, "{table}.{column}: distance {d}");
+    }
+    for (table, fk) in [("purchase", "customer_id"), ("line", "purchase_id")] {
+        let d = distance(&report, "foreign_keys", table, fk);
+        assert!(d <= 0.1, "{table}({fk}): fan-out distance {d}");
+    }
+    assert!(report["score"].as_f64().unwrap() >= 0.9, "{report}");
+
+    // The heavy head is there: the busiest customer has about 400 purchases,
+    // and most customers have none, as in the source.
+    let busiest = target
+        .scalar("SELECT max(n) FROM (SELECT count(*) AS n FROM purchase GROUP BY customer_id) c");
+    assert!(
+        (300..=500).contains(&busiest),
+        "busiest customer: {busiest}"
+    );
+    let childless = target
+        .scalar("SELECT count(*) FROM customer WHERE id NOT IN (SELECT customer_id FROM purchase)");
+    assert!(
+        (1500..=1700).contains(&childless),
+        "childless customers: {childless}"
+    );
+
+    // Correlated columns stay correlated (Spearman, both about 0.9).
+    let rank = |db: &PgDb| {
+        db.scalar(
+            "SELECT (100 * corr(a, b))::bigint FROM (SELECT rank() OVER (ORDER BY score) AS a,
+                    rank() OVER (ORDER BY spend) AS b FROM customer) r",
+        )
+    };
+    let (want, got) = (rank(&source), rank(&target));
+    assert!(
+        want >= 80 && (want - got).abs() <= 10,
+        "rank correlation {got}, source {want}"
+    );
+
+    // Weekdays and hours: every signup on a Monday, between 9 and 13 o'clock.
+    assert_eq!(
+        target.scalar("SELECT count(*) FROM customer WHERE extract(isodow FROM signup) <> 1"),
+        0
+    );
+    assert_eq!(
+        target.scalar(
+            "SELECT count(*) FROM customer WHERE extract(hour FROM signup) NOT BETWEEN 9 AND 13"
+        ),
+        0
+    );
+}
+
+#[test]
+fn verify_reads_files_back_and_fails_on_data_of_another_shape() {
+    let source = shaped_source();
+    let dir = temp_dir();
+    let profile = dir.path().join("shape.json");
+    patina_ok(&[
+        "profile",
+        "--source",
+        &source.url(),
+        "--out",
+        s(&profile),
+        "-q",
+    ]);
+    for format in ["parquet", "csv"] {
+        let out = dir.path().join(format);
+        patina_ok(&[
+            "generate",
+            s(&profile),
+            "--out",
+            s(&out),
+            "--format",
+            format,
+            "-q",
+        ]);
+        let report = verify_json(s(&profile), s(&out));
+        assert!(
+            report["score"].as_f64().unwrap() >= 0.9,
+            "{format}: {report}"
+        );
+        assert_eq!(report["violations"].as_array().unwrap().len(), 0);
+    }
+
+    // Every customer made gold: verify names the column first and exits 1.
+    let target = PgDb::new("fidelity_bad");
+    patina_ok(&[
+        "generate",
+        s(&profile),
+        "--target",
+        &target.url(),
+        "--create-schema",
+        "-q",
+    ]);
+    target.execute("UPDATE customer SET tier = 'gold'");
+    let out = patina(&[
+        "verify",
+        s(&profile),
+        "--target",
+        &target.url(),
+        "--min-score",
+        "0.9",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text
+        .lines()
+        .skip_while(|l| !l.starts_with("columns"))
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    assert!(first.contains("customer.tier"), "{text}");
+
+    // A broken reference is a violation, whatever the score.
+    target.execute(
+        "ALTER TABLE line DROP CONSTRAINT line_purchase_id_fkey;
+         DELETE FROM purchase WHERE id = (SELECT min(purchase_id) FROM line);",
+    );
+    let out = patina(&["verify", s(&profile), "--target", &target.url(), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Json = serde_json::from_slice(&out.stdout).unwrap();
+    let violations = report["violations"].as_array().unwrap();
+    assert!(
+        violations.iter().any(
+            |v| v["constraint"].as_str().unwrap().contains("foreign key")
+                && v["rows"].as_i64().unwrap() >= 1
+        ),
+        "{report}"
+    );
+}
