@@ -383,6 +383,61 @@ pub fn fan_out(
     }
 }
 
+/// The fan-out from exact counts: `counts` holds (children, parents with
+/// that many children) for every referenced parent; `null_fraction` comes
+/// from the sample.
+pub fn fan_out_from_counts(
+    names: &[String],
+    counts: &[(u64, u64)],
+    null_fraction: f64,
+) -> ForeignKeyStats {
+    let mut counts: Vec<(u64, u64)> = counts.iter().copied().filter(|c| c.1 > 0).collect();
+    counts.sort_unstable();
+    let parents: u64 = counts.iter().map(|c| c.1).sum();
+    let children: u64 = counts.iter().map(|(n, p)| n * p).sum();
+    // The children count of the parent at `rank` (0-based, ascending).
+    let at = |rank: u64| -> u64 {
+        let mut seen = 0;
+        for &(n, p) in &counts {
+            seen += p;
+            if rank < seen {
+                return n;
+            }
+        }
+        counts.last().map_or(0, |c| c.0)
+    };
+    let buckets = (BUCKETS as u64).min(parents);
+    let histogram = if parents == 0 {
+        Vec::new()
+    } else {
+        (0..=buckets)
+            .map(|i| at(i * (parents - 1) / buckets.max(1)))
+            .collect()
+    };
+    let mut heavy_left = parents.div_ceil(100);
+    let mut heavy = 0;
+    for &(n, p) in counts.iter().rev() {
+        let take = p.min(heavy_left);
+        heavy += n * take;
+        heavy_left -= take;
+        if heavy_left == 0 {
+            break;
+        }
+    }
+    ForeignKeyStats {
+        columns: names.to_vec(),
+        null_fraction,
+        referenced_parents: parents,
+        childless_share: 0.0,
+        children_per_parent: histogram,
+        heaviest_share: if children == 0 {
+            0.0
+        } else {
+            round4(heavy as f64 / children as f64)
+        },
+    }
+}
+
 /// Pairs of time columns whose order (`earlier <= later`) holds in at least
 /// 90% of the sampled rows where both are set.
 pub fn time_order(

@@ -142,6 +142,64 @@ fn collect_samples<R>(
     out
 }
 
+/// Sampled tables up to this many rows get their children per parent
+/// counted exactly, one GROUP BY per foreign key: a block sample sees
+/// children stored together (order lines) whole or not at all, which no
+/// scaling of the sample's counts undoes.
+pub const EXACT_FAN_OUT_ROWS: u64 = 10_000_000;
+
+/// The foreign keys whose fan-out should be counted exactly, with the query
+/// returning (children, parents with that many) for each. `quote` quotes an
+/// identifier, `from` is the table's name in the dialect, `int` its
+/// 64-bit integer type for CAST.
+fn fan_out_queries(
+    table: &crate::schema::Table,
+    stats: &profile::TableStats,
+    from: &str,
+    int: &str,
+    quote: impl Fn(&str) -> String,
+) -> Vec<(usize, String)> {
+    if stats.sampled_rows >= stats.row_count || stats.row_count > EXACT_FAN_OUT_ROWS {
+        return Vec::new();
+    }
+    table
+        .foreign_keys
+        .iter()
+        .enumerate()
+        .map(|(f, fk)| {
+            let cols: Vec<String> = fk.columns.iter().map(|c| quote(c)).collect();
+            let set: Vec<String> = cols.iter().map(|c| format!("{c} IS NOT NULL")).collect();
+            (
+                f,
+                format!(
+                    "SELECT CAST(n AS {int}) AS n, CAST(count(*) AS {int}) AS parents FROM \
+                     (SELECT count(*) AS n FROM {from} WHERE {} GROUP BY {}) g GROUP BY n",
+                    set.join(" AND "),
+                    cols.join(", ")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Replaces foreign key `f`'s sampled fan-out with the exact one.
+fn exact_fan_out(
+    table: &crate::schema::Table,
+    stats: &mut profile::TableStats,
+    f: usize,
+    counts: &[(i64, i64)],
+) {
+    let counts: Vec<(u64, u64)> = counts
+        .iter()
+        .map(|&(n, p)| (n.max(0) as u64, p.max(0) as u64))
+        .collect();
+    let null_fraction = stats.foreign_keys.get(f).map_or(0.0, |s| s.null_fraction);
+    if let Some(slot) = stats.foreign_keys.get_mut(f) {
+        *slot =
+            analyze::fan_out_from_counts(&table.foreign_keys[f].columns, &counts, null_fraction);
+    }
+}
+
 /// Adds what the sample shows: per column (values, shapes, calendar, mess),
 /// per foreign key (children per parent) and between time columns (their
 /// order). `samples[i]` holds column `i`'s sampled values, row-aligned.

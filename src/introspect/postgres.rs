@@ -574,6 +574,13 @@ async fn table_stats(
         row.get::<Option<String>, _>(i)
     });
     super::enrich(table, &mut stats, &samples, &options.privacy);
+    for (f, sql) in super::fan_out_queries(table, &stats, &qualified, "BIGINT", quote_ident) {
+        let counts: Vec<(i64, i64)> = sqlx::query_as(&sql)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(query_err(what("the children per parent")))?;
+        super::exact_fan_out(table, &mut stats, f, &counts);
+    }
     stats.physical = physical(conn, table, &qualified).await?;
     Ok(stats)
 }

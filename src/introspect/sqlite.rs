@@ -495,6 +495,13 @@ async fn table_stats(
         row.try_get::<Option<String>, _>(i).ok().flatten()
     });
     super::enrich(table, &mut stats, &samples, &options.privacy);
+    for (f, sql) in super::fan_out_queries(table, &stats, &quoted, "INTEGER", quote_ident) {
+        let counts: Vec<(i64, i64)> = sqlx::query_as(&sql)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(query_err(what("the children per parent")))?;
+        super::exact_fan_out(table, &mut stats, f, &counts);
+    }
     Ok(stats)
 }
 

@@ -23,9 +23,10 @@ pub struct Distribution {
     /// (see [`units`]), each with the cumulative weight (per million) up to
     /// and including it. Empty: uniform over the domain.
     pub buckets: Vec<Bucket>,
-    /// The histogram's bounds as they are (common values included), in
-    /// domain units: the inverse CDF correlated columns are read through.
-    pub quantiles: Vec<i128>,
+    /// The whole distribution in value order (common values as points, the
+    /// rest as buckets), in domain units: the inverse CDF correlated columns
+    /// are read through. Empty without a histogram.
+    pub steps: Vec<Step>,
     /// Weekday and hour shares for dates and timestamps.
     pub calendar: Option<Calendar>,
     /// Equi-depth bounds of text length (characters).
@@ -46,6 +47,18 @@ pub struct Copula {
     /// Correlation of the latent normals (from the rank correlation ρ:
     /// 2 sin(πρ/6)).
     pub weight: f64,
+}
+
+/// A stretch of the value axis with its cumulative weight, for reading the
+/// distribution at a quantile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// Lowest, in domain units.
+    pub lo: i128,
+    /// Highest (equal to `lo` for a common value).
+    pub hi: i128,
+    /// Cumulative weight per million up to and including this step.
+    pub until: u32,
 }
 
 /// A stretch of the domain drawn uniformly.
@@ -84,15 +97,55 @@ impl Distribution {
     }
 }
 
-/// The value at quantile `u` (in [0, 1)) of equi-depth `bounds`, read
-/// linearly within a bucket.
-pub fn quantile(bounds: &[i128], u: f64) -> i128 {
-    let k = (bounds.len() - 1) as f64;
-    let x = (u * k).clamp(0.0, k);
-    let b = (x.floor() as usize).min(bounds.len() - 2);
-    let (lo, hi) = (bounds[b], bounds[b + 1]);
-    let v = lo as f64 + (hi - lo) as f64 * (x - b as f64);
-    (v.floor() as i128).clamp(lo, hi)
+/// Common values (`common`: value, share, units) and the residual buckets
+/// merged in value order, the buckets sharing `1 - common_share`.
+fn steps(
+    out: &Distribution,
+    common: &[(Value, f64, Option<i128>)],
+    common_share: f64,
+) -> Vec<Step> {
+    let mut parts: Vec<(i128, i128, f64)> = common
+        .iter()
+        .filter_map(|(_, f, u)| u.map(|u| (u, u, *f)))
+        .collect();
+    let mut previous = 0;
+    for b in &out.buckets {
+        let mass = f64::from(b.until - previous) / f64::from(MILLION) * (1.0 - common_share);
+        previous = b.until;
+        if mass > 0.0 {
+            parts.push((b.lo, b.hi, mass));
+        }
+    }
+    parts.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let total: f64 = parts.iter().map(|p| p.2).sum();
+    let mut acc = 0.0;
+    let mut steps: Vec<Step> = parts
+        .into_iter()
+        .map(|(lo, hi, mass)| {
+            acc += mass / total;
+            Step {
+                lo,
+                hi,
+                until: per_million(acc),
+            }
+        })
+        .collect();
+    if let Some(last) = steps.last_mut() {
+        last.until = MILLION;
+    }
+    steps
+}
+
+/// The value at quantile `u` (in [0, 1)) of the distribution's steps: a
+/// common value itself, a bucket read linearly.
+pub fn quantile(steps: &[Step], u: f64) -> i128 {
+    let at = (u.clamp(0.0, 1.0) * f64::from(MILLION)) as u32;
+    let i = pick(steps, at, |s| s.until);
+    let step = steps[i];
+    let from = if i == 0 { 0 } else { steps[i - 1].until };
+    let within = f64::from(at.saturating_sub(from)) / f64::from((step.until - from).max(1));
+    let v = step.lo as f64 + (step.hi - step.lo) as f64 * within.clamp(0.0, 1.0);
+    (v.floor() as i128).clamp(step.lo, step.hi)
 }
 
 /// Index of the first entry whose cumulative weight exceeds `u`.
@@ -229,7 +282,6 @@ pub fn build(domain: &Domain, stats: Option<&ColumnStats>) -> Distribution {
             .map(|u| u.clamp(lo, hi))
             .collect();
         if bounds.len() >= 2 && bounds.windows(2).all(|w| w[0] <= w[1]) {
-            out.quantiles.clone_from(&bounds);
             let k = (bounds.len() - 1) as f64;
             let mut mass: Vec<f64> = vec![1.0 / k; bounds.len() - 1];
             // The histogram counts every value; the common ones are drawn
@@ -272,6 +324,9 @@ pub fn build(domain: &Domain, stats: Option<&ColumnStats>) -> Distribution {
                     last.until = MILLION;
                 }
             }
+        }
+        if !out.buckets.is_empty() {
+            out.steps = steps(&out, &common, total * norm);
         }
         if let Some(time) = &stats.time
             && matches!(domain, Domain::Date { .. } | Domain::Timestamp { .. })

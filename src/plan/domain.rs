@@ -370,8 +370,9 @@ pub fn build(
             }
             max_len = max_len.min(ceiling).max(min_len.min(ceiling));
             min_len = min_len.min(max_len);
-            if matches!(logical, LogicalType::Char { .. }) && max_len <= 8 {
-                // char(n) keys: blank-padded by the engine; draw full-width codes.
+            if matches!(logical, LogicalType::Char { .. }) && max_len <= 8 && lengths.is_none() {
+                // char(n) without statistics: blank-padded by the engine; draw
+                // full-width codes (the statistics say how wide values are).
                 min_len = max_len;
             }
             if !constraints.lower.is_empty() || !constraints.upper.is_empty() {

@@ -127,6 +127,10 @@ pub struct ColumnPlan {
     pub distribution: Distribution,
     /// For a `Sample` correlated with another column: how.
     pub copula: Option<distribution::Copula>,
+    /// A date or time column that the profile shows at or after another one
+    /// in (almost) every row (`shipped_at >= ordered_at`): a draw that falls
+    /// before it is reflected to after it.
+    pub follows: Option<usize>,
 }
 
 /// How a column's values are made.
@@ -622,6 +626,7 @@ fn plan_table(
             excluded,
             distribution,
             copula: None,
+            follows: None,
         });
     }
 
@@ -903,6 +908,7 @@ fn plan_table(
 
     if let Some(s) = stats {
         assign_copulas(table, &s.correlations, &mut column_plans);
+        assign_orders(table, &s.time_order, &mut column_plans);
     }
 
     let row_bytes: u64 = column_plans
@@ -935,7 +941,7 @@ fn assign_copulas(
 ) {
     let eligible = |plans: &[ColumnPlan], c: usize| {
         matches!(plans[c].rule, Rule::Sample(_) | Rule::Pool { .. })
-            && plans[c].distribution.quantiles.len() >= 2
+            && !plans[c].distribution.steps.is_empty()
     };
     for c in 0..plans.len() {
         if !eligible(plans, c) {
@@ -966,6 +972,51 @@ fn assign_copulas(
                     weight: 0.0,
                 });
             }
+        }
+    }
+}
+
+/// Time orders the profile shows in at least this share of rows are kept in every row.
+const KEPT_ORDER: f64 = 0.99;
+
+/// Keeps `earlier <= later` where the profile shows it in nearly every row
+/// and no CHECK already orders the pair: both drawn independently (or
+/// through a copula), of one type, neither a key nor a reference.
+fn assign_orders(
+    table: &Table,
+    orders: &[crate::profile::stats::TimeOrder],
+    plans: &mut [ColumnPlan],
+) {
+    let free = |plans: &[ColumnPlan], c: usize| {
+        matches!(plans[c].rule, Rule::Sample(_) | Rule::Pool { .. })
+    };
+    for order in orders.iter().filter(|o| o.share >= KEPT_ORDER) {
+        let (Some(earlier), Some(later)) = (
+            table.column_index(&order.earlier),
+            table.column_index(&order.later),
+        ) else {
+            continue;
+        };
+        if earlier == later
+            || !free(plans, earlier)
+            || !free(plans, later)
+            || plans[later].follows.is_some()
+            || plans[earlier].logical_type != plans[later].logical_type
+        {
+            continue;
+        }
+        // Never a loop: the earlier column must not follow the later one, however far back.
+        let mut at = Some(earlier);
+        let mut looped = false;
+        while let Some(c) = at {
+            if c == later {
+                looped = true;
+                break;
+            }
+            at = plans[c].follows;
+        }
+        if !looped {
+            plans[later].follows = Some(earlier);
         }
     }
 }

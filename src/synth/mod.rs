@@ -148,7 +148,10 @@ impl<'p> Generator<'p> {
         {
             return Value::Null;
         }
-        let value = self.non_null(t, c, row);
+        let mut value = self.non_null(t, c, row);
+        if let Some(base) = column.follows {
+            value = follow(value, &self.value(t, base, row), d_of(&column.rule));
+        }
         if column.excluded.is_empty() || !column.excluded.contains(&value) {
             return value;
         }
@@ -469,6 +472,29 @@ pub fn nth(domain: &Domain, k: u64, stream: Stream) -> Value {
             Value::Bytes(bytes)
         }
         Domain::Array { .. } | Domain::Literal(_) => sample(domain, &mut stream.at(k)),
+    }
+}
+
+/// `value`, or if it falls before `base`, as far after `base` as it was
+/// before (within the domain's upper bound).
+fn follow(value: Value, base: &Value, domain: Option<&Domain>) -> Value {
+    match (value, base, domain) {
+        (Value::Date(v), Value::Date(b), Some(Domain::Date { hi, .. })) if v < *b => {
+            Value::Date((b + (b - v)).min(*hi).max(*b))
+        }
+        (Value::Timestamp(v), Value::Timestamp(b), Some(Domain::Timestamp { hi, .. }))
+            if v < *b =>
+        {
+            Value::Timestamp((b + (b - v)).min(*hi).max(*b))
+        }
+        (value, _, _) => value,
+    }
+}
+
+fn d_of(rule: &Rule) -> Option<&Domain> {
+    match rule {
+        Rule::Sample(d) | Rule::Pool { domain: d, .. } | Rule::After { domain: d, .. } => Some(d),
+        _ => None,
     }
 }
 

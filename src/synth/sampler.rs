@@ -52,14 +52,15 @@ pub fn draw_pooled(
 /// included), for columns drawn through a copula; `rng` places it in the
 /// calendar.
 pub fn at_quantile(domain: &Domain, dist: &Distribution, u: f64, rng: &mut RowRng) -> Value {
-    let v = distribution::quantile(&dist.quantiles, u);
+    let v = distribution::quantile(&dist.steps, u);
     let (lo, hi) = distribution::units(domain).unwrap_or((v, v));
-    calendar(
-        domain,
-        dist,
-        distribution::from_units(domain, v.clamp(lo, hi)),
-        rng,
-    )
+    let value = distribution::from_units(domain, v.clamp(lo, hi));
+    // A common value is kept as it is; the calendar moves the others.
+    if dist.common.iter().any(|(c, _)| *c == value) {
+        value
+    } else {
+        calendar(domain, dist, value, rng)
+    }
 }
 
 /// A draw of the values that are not common.
@@ -152,8 +153,9 @@ fn calendar(domain: &Domain, dist: &Distribution, value: Value, rng: &mut RowRng
             let (first, last) = (lo.div_euclid(MICROS_PER_DAY), hi.div_euclid(MICROS_PER_DAY));
             let day = shift(t.div_euclid(MICROS_PER_DAY), first, last, rng);
             let clock = if cal.hour.len() == 24 {
+                // The hour from the shares, minutes and seconds as drawn.
                 let hour = pick(&cal.hour, per_million(rng), |h| *h) as i64;
-                (hour * 3600 + rng.below(3600) as i64) * 1_000_000
+                hour * 3_600_000_000 + t.rem_euclid(3_600_000_000)
             } else {
                 t.rem_euclid(MICROS_PER_DAY)
             };

@@ -11,7 +11,8 @@ fn shaped_source() -> PgDb {
     let source = PgDb::new("fidelity");
     source.execute(
         "CREATE TABLE customer (id int PRIMARY KEY, tier text NOT NULL, score int NOT NULL,
-                                spend numeric(12,2) NOT NULL, signup timestamp NOT NULL);
+                                spend numeric(12,2) NOT NULL, signup timestamp NOT NULL,
+                                verified timestamp);
          INSERT INTO customer
          SELECT g,
                 CASE WHEN g % 10 = 0 THEN 'gold' WHEN g % 10 < 4 THEN 'silver' ELSE 'bronze' END,
@@ -22,6 +23,9 @@ fn shaped_source() -> PgDb {
                 date '2019-01-07' + ((g * 13) % 260) * 7 + CASE WHEN g % 3 = 0 THEN 0 ELSE 0 END
                   + interval '9 hours' + (g % 5) * interval '1 hour'
          FROM generate_series(1, 2000) g;
+         -- Verified within a month of signing up (no CHECK says so), or never.
+         UPDATE customer SET verified = signup + (id % 30) * interval '1 day' + interval '5 minutes'
+         WHERE id % 4 <> 0;
          CREATE TABLE purchase (id int PRIMARY KEY, customer_id int NOT NULL REFERENCES customer,
                                 amount int NOT NULL, note text);
          -- Customer k (k <= 400) gets about 400 / k purchases: Zipf; 1600 customers get none.
@@ -137,6 +141,13 @@ fn generated_data_has_the_profiles_shape_and_verify_says_so() {
         want >= 80 && (want - got).abs() <= 10,
         "rank correlation {got}, source {want}"
     );
+
+    // An order the data always keeps is kept in every row.
+    assert_eq!(
+        target.scalar("SELECT count(*) FROM customer WHERE verified < signup"),
+        0
+    );
+    assert!(target.scalar("SELECT count(*) FROM customer WHERE verified >= signup") > 1000);
 
     // Weekdays and hours: every signup on a Monday, between 9 and 13 o'clock.
     assert_eq!(

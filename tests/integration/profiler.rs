@@ -78,3 +78,106 @@ fn statistics_match_a_source_with_a_known_shape() {
     );
     assert!(purchase.physical.is_some());
 }
+
+/// A sampled child table whose children are stored together (order lines):
+/// a block sample sees an order's lines whole or not at all, so the fan-out
+/// is counted exactly; the same in every engine.
+#[test]
+fn fan_out_of_a_sampled_table_is_exact() {
+    // 3000 orders with 1 to 6 lines each (500 orders per count), 300 orders without lines.
+    let setup = "CREATE TABLE orders (id int PRIMARY KEY);
+         CREATE TABLE line (order_id int NOT NULL REFERENCES orders (id), no int NOT NULL,
+                            PRIMARY KEY (order_id, no));
+         INSERT INTO orders SELECT g FROM generate_series(1, 3300) g;";
+    let lines =
+        "INSERT INTO line SELECT o, n FROM generate_series(1, 3000) o, generate_series(1, 6) n
+                 WHERE n <= 1 + (o - 1) / 500";
+    let check = |path: &std::path::Path, engine: &str| {
+        let p = patina::profile::read(path).unwrap();
+        let line = p.tables.iter().find(|t| t.table.name == "line").unwrap();
+        assert!(
+            line.sampled_rows < line.row_count,
+            "{engine}: the table was sampled"
+        );
+        let fk = &line.foreign_keys[0];
+        assert_eq!(fk.referenced_parents, 3000, "{engine}");
+        assert!(
+            (fk.childless_share - 300.0 / 3300.0).abs() < 0.001,
+            "{engine}: {fk:?}"
+        );
+        assert_eq!(fk.children_per_parent.first(), Some(&1), "{engine}: {fk:?}");
+        assert_eq!(fk.children_per_parent.last(), Some(&6), "{engine}: {fk:?}");
+        assert_eq!(fk.children_per_parent[10], 3, "{engine}: {fk:?}");
+    };
+    let dir = temp_dir();
+
+    let pg = PgDb::new("fanout");
+    pg.execute(&format!("{setup} {lines};"));
+    let out = dir.path().join("pg.json");
+    patina_ok(&[
+        "profile",
+        "--source",
+        &pg.url(),
+        "--out",
+        s(&out),
+        "--sample-rows",
+        "2000",
+        "-q",
+    ]);
+    check(&out, "PostgreSQL");
+
+    let my = MyDb::new("fanout");
+    my.execute("CREATE TABLE orders (id int PRIMARY KEY)");
+    my.execute(
+        "CREATE TABLE line (order_id int NOT NULL REFERENCES orders (id), no int NOT NULL,
+                            PRIMARY KEY (order_id, no))",
+    );
+    my.execute("CREATE TABLE digit (d int)");
+    my.execute("INSERT INTO digit VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)");
+    my.execute(
+        "INSERT INTO orders SELECT 1 + a.d * 1000 + b.d * 100 + c.d * 10 + e.d
+         FROM digit a, digit b, digit c, digit e WHERE a.d * 1000 + b.d * 100 + c.d * 10 + e.d < 3300",
+    );
+    my.execute(
+        "INSERT INTO line SELECT o.id, k.d FROM orders o, digit k
+         WHERE o.id <= 3000 AND k.d BETWEEN 1 AND 1 + (o.id - 1) DIV 500",
+    );
+    my.execute("DROP TABLE digit");
+    let out = dir.path().join("my.json");
+    patina_ok(&[
+        "profile",
+        "--source",
+        &my.url(),
+        "--out",
+        s(&out),
+        "--sample-rows",
+        "2000",
+        "-q",
+    ]);
+    check(&out, "MariaDB");
+
+    let lite = dir.path().join("fanout.db");
+    sqlite_from_sql(
+        &lite,
+        "CREATE TABLE orders (id int PRIMARY KEY);
+         CREATE TABLE line (order_id int NOT NULL REFERENCES orders (id), no int NOT NULL,
+                            PRIMARY KEY (order_id, no));
+         WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 3300)
+         INSERT INTO orders SELECT n FROM g;
+         WITH RECURSIVE o(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM o WHERE n < 3000),
+              k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 6)
+         INSERT INTO line SELECT o.n, k.n FROM o, k WHERE k.n <= 1 + (o.n - 1) / 500;",
+    );
+    let out = dir.path().join("lite.json");
+    patina_ok(&[
+        "profile",
+        "--source",
+        &format!("sqlite://{}", lite.display()),
+        "--out",
+        s(&out),
+        "--sample-rows",
+        "2000",
+        "-q",
+    ]);
+    check(&out, "SQLite");
+}
