@@ -11,6 +11,7 @@
 # project's tests ship their own fixtures. Usage: benches/datasets.sh [DATASETS_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib.sh
 DATA=${1:-../shared/datasets}
 PG=${PATINA_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}
 MY=${PATINA_BENCH_MYSQL:-mysql://root@127.0.0.1:3306}
@@ -21,16 +22,7 @@ trap 'rm -rf "$WORK"' EXIT
 cargo build --release --quiet
 BIN=target/release/patina
 
-load() { # name, script, (createdb first?)
-  local db=$1 script=$2 create=$3
-  if ! psql -d "$db" -c 'select 1' >/dev/null 2>&1; then
-    if [ "$create" = yes ]; then createdb "$db"; psql -q -v ON_ERROR_STOP=1 -d "$db" -f "$script" >/dev/null
-    else psql -q -v ON_ERROR_STOP=1 -d postgres -f "$script" >/dev/null; fi
-  fi
-}
-load chinook "$DATA/chinook/Chinook_PostgreSql.sql" no
-load northwind "$DATA/northwind/northwind.sql" yes
-load world "$DATA/world/world.sql" yes
+load_samples "$DATA"
 if ! mysql_cli -e 'select 1 from Chinook.Track limit 1' >/dev/null 2>&1; then
   mysql_cli < "$DATA/chinook/Chinook_MySql.sql"
 fi

@@ -5,24 +5,15 @@
 # Usage: benches/tpch-profile.sh [SF ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib.sh
 export PGHOST=${PGHOST:-127.0.0.1} PGUSER=${PGUSER:-postgres}
 cargo build --release --quiet
 BIN=$PWD/target/release/patina
 WORK=${TPCH_WORK:-/tmp/patina-tpch}
+mkdir -p "$WORK"
 for sf in "${@:-1}"; do
   db="tpch_sf${sf//./_}"
-  if ! psql -d "$db" -c 'select 1 from lineitem limit 1' >/dev/null 2>&1; then
-    echo "loading TPC-H SF $sf into $db"
-    rm -rf "$WORK/sf$sf"; mkdir -p "$WORK/sf$sf"
-    tpchgen-cli csv -s "$sf" --output-dir="$WORK/sf$sf"
-    dropdb --if-exists "$db"; createdb "$db"
-    psql -q -v ON_ERROR_STOP=1 -d "$db" -f benches/tpch.sql
-    for t in region nation part supplier partsupp customer orders lineitem; do
-      psql -q -v ON_ERROR_STOP=1 -d "$db" -c "\\copy $t FROM '$WORK/sf$sf/$t.csv' WITH (FORMAT csv, HEADER true)"
-    done
-    psql -q -d "$db" -c 'VACUUM ANALYZE'
-    rm -rf "$WORK/sf$sf"
-  fi
+  load_tpch "$sf" "$db" "$WORK"
   rows=$(psql -tAd "$db" -c "select sum(n_live_tup) from pg_stat_user_tables")
   times=()
   for _ in 1 2 3; do
