@@ -58,6 +58,9 @@ pub struct VerifyArgs {
     /// Rows per table at most that feed the statistics.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub sample_rows: u64,
+    /// A CHECK constraint (TABLE.CONSTRAINT) generate was told to ignore (needed to read files back).
+    #[arg(long = "ignore-check", value_name = "TABLE.CONSTRAINT")]
+    pub ignore_checks: Vec<String>,
     /// No progress bars.
     #[arg(long, short)]
     pub quiet: bool,
@@ -200,6 +203,7 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let target = crate::verify::Target::parse(&args.target);
     let options = crate::verify::Options {
         sample_rows: args.sample_rows,
+        ignore_checks: args.ignore_checks.clone(),
         ..crate::verify::Options::default()
     };
     let observer = progress::ProfileBars::new(args.quiet);

@@ -11,8 +11,8 @@
 //! `min_count` rows share them.
 
 use crate::profile::stats::{
-    Correlation, ForeignKeyStats, Frequency, JsonShape, MessObserved, SemanticClass, StatValue,
-    TimeOrder, TimeProfile, coarsen,
+    Association, Combination, Correlation, ForeignKeyStats, Frequency, JsonShape, MessObserved,
+    SemanticClass, StatValue, TimeOrder, TimeProfile, coarsen,
 };
 use crate::schema::{Column, LogicalType};
 use crate::value::{self, MICROS_PER_DAY};
@@ -380,6 +380,7 @@ pub fn fan_out(
         } else {
             round4(heavy as f64 / children as f64)
         },
+        time_order: Vec::new(),
     }
 }
 
@@ -435,6 +436,7 @@ pub fn fan_out_from_counts(
         } else {
             round4(heavy as f64 / children as f64)
         },
+        time_order: Vec::new(),
     }
 }
 
@@ -472,16 +474,157 @@ pub fn time_order(
                 (*b, *a, b_first)
             };
             if share >= 0.9 {
+                let pairs: Vec<(i64, i64)> = if earlier == *a {
+                    both
+                } else {
+                    both.iter().map(|&(x, y)| (y, x)).collect()
+                };
                 out.push(TimeOrder {
                     earlier: table.columns[earlier].name.clone(),
                     later: table.columns[later].name.clone(),
                     share: round4(share),
+                    delay: delays(&pairs),
                 });
             }
         }
     }
     out
 }
+
+/// Equi-depth bounds of `later - earlier`, in seconds, over the pairs where
+/// the order holds; interior bounds to three significant digits, tails
+/// outward to two.
+fn delays(pairs: &[(i64, i64)]) -> Vec<f64> {
+    let mut gaps: Vec<f64> = pairs
+        .iter()
+        .filter(|(e, l)| e <= l)
+        .map(|(e, l)| ((l - e) / 1_000_000) as f64)
+        .collect();
+    gaps.sort_by(f64::total_cmp);
+    let bounds = quantiles(&gaps);
+    let last = bounds.len().saturating_sub(1);
+    bounds
+        .iter()
+        .enumerate()
+        .map(|(i, &g)| {
+            if i == 0 {
+                coarsen(g, false).max(0.0)
+            } else if i == last {
+                coarsen(g, true)
+            } else {
+                significant(g, 3)
+            }
+        })
+        .collect()
+}
+
+/// A child time column against a parent time column, from (child, parent)
+/// pairs of the sampled rows: the order's share and the delays when the
+/// child comes at or after its parent in at least 90% of them.
+pub fn parent_time_order(
+    parent_column: &str,
+    child_column: &str,
+    pairs: &[(Option<String>, Option<String>)],
+) -> Option<TimeOrder> {
+    let parsed: Vec<(i64, i64)> = pairs
+        .iter()
+        .filter_map(|(c, p)| {
+            Some((
+                value::parse_timestamp(p.as_deref()?)?,
+                value::parse_timestamp(c.as_deref()?)?,
+            ))
+        })
+        .collect();
+    if parsed.len() < 10 {
+        return None;
+    }
+    let share = parsed.iter().filter(|(p, c)| p <= c).count() as f64 / parsed.len() as f64;
+    (share >= 0.9).then(|| TimeOrder {
+        earlier: parent_column.to_owned(),
+        later: child_column.to_owned(),
+        share: round4(share),
+        delay: delays(&parsed),
+    })
+}
+
+/// Categorical columns whose values go together: Cramér's V of every pair
+/// of `columns` (each given with its kept values) over the sampled rows
+/// where both hold a kept value; combinations shared by fewer than
+/// `min_count` rows are left out.
+pub fn associations(
+    table: &crate::schema::Table,
+    columns: &[(usize, Vec<String>)],
+    samples: &[Vec<Option<String>>],
+    min_count: u64,
+) -> Vec<Association> {
+    let mut out = Vec::new();
+    for (i, (a, kept_a)) in columns.iter().enumerate() {
+        for (b, kept_b) in &columns[i + 1..] {
+            let mut counts: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+            for (x, y) in samples[*a].iter().zip(&samples[*b]) {
+                let (Some(x), Some(y)) = (x.as_deref(), y.as_deref()) else {
+                    continue;
+                };
+                if kept_a.iter().any(|k| k == x) && kept_b.iter().any(|k| k == y) {
+                    *counts.entry((x, y)).or_default() += 1;
+                }
+            }
+            let n: u64 = counts.values().sum();
+            if n < 10 || kept_a.len() < 2 || kept_b.len() < 2 {
+                continue;
+            }
+            let mut rows: BTreeMap<&str, u64> = BTreeMap::new();
+            let mut cols: BTreeMap<&str, u64> = BTreeMap::new();
+            for ((x, y), c) in &counts {
+                *rows.entry(x).or_default() += c;
+                *cols.entry(y).or_default() += c;
+            }
+            let nf = n as f64;
+            let mut chi2 = 0.0;
+            for (x, rx) in &rows {
+                for (y, cy) in &cols {
+                    let expected = *rx as f64 * *cy as f64 / nf;
+                    let observed = counts.get(&(*x, *y)).copied().unwrap_or(0) as f64;
+                    chi2 += (observed - expected).powi(2) / expected;
+                }
+            }
+            let k = rows.len().min(cols.len()).saturating_sub(1).max(1) as f64;
+            let v = (chi2 / (nf * k)).sqrt();
+            if !v.is_finite() || v < MIN_ASSOCIATION {
+                continue;
+            }
+            let mut combinations: Vec<Combination> = counts
+                .iter()
+                .filter(|(_, c)| **c >= min_count)
+                .map(|((x, y), c)| Combination {
+                    first: (*x).to_owned(),
+                    second: (*y).to_owned(),
+                    fraction: round4(*c as f64 / nf),
+                })
+                .collect();
+            combinations.sort_by(|p, q| {
+                q.fraction
+                    .total_cmp(&p.fraction)
+                    .then(p.first.cmp(&q.first))
+            });
+            combinations.truncate(MAX_COMBINATIONS);
+            if !combinations.is_empty() {
+                out.push(Association {
+                    first: table.columns[*a].name.clone(),
+                    second: table.columns[*b].name.clone(),
+                    strength: (v * 100.0).round() / 100.0,
+                    combinations,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Associations at least this strong (Cramér's V) are kept.
+const MIN_ASSOCIATION: f64 = 0.3;
+/// Combinations kept per association at most.
+const MAX_COMBINATIONS: usize = 400;
 
 /// Rank correlations at least this strong are kept.
 const MIN_CORRELATION: f64 = 0.3;

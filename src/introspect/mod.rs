@@ -182,6 +182,89 @@ fn fan_out_queries(
         .collect()
 }
 
+/// Time columns of a table and of its parents compared per foreign key at most.
+const PARENT_TIME_COLUMNS: usize = 4;
+
+/// Per foreign key to another table, the queries pairing each sampled
+/// child row's time columns with its parent's: (foreign key, child column,
+/// parent column, SQL returning child text, parent text). `from` is the
+/// sample (aliased `s`), `name` gives a table's name in the dialect,
+/// `text(alias, column)` a column as text.
+fn parent_time_queries(
+    schema: &crate::schema::Schema,
+    table: &crate::schema::Table,
+    from: &str,
+    name: impl Fn(&crate::schema::QualifiedName) -> String,
+    quote: impl Fn(&str) -> String,
+    text: impl Fn(&str, &str) -> String,
+) -> Vec<(usize, String, String, String)> {
+    let times = |t: &crate::schema::Table| -> Vec<String> {
+        t.columns
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.logical_type,
+                    crate::schema::LogicalType::Date
+                        | crate::schema::LogicalType::Timestamp
+                        | crate::schema::LogicalType::TimestampTz
+                )
+            })
+            .take(PARENT_TIME_COLUMNS)
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (f, fk) in table.foreign_keys.iter().enumerate() {
+        let Some(parent) = schema.table(&fk.referenced_table) else {
+            continue;
+        };
+        if parent.name == table.name {
+            continue;
+        }
+        let join: Vec<String> = fk
+            .columns
+            .iter()
+            .zip(&fk.referenced_columns)
+            .map(|(c, p)| format!("p.{} = s.{}", quote(p), quote(c)))
+            .collect();
+        for child in times(table) {
+            for parent_column in times(parent) {
+                out.push((
+                    f,
+                    child.clone(),
+                    parent_column.clone(),
+                    format!(
+                        "SELECT {}, {} FROM {from} JOIN {} p ON {} WHERE s.{} IS NOT NULL AND p.{} IS NOT NULL",
+                        text("s", &child),
+                        text("p", &parent_column),
+                        name(&parent.name),
+                        join.join(" AND "),
+                        quote(&child),
+                        quote(&parent_column)
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Adds a child-after-parent time order found in (child, parent) pairs.
+fn parent_time_order(
+    stats: &mut profile::TableStats,
+    f: usize,
+    child: &str,
+    parent: &str,
+    pairs: &[(Option<String>, Option<String>)],
+) {
+    if let (Some(order), Some(slot)) = (
+        analyze::parent_time_order(parent, child, pairs),
+        stats.foreign_keys.get_mut(f),
+    ) {
+        slot.time_order.push(order);
+    }
+}
+
 /// Replaces foreign key `f`'s sampled fan-out with the exact one.
 fn exact_fan_out(
     table: &crate::schema::Table,
@@ -195,8 +278,10 @@ fn exact_fan_out(
         .collect();
     let null_fraction = stats.foreign_keys.get(f).map_or(0.0, |s| s.null_fraction);
     if let Some(slot) = stats.foreign_keys.get_mut(f) {
+        let time_order = std::mem::take(&mut slot.time_order);
         *slot =
             analyze::fan_out_from_counts(&table.foreign_keys[f].columns, &counts, null_fraction);
+        slot.time_order = time_order;
     }
 }
 
@@ -277,6 +362,18 @@ fn enrich(
         })
         .collect();
     stats.correlations = analyze::correlations(table, &ordered, samples);
+    // Categorical columns: most of their values kept verbatim, few of them.
+    let categorical: Vec<(usize, Vec<String>)> = stats
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, cs)| {
+            cs.most_common.len() >= 2
+                && cs.most_common.iter().map(|f| f.fraction).sum::<f64>() >= 0.9
+        })
+        .map(|(i, cs)| (i, cs.most_common.iter().map(|f| f.value.clone()).collect()))
+        .collect();
+    stats.associations = analyze::associations(table, &categorical, samples, privacy.min_count);
 }
 
 /// Fills what needs every table: the share of childless parents.

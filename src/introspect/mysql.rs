@@ -115,7 +115,7 @@ pub(super) async fn read(
     observer.started(schema.tables.len());
     let mut stats = Vec::with_capacity(schema.tables.len());
     for table in &schema.tables {
-        let s = table_stats(&mut conn, table, options).await?;
+        let s = table_stats(&mut conn, &schema, table, options).await?;
         observer.table_done(&table.name.to_string(), s.row_count);
         stats.push(s);
     }
@@ -424,6 +424,7 @@ fn json_valid_column(clause: &str) -> Option<String> {
 
 async fn table_stats(
     conn: &mut MySqlConnection,
+    schema: &crate::schema::Schema,
     table: &Table,
     options: &Options,
 ) -> Result<TableStats, IntrospectError> {
@@ -536,6 +537,21 @@ async fn table_stats(
             .await
             .map_err(query_err(what("the children per parent")))?;
         super::exact_fan_out(table, &mut stats, f, &counts);
+    }
+    let queries = super::parent_time_queries(
+        schema,
+        table,
+        &from,
+        |n: &crate::schema::QualifiedName| quote(&n.name),
+        quote,
+        |alias: &str, c: &str| format!("CONVERT(CAST({alias}.{} AS CHAR) USING utf8mb4)", quote(c)),
+    );
+    for (f, child, parent, sql) in queries {
+        let pairs: Vec<(Option<String>, Option<String>)> = sqlx::query_as(&sql)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(query_err(what("the parents' times")))?;
+        super::parent_time_order(&mut stats, f, &child, &parent, &pairs);
     }
     Ok(stats)
 }

@@ -99,7 +99,7 @@ pub(super) async fn read(
     observer.started(schema.tables.len());
     let mut stats = Vec::with_capacity(schema.tables.len());
     for table in &schema.tables {
-        let s = table_stats(&mut conn, table, options).await?;
+        let s = table_stats(&mut conn, &schema, table, options).await?;
         observer.table_done(&table.name.to_string(), s.row_count);
         stats.push(s);
     }
@@ -450,6 +450,7 @@ async fn read_schema(
 /// Row count, and per-column statistics from at most `sample_rows` rows.
 async fn table_stats(
     conn: &mut PgConnection,
+    schema: &crate::schema::Schema,
     table: &Table,
     options: &Options,
 ) -> Result<TableStats, IntrospectError> {
@@ -580,6 +581,27 @@ async fn table_stats(
             .await
             .map_err(query_err(what("the children per parent")))?;
         super::exact_fan_out(table, &mut stats, f, &counts);
+    }
+    let queries = super::parent_time_queries(
+        schema,
+        table,
+        &from,
+        |n: &crate::schema::QualifiedName| {
+            format!(
+                "{}.{}",
+                quote_ident(n.schema.as_deref().unwrap_or("public")),
+                quote_ident(&n.name)
+            )
+        },
+        quote_ident,
+        |alias: &str, c: &str| format!("{alias}.{}::text", quote_ident(c)),
+    );
+    for (f, child, parent, sql) in queries {
+        let pairs: Vec<(Option<String>, Option<String>)> = sqlx::query_as(&sql)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(query_err(what("the parents' times")))?;
+        super::parent_time_order(&mut stats, f, &child, &parent, &pairs);
     }
     stats.physical = physical(conn, table, &qualified).await?;
     Ok(stats)

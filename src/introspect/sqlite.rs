@@ -119,7 +119,7 @@ pub(super) async fn read(
     observer.started(schema.tables.len());
     let mut stats = Vec::new();
     for table in &schema.tables {
-        let s = table_stats(&mut conn, table, options).await?;
+        let s = table_stats(&mut conn, &schema, table, options).await?;
         observer.table_done(&table.name.to_string(), s.row_count);
         stats.push(s);
     }
@@ -397,6 +397,7 @@ fn generated_expression(sql: &str, column: &str) -> Option<String> {
 
 async fn table_stats(
     conn: &mut SqliteConnection,
+    schema: &crate::schema::Schema,
     table: &Table,
     options: &Options,
 ) -> Result<TableStats, IntrospectError> {
@@ -501,6 +502,21 @@ async fn table_stats(
             .await
             .map_err(query_err(what("the children per parent")))?;
         super::exact_fan_out(table, &mut stats, f, &counts);
+    }
+    let queries = super::parent_time_queries(
+        schema,
+        table,
+        &from,
+        |n: &crate::schema::QualifiedName| quote_ident(&n.name),
+        quote_ident,
+        |alias: &str, c: &str| format!("CAST({alias}.{} AS TEXT)", quote_ident(c)),
+    );
+    for (f, child, parent, sql) in queries {
+        let pairs: Vec<(Option<String>, Option<String>)> = sqlx::query_as(&sql)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(query_err(what("the parents' times")))?;
+        super::parent_time_order(&mut stats, f, &child, &parent, &pairs);
     }
     Ok(stats)
 }

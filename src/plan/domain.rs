@@ -335,9 +335,19 @@ pub fn build(
             );
             let (mut lo, mut hi) = (lo as i64, hi as i64);
             // A `real` holds 0.3 as 0.30000001: keep a hundredth inside each
-            // bound so rounding to 32 bits never crosses a CHECK.
+            // bound a CHECK sets, so rounding to 32 bits never crosses it.
+            // (0, 0.5 and other values 32 bits hold exactly stay.)
+            let inexact = |h: i64| {
+                let v = h as f64 / 100.0;
+                f64::from(v as f32) != v
+            };
             if *logical == LogicalType::Float32 && hi - lo >= 2 {
-                (lo, hi) = (lo + 1, hi - 1);
+                if !constraints.lower.is_empty() && i128::from(lo) == clo && inexact(lo) {
+                    lo += 1;
+                }
+                if !constraints.upper.is_empty() && i128::from(hi) == chi && inexact(hi) {
+                    hi -= 1;
+                }
             }
             Domain::Float { lo, hi }
         }

@@ -166,6 +166,7 @@ mod tests {
             childless_share: childless,
             children_per_parent: histogram,
             heaviest_share: heaviest,
+            time_order: Vec::new(),
         }
     }
 

@@ -127,10 +127,47 @@ pub struct ColumnPlan {
     pub distribution: Distribution,
     /// For a `Sample` correlated with another column: how.
     pub copula: Option<distribution::Copula>,
-    /// A date or time column that the profile shows at or after another one
-    /// in (almost) every row (`shipped_at >= ordered_at`): a draw that falls
-    /// before it is reflected to after it.
-    pub follows: Option<usize>,
+    /// A date or time column the profile shows at or after another one in
+    /// (almost) every row (`shipped_at >= ordered_at`, or a child's time
+    /// after its parent's).
+    pub follows: Option<Follow>,
+    /// A categorical column whose value depends on another's (the profile's
+    /// association between them).
+    pub given: Option<Given>,
+}
+
+/// The values of a column given another column's value in the same row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Given {
+    /// The column whose value decides.
+    pub base: usize,
+    /// For each of its values, this column's values with cumulative shares per million.
+    pub table: Vec<(Value, Vec<(Value, u32)>)>,
+}
+
+/// What a time column comes after, and by how much.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Follow {
+    /// The earlier value's place.
+    pub base: Base,
+    /// Equi-depth bounds of the delay in seconds: the value is the base plus
+    /// a delay drawn from them. Empty: the column is drawn on its own and a
+    /// draw that falls before the base is reflected to after it.
+    pub delay: Vec<i64>,
+}
+
+/// Where the earlier value of a [`Follow`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Base {
+    /// Another column of the same row.
+    Column(usize),
+    /// A column of the parent row a foreign key points at.
+    Parent {
+        /// Index into `TablePlan::foreign_keys`.
+        foreign_key: usize,
+        /// Column index in the parent table.
+        column: usize,
+    },
 }
 
 /// How a column's values are made.
@@ -627,6 +664,7 @@ fn plan_table(
             distribution,
             copula: None,
             follows: None,
+            given: None,
         });
     }
 
@@ -908,7 +946,9 @@ fn plan_table(
 
     if let Some(s) = stats {
         assign_copulas(table, &s.correlations, &mut column_plans);
-        assign_orders(table, &s.time_order, &mut column_plans);
+        assign_orders(table, s, &mut column_plans);
+        assign_parent_orders(schema, table, s, &foreign_keys, &mut column_plans);
+        assign_associations(table, &s.associations, &mut column_plans);
     }
 
     let row_bytes: u64 = column_plans
@@ -982,11 +1022,8 @@ const KEPT_ORDER: f64 = 0.99;
 /// Keeps `earlier <= later` where the profile shows it in nearly every row
 /// and no CHECK already orders the pair: both drawn independently (or
 /// through a copula), of one type, neither a key nor a reference.
-fn assign_orders(
-    table: &Table,
-    orders: &[crate::profile::stats::TimeOrder],
-    plans: &mut [ColumnPlan],
-) {
+fn assign_orders(table: &Table, stats: &crate::profile::TableStats, plans: &mut [ColumnPlan]) {
+    let orders = &stats.time_order;
     let free = |plans: &[ColumnPlan], c: usize| {
         matches!(plans[c].rule, Rule::Sample(_) | Rule::Pool { .. })
     };
@@ -1001,6 +1038,10 @@ fn assign_orders(
             || !free(plans, earlier)
             || !free(plans, later)
             || plans[later].follows.is_some()
+            || plans[earlier]
+                .follows
+                .as_ref()
+                .is_some_and(|f| matches!(f.base, Base::Parent { .. }))
             || plans[earlier].logical_type != plans[later].logical_type
         {
             continue;
@@ -1013,10 +1054,194 @@ fn assign_orders(
                 looped = true;
                 break;
             }
-            at = plans[c].follows;
+            at = plans[c].follows.as_ref().and_then(|f| match f.base {
+                Base::Column(b) => Some(b),
+                Base::Parent { .. } => None,
+            });
         }
         if !looped {
-            plans[later].follows = Some(earlier);
+            // A delay that says more than the later column's own spread.
+            let delay = seconds(&order.delay);
+            let delay = if tight(&delay, stats.column(&order.later)) {
+                delay
+            } else {
+                Vec::new()
+            };
+            plans[later].follows = Some(Follow {
+                base: Base::Column(earlier),
+                delay,
+            });
+        }
+    }
+}
+
+/// Draws the second column of each association from its values given the
+/// first's, where both are independent draws and the second has no other tie.
+fn assign_associations(
+    table: &Table,
+    associations: &[crate::profile::stats::Association],
+    plans: &mut [ColumnPlan],
+) {
+    for a in associations {
+        let (Some(first), Some(second)) =
+            (table.column_index(&a.first), table.column_index(&a.second))
+        else {
+            continue;
+        };
+        let domain = |c: usize| match &plans[c].rule {
+            Rule::Sample(d) | Rule::Pool { domain: d, .. } => Some(d.clone()),
+            _ => None,
+        };
+        let (Some(first_domain), Some(second_domain)) = (domain(first), domain(second)) else {
+            continue;
+        };
+        let taken = plans[second].given.is_some()
+            || plans[second].copula.is_some()
+            || plans[second].follows.is_some()
+            || plans[first]
+                .given
+                .as_ref()
+                .is_some_and(|g| g.base == second);
+        if taken {
+            continue;
+        }
+        let mut rows: Vec<(Value, Vec<(Value, f64)>)> = Vec::new();
+        for c in &a.combinations {
+            let (Some(x), Some(y)) = (
+                distribution::parse_common(&first_domain, &c.first),
+                distribution::parse_common(&second_domain, &c.second),
+            ) else {
+                continue;
+            };
+            match rows.iter_mut().find(|(v, _)| *v == x) {
+                Some((_, ys)) => ys.push((y, c.fraction)),
+                None => rows.push((x, vec![(y, c.fraction)])),
+            }
+        }
+        let table_rows: Vec<(Value, Vec<(Value, u32)>)> = rows
+            .into_iter()
+            .map(|(x, ys)| {
+                let total: f64 = ys.iter().map(|y| y.1).sum();
+                let mut acc = 0.0;
+                let mut cumulative: Vec<(Value, u32)> = ys
+                    .into_iter()
+                    .map(|(y, f)| {
+                        acc += f / total;
+                        (y, (acc * f64::from(distribution::MILLION)).round() as u32)
+                    })
+                    .collect();
+                if let Some(last) = cumulative.last_mut() {
+                    last.1 = distribution::MILLION;
+                }
+                (x, cumulative)
+            })
+            .collect();
+        if !table_rows.is_empty() {
+            plans[second].given = Some(Given {
+                base: first,
+                table: table_rows,
+            });
+        }
+    }
+}
+
+/// The inner spread of equi-depth bounds (without the outer buckets).
+fn spread(bounds: &[i64]) -> i64 {
+    match bounds.len() {
+        0 | 1 => 0,
+        2 => bounds[1] - bounds[0],
+        n => bounds[n - 2] - bounds[1],
+    }
+}
+
+/// Whether a delay (seconds) is narrow against the column's own spread: a
+/// value computed as base plus delay then keeps the column's shape.
+fn tight(delay: &[i64], stats: Option<&crate::profile::ColumnStats>) -> bool {
+    let Some(stats) = stats else {
+        return false;
+    };
+    let own: Vec<i64> = stats
+        .histogram
+        .iter()
+        .filter_map(|b| match b {
+            crate::profile::StatValue::Time(t) => {
+                crate::value::parse_timestamp(t).map(|m| m / 1_000_000)
+            }
+            crate::profile::StatValue::Number(_) => None,
+        })
+        .collect();
+    delay.len() >= 2 && own.len() >= 2 && spread(delay) * 2 <= spread(&own)
+}
+
+fn seconds(delay: &[f64]) -> Vec<i64> {
+    if delay.len() < 2 || delay.windows(2).any(|w| w[0] > w[1]) {
+        return Vec::new();
+    }
+    delay.iter().map(|d| d.max(0.0).round() as i64).collect()
+}
+
+/// A child's time column that comes after its parent's in nearly every row
+/// (an order line shipped after its order was placed) is the parent's value
+/// plus a delay from the profile. Only drawn columns take part, and a
+/// column ordered within its row keeps that order instead.
+fn assign_parent_orders(
+    schema: &Schema,
+    table: &Table,
+    stats: &crate::profile::TableStats,
+    foreign_keys: &[ForeignKeyPlan],
+    plans: &mut [ColumnPlan],
+) {
+    for (f, fk) in foreign_keys.iter().enumerate() {
+        // Only a parent computed from the row index (not a self-reference).
+        if fk.parent == schema.table_index(&table.name).unwrap_or(usize::MAX) {
+            continue;
+        }
+        let names: Vec<&str> = fk
+            .columns
+            .iter()
+            .map(|&c| table.columns[c].name.as_str())
+            .collect();
+        let Some(fk_stats) = stats.foreign_keys.iter().find(|s| {
+            s.columns
+                .iter()
+                .map(String::as_str)
+                .eq(names.iter().copied())
+        }) else {
+            continue;
+        };
+        let parent = &schema.tables[fk.parent];
+        // The tightest delay first: an order line follows its order, not the
+        // birth date of the clerk who took it.
+        let mut orders: Vec<&crate::profile::stats::TimeOrder> = fk_stats
+            .time_order
+            .iter()
+            .filter(|o| o.share >= KEPT_ORDER)
+            .filter(|o| tight(&seconds(&o.delay), stats.column(&o.later)))
+            .collect();
+        orders.sort_by_key(|o| spread(&seconds(&o.delay)));
+        for order in orders {
+            let (Some(child), Some(parent_column)) = (
+                table.column_index(&order.later),
+                parent.column_index(&order.earlier),
+            ) else {
+                continue;
+            };
+            let free = matches!(plans[child].rule, Rule::Sample(_) | Rule::Pool { .. });
+            let delay = seconds(&order.delay);
+            if !free
+                || plans[child].follows.is_some()
+                || delay.is_empty()
+                || parent.columns[parent_column].logical_type != plans[child].logical_type
+            {
+                continue;
+            }
+            plans[child].follows = Some(Follow {
+                base: Base::Parent {
+                    foreign_key: f,
+                    column: parent_column,
+                },
+                delay,
+            });
         }
     }
 }

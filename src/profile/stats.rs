@@ -24,6 +24,9 @@ pub struct TableStats {
     /// Pairs of number or time columns whose ranks move together (or against each other).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub correlations: Vec<Correlation>,
+    /// Pairs of categorical columns whose values go together (a brand and its maker).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub associations: Vec<Association>,
     /// Facts about the table's storage, where the engine exposes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub physical: Option<Physical>,
@@ -45,6 +48,10 @@ pub struct ForeignKeyStats {
     pub children_per_parent: Vec<u64>,
     /// Share of child rows held by the heaviest 1% of referenced parents.
     pub heaviest_share: f64,
+    /// Time columns of the child at or after a time column of its parent
+    /// (`earlier` names the parent's column, `later` the child's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time_order: Vec<TimeOrder>,
 }
 
 /// A pair of time columns and the share of rows (both non-NULL) where `earlier <= later`.
@@ -57,6 +64,10 @@ pub struct TimeOrder {
     pub later: String,
     /// Share of rows with both values where the order holds.
     pub share: f64,
+    /// Equi-depth bounds of `later - earlier` in seconds over the rows where
+    /// the order holds (tails coarsened outward to two significant digits).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub delay: Vec<f64>,
 }
 
 /// Two columns whose values rise and fall together: Spearman's rank
@@ -70,6 +81,34 @@ pub struct Correlation {
     pub second: String,
     /// Rank correlation in [-1, 1], to two decimals.
     pub rank: f64,
+}
+
+/// Two categorical columns whose values go together (Cramér's V at least
+/// 0.3 in the sample), with the value combinations that at least `min_count`
+/// sampled rows share. Both columns' values are kept verbatim themselves.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Association {
+    /// The first column (in column order).
+    pub first: String,
+    /// The second column.
+    pub second: String,
+    /// Cramér's V, to two decimals.
+    pub strength: f64,
+    /// Value combinations with their shares of the rows where both are set.
+    pub combinations: Vec<Combination>,
+}
+
+/// One combination of an [`Association`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Combination {
+    /// The first column's value.
+    pub first: String,
+    /// The second column's value.
+    pub second: String,
+    /// Share of the rows where both are set.
+    pub fraction: f64,
 }
 
 /// Storage facts (PostgreSQL's statistics views).
@@ -103,6 +142,7 @@ impl TableStats {
             foreign_keys: Vec::new(),
             time_order: Vec::new(),
             correlations: Vec::new(),
+            associations: Vec::new(),
             physical: None,
         }
     }

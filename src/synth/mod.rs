@@ -13,7 +13,7 @@ pub mod sampler;
 mod text;
 
 use crate::plan::{
-    Domain, KeyComponent, ParentPick, Plan, Rule, Semantic, TablePlan, distribution,
+    Base, Domain, KeyComponent, ParentPick, Plan, Rule, Semantic, TablePlan, distribution,
 };
 use crate::value::Value;
 use ::arrow::record_batch::RecordBatch;
@@ -36,6 +36,8 @@ struct ColumnStreams {
     pool: Stream,
     retry: Stream,
     latent: Stream,
+    delay: Stream,
+    given: Stream,
 }
 
 struct ReferenceStreams {
@@ -80,6 +82,8 @@ impl<'p> Generator<'p> {
                             pool: s(&c.name, "pool"),
                             retry: s(&c.name, "retry"),
                             latent: s(&c.name, "latent"),
+                            delay: s(&c.name, "delay"),
+                            given: s(&c.name, "given"),
                         })
                         .collect(),
                     references: t
@@ -149,8 +153,26 @@ impl<'p> Generator<'p> {
             return Value::Null;
         }
         let mut value = self.non_null(t, c, row);
-        if let Some(base) = column.follows {
-            value = follow(value, &self.value(t, base, row), d_of(&column.rule));
+        if let Some(f) = &column.follows {
+            let base = match f.base {
+                Base::Column(b) => self.value(t, b, row),
+                Base::Parent {
+                    foreign_key,
+                    column: pc,
+                } => match self.parent_row(t, foreign_key, row) {
+                    Some(parent_row) => {
+                        let parent = self.plan.tables[t].foreign_keys[foreign_key].parent;
+                        self.value(parent, pc, parent_row)
+                    }
+                    None => Value::Null,
+                },
+            };
+            value = if f.delay.is_empty() {
+                follow(value, &base, d_of(&column.rule))
+            } else {
+                let u = self.streams[t].columns[c].delay.at(row).below(1_000_000);
+                delayed(value, &base, &f.delay, u, d_of(&column.rule))
+            };
         }
         if column.excluded.is_empty() || !column.excluded.contains(&value) {
             return value;
@@ -175,6 +197,16 @@ impl<'p> Generator<'p> {
         let table = &self.plan.tables[t];
         let column = &table.columns[c];
         let streams = &self.streams[t].columns[c];
+        if let Some(given) = &column.given {
+            let base = self.value(t, given.base, row);
+            if let Some((_, values)) = given.table.iter().find(|(v, _)| *v == base) {
+                let u = streams
+                    .given
+                    .at(row)
+                    .below(u64::from(distribution::MILLION)) as u32;
+                return values[distribution::pick(values, u, |v| v.1)].0.clone();
+            }
+        }
         match &column.rule {
             Rule::Sequence { start } => Value::Int(start + row as i64),
             Rule::Key { key, component } => {
@@ -205,9 +237,16 @@ impl<'p> Generator<'p> {
                 // The pool's values are `size` evenly spaced quantiles; the
                 // latent value picks one in order, so ranks carry over.
                 let u = rng::phi(self.latent(t, c, row));
-                let k = ((u * *size as f64) as u64).min(size.saturating_sub(1));
-                let at = (k as f64 + 0.5) / *size as f64;
-                sampler::at_quantile(domain, &column.distribution, at, &mut streams.pool.at(k))
+                let dist = &column.distribution;
+                let exact = sampler::at_quantile(domain, dist, u, &mut streams.pool.at(0));
+                if dist.common.iter().any(|(v, _)| *v == exact) {
+                    // Common values keep their shares.
+                    exact
+                } else {
+                    let k = ((u * *size as f64) as u64).min(size.saturating_sub(1));
+                    let at = (k as f64 + 0.5) / *size as f64;
+                    sampler::at_quantile(domain, dist, at, &mut streams.pool.at(k))
+                }
             }
             Rule::Pool { size, domain } => sampler::draw_pooled(
                 domain,
@@ -488,6 +527,29 @@ fn follow(value: Value, base: &Value, domain: Option<&Domain>) -> Value {
             Value::Timestamp((b + (b - v)).min(*hi).max(*b))
         }
         (value, _, _) => value,
+    }
+}
+
+/// `base` plus a delay at quantile `u` (per million) of the equi-depth
+/// `delay` bounds (seconds), within the domain's upper bound; `value` when
+/// the base is NULL.
+fn delayed(value: Value, base: &Value, delay: &[i64], u: u64, domain: Option<&Domain>) -> Value {
+    let k = (delay.len() - 1) as u64;
+    let x = u * k;
+    let b = ((x / 1_000_000) as usize).min(delay.len() - 2);
+    let within = (x % 1_000_000) as i64;
+    let (lo, hi) = (delay[b], delay[b + 1]);
+    let seconds = lo + (hi - lo) * within / 1_000_000;
+    match (base, domain) {
+        (Value::Date(d), Some(Domain::Date { hi, .. })) => Value::Date(
+            (i64::from(*d) + seconds / 86_400)
+                .min(i64::from(*hi))
+                .max(i64::from(*d)) as i32,
+        ),
+        (Value::Timestamp(t), Some(Domain::Timestamp { hi, .. })) => {
+            Value::Timestamp((t + seconds * 1_000_000).min(*hi).max(*t))
+        }
+        _ => value,
     }
 }
 

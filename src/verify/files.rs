@@ -18,8 +18,17 @@ use std::sync::Arc;
 const BATCH_ROWS: usize = 8192;
 
 /// Loads every table's file from `dir` into the SQLite database at `url`.
-pub fn load(profile: &Profile, dir: &Path, url: &str) -> Result<(), VerifyError> {
-    let plan = plan::build(profile, &plan::Options::default())?;
+pub fn load(
+    profile: &Profile,
+    dir: &Path,
+    url: &str,
+    ignore_checks: &[String],
+) -> Result<(), VerifyError> {
+    let options = plan::Options {
+        ignore_checks: ignore_checks.to_vec(),
+        ..plan::Options::default()
+    };
+    let plan = plan::build(profile, &options)?;
     // Every file must be there before anything is loaded.
     let files: Vec<(PathBuf, FileFormat)> = (0..plan.tables.len())
         .map(|t| find(&plan, t, dir))

@@ -46,6 +46,8 @@ pub struct Options {
     pub sample_rows: u64,
     /// Longest a single statement may run.
     pub statement_timeout: Duration,
+    /// CHECK constraints to leave out when reading files back (as `generate --ignore-check`).
+    pub ignore_checks: Vec<String>,
 }
 
 impl Default for Options {
@@ -53,6 +55,7 @@ impl Default for Options {
         Self {
             sample_rows: 100_000,
             statement_timeout: Duration::from_secs(300),
+            ignore_checks: Vec::new(),
         }
     }
 }
@@ -62,7 +65,8 @@ impl Default for Options {
 pub struct Violation {
     /// The table.
     pub table: String,
-    /// What was checked (`primary key (id)`, `foreign key (a) -> t`, `not null`, `check c`).
+    /// What was checked: `not null`, a key's label (its constraint name, or
+    /// its columns), `foreign key` and its label, or `check` and its name.
     pub constraint: String,
     /// Rows (or, for keys, duplicated values) at fault.
     pub rows: i64,
@@ -141,7 +145,7 @@ pub fn verify(
                 reason: format!("cannot make a scratch directory: {e}"),
             })?;
             let url = format!("sqlite://{}", scratch.path().join("verify.db").display());
-            files::load(profile, dir, &url)?;
+            files::load(profile, dir, &url, &options.ignore_checks)?;
             verify_database(profile, &url, options, observer)
         }
     }
@@ -166,7 +170,8 @@ fn verify_database(
         },
     };
     let mut introspect_options = introspect_options;
-    if !url.starts_with("postgres") {
+    // The source's schema names mean the same in the target only when both are PostgreSQL.
+    if !url.starts_with("postgres") || profile.source.engine != crate::profile::Engine::Postgres {
         introspect_options.schemas.clear();
     }
     let found = introspect::profile(url, &introspect_options, observer)?;

@@ -446,6 +446,7 @@ mod tests {
             childless_share: z,
             children_per_parent: h,
             heaviest_share: 0.0,
+            time_order: Vec::new(),
         };
         let a = s(0.0, vec![1, 2, 3, 4]);
         assert!(fan_out_distance(&a, &a) < 1e-12);

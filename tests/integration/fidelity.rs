@@ -10,12 +10,14 @@ use serde_json::Value as Json;
 fn shaped_source() -> PgDb {
     let source = PgDb::new("fidelity");
     source.execute(
-        "CREATE TABLE customer (id int PRIMARY KEY, tier text NOT NULL, score int NOT NULL,
+        "CREATE TABLE customer (id int PRIMARY KEY, tier text NOT NULL, perk text NOT NULL, score int NOT NULL,
                                 spend numeric(12,2) NOT NULL, signup timestamp NOT NULL,
                                 verified timestamp);
          INSERT INTO customer
          SELECT g,
                 CASE WHEN g % 10 = 0 THEN 'gold' WHEN g % 10 < 4 THEN 'silver' ELSE 'bronze' END,
+                -- The perk goes with the tier.
+                CASE WHEN g % 10 = 0 THEN 'lounge' WHEN g % 10 < 4 THEN 'coffee' ELSE 'none' END,
                 (1000 * (1 - sqrt(((g * 7919) % 2000) / 2000.0)))::int,
                 -- Spend follows score up to noise: a strong rank correlation.
                 round(((1000 * (1 - sqrt(((g * 7919) % 2000) / 2000.0))) * 3 + (g * 31) % 700)::numeric, 2),
@@ -27,11 +29,14 @@ fn shaped_source() -> PgDb {
          UPDATE customer SET verified = signup + (id % 30) * interval '1 day' + interval '5 minutes'
          WHERE id % 4 <> 0;
          CREATE TABLE purchase (id int PRIMARY KEY, customer_id int NOT NULL REFERENCES customer,
-                                amount int NOT NULL, note text);
+                                amount int NOT NULL, note text, bought timestamp NOT NULL);
          -- Customer k (k <= 400) gets about 400 / k purchases: Zipf; 1600 customers get none.
          INSERT INTO purchase
-         SELECT row_number() OVER (), k, (k * 37 + n * 11) % 500, CASE WHEN n % 3 = 0 THEN 'late' END
-         FROM generate_series(1, 400) k, generate_series(1, 400) n WHERE n <= 400 / k;
+         SELECT row_number() OVER (), k, (k * 37 + n * 11) % 500, CASE WHEN n % 3 = 0 THEN 'late' END,
+                -- Bought one to ten days after the customer signed up.
+                c.signup + (1 + (k + n) % 10) * interval '1 day'
+         FROM customer c, generate_series(1, 400) n, LATERAL (SELECT c.id AS k) kk
+         WHERE c.id <= 400 AND n <= 400 / c.id;
          CREATE TABLE line (purchase_id int NOT NULL REFERENCES purchase, line_no int NOT NULL,
                             qty int NOT NULL, PRIMARY KEY (purchase_id, line_no));
          -- 1 to 4 lines per purchase.
@@ -148,6 +153,23 @@ fn generated_data_has_the_profiles_shape_and_verify_says_so() {
         0
     );
     assert!(target.scalar("SELECT count(*) FROM customer WHERE verified >= signup") > 1000);
+
+    // Categories that go together stay together.
+    assert_eq!(
+        target.scalar(
+            "SELECT count(*) FROM customer WHERE (tier, perk) NOT IN
+             (('gold', 'lounge'), ('silver', 'coffee'), ('bronze', 'none'))"
+        ),
+        0
+    );
+    // A child comes after its parent by the delays the source shows.
+    assert_eq!(
+        target.scalar(
+            "SELECT count(*) FROM purchase p JOIN customer c ON c.id = p.customer_id
+             WHERE p.bought < c.signup OR p.bought > c.signup + interval '11 days'"
+        ),
+        0
+    );
 
     // Weekdays and hours: every signup on a Monday, between 9 and 13 o'clock.
     assert_eq!(
