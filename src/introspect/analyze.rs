@@ -381,6 +381,7 @@ pub fn fan_out(
             round4(heavy as f64 / children as f64)
         },
         time_order: Vec::new(),
+        copies: Vec::new(),
     }
 }
 
@@ -437,6 +438,7 @@ pub fn fan_out_from_counts(
             round4(heavy as f64 / children as f64)
         },
         time_order: Vec::new(),
+        copies: Vec::new(),
     }
 }
 

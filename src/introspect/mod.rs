@@ -249,6 +249,115 @@ fn parent_time_queries(
     out
 }
 
+/// Child and parent columns compared for copies per foreign key at most.
+const COPY_COLUMNS: usize = 12;
+/// A child column equal to a parent column in this share of rows is a copy.
+const COPY_SHARE: f64 = 0.9;
+
+/// A foreign key's copy query: (foreign key, (child, parent) column pairs, SQL).
+type CopyQuery = (usize, Vec<(String, String)>, String);
+
+/// Per foreign key to another table, one query counting, over the sampled
+/// child rows joined to their parents, the rows where each text column of
+/// the child equals each text column of the parent (and where the child's
+/// is set): (foreign key, pairs, SQL returning the sampled rows first, then
+/// per pair its equal count and its set count).
+fn copy_queries(
+    schema: &crate::schema::Schema,
+    table: &crate::schema::Table,
+    from: &str,
+    name: impl Fn(&crate::schema::QualifiedName) -> String,
+    quote: impl Fn(&str) -> String,
+    int: &str,
+) -> Vec<CopyQuery> {
+    let texts = |t: &crate::schema::Table| -> Vec<String> {
+        let keys: Vec<&String> = t
+            .primary_key
+            .iter()
+            .chain(&t.uniques)
+            .flat_map(|k| &k.columns)
+            .chain(t.foreign_keys.iter().flat_map(|f| &f.columns))
+            .collect();
+        t.columns
+            .iter()
+            .filter(|c| c.logical_type.is_textual() && !keys.contains(&&c.name))
+            .take(COPY_COLUMNS)
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (f, fk) in table.foreign_keys.iter().enumerate() {
+        let Some(parent) = schema.table(&fk.referenced_table) else {
+            continue;
+        };
+        if parent.name == table.name {
+            continue;
+        }
+        let pairs: Vec<(String, String)> = texts(table)
+            .into_iter()
+            .flat_map(|c| texts(parent).into_iter().map(move |p| (c.clone(), p)))
+            .collect();
+        if pairs.is_empty() {
+            continue;
+        }
+        let join: Vec<String> = fk
+            .columns
+            .iter()
+            .zip(&fk.referenced_columns)
+            .map(|(c, p)| format!("p.{} = s.{}", quote(p), quote(c)))
+            .collect();
+        let sums: Vec<String> = pairs
+            .iter()
+            .flat_map(|(c, p)| {
+                [
+                    format!(
+                        "CAST(SUM(CASE WHEN s.{c} = p.{p} THEN 1 ELSE 0 END) AS {int})",
+                        c = quote(c),
+                        p = quote(p)
+                    ),
+                    format!("CAST(COUNT(s.{}) AS {int})", quote(c)),
+                ]
+            })
+            .collect();
+        out.push((
+            f,
+            pairs,
+            format!(
+                "SELECT {} FROM {from} JOIN {} p ON {}",
+                sums.join(", "),
+                name(&parent.name),
+                join.join(" AND ")
+            ),
+        ));
+    }
+    out
+}
+
+/// Records the copies among `pairs` from their (equal, set) counts.
+fn copies(stats: &mut profile::TableStats, f: usize, pairs: &[(String, String)], counts: &[i64]) {
+    let Some(slot) = stats.foreign_keys.get_mut(f) else {
+        return;
+    };
+    for (i, (child, parent)) in pairs.iter().enumerate() {
+        let (equal, set) = (counts[2 * i], counts[2 * i + 1]);
+        if set >= 10 {
+            let share = equal as f64 / set as f64;
+            let better = slot
+                .copies
+                .iter()
+                .any(|c| c.child == *child && c.share >= share);
+            if share >= COPY_SHARE && !better {
+                slot.copies.retain(|c| c.child != *child);
+                slot.copies.push(profile::stats::CopiedColumn {
+                    child: child.clone(),
+                    parent: parent.clone(),
+                    share: (share * 10_000.0).round() / 10_000.0,
+                });
+            }
+        }
+    }
+}
+
 /// Adds a child-after-parent time order found in (child, parent) pairs.
 fn parent_time_order(
     stats: &mut profile::TableStats,

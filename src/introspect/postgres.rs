@@ -603,6 +603,30 @@ async fn table_stats(
             .map_err(query_err(what("the parents' times")))?;
         super::parent_time_order(&mut stats, f, &child, &parent, &pairs);
     }
+    let queries = super::copy_queries(
+        schema,
+        table,
+        &from,
+        |n: &crate::schema::QualifiedName| {
+            format!(
+                "{}.{}",
+                quote_ident(n.schema.as_deref().unwrap_or("public")),
+                quote_ident(&n.name)
+            )
+        },
+        quote_ident,
+        "BIGINT",
+    );
+    for (f, pairs, sql) in queries {
+        let row = sqlx::query(&sql)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(query_err(what("the copies of parent columns")))?;
+        let counts: Vec<i64> = (0..pairs.len() * 2)
+            .map(|i| row.try_get::<Option<i64>, _>(i).ok().flatten().unwrap_or(0))
+            .collect();
+        super::copies(&mut stats, f, &pairs, &counts);
+    }
     stats.physical = physical(conn, table, &qualified).await?;
     Ok(stats)
 }

@@ -518,6 +518,24 @@ async fn table_stats(
             .map_err(query_err(what("the parents' times")))?;
         super::parent_time_order(&mut stats, f, &child, &parent, &pairs);
     }
+    let queries = super::copy_queries(
+        schema,
+        table,
+        &from,
+        |n: &crate::schema::QualifiedName| quote_ident(&n.name),
+        quote_ident,
+        "INTEGER",
+    );
+    for (f, pairs, sql) in queries {
+        let row = sqlx::query(&sql)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(query_err(what("the copies of parent columns")))?;
+        let counts: Vec<i64> = (0..pairs.len() * 2)
+            .map(|i| row.try_get::<Option<i64>, _>(i).ok().flatten().unwrap_or(0))
+            .collect();
+        super::copies(&mut stats, f, &pairs, &counts);
+    }
     Ok(stats)
 }
 

@@ -167,6 +167,7 @@ mod tests {
             children_per_parent: histogram,
             heaviest_share: heaviest,
             time_order: Vec::new(),
+            copies: Vec::new(),
         }
     }
 

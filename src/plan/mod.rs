@@ -134,6 +134,9 @@ pub struct ColumnPlan {
     /// A categorical column whose value depends on another's (the profile's
     /// association between them).
     pub given: Option<Given>,
+    /// A text column that copies its parent's column along a foreign key
+    /// (foreign key index, parent column index), as production's does.
+    pub copy: Option<(usize, usize)>,
 }
 
 /// The values of a column given another column's value in the same row.
@@ -665,6 +668,7 @@ fn plan_table(
             copula: None,
             follows: None,
             given: None,
+            copy: None,
         });
     }
 
@@ -949,6 +953,7 @@ fn plan_table(
         assign_orders(table, s, &mut column_plans);
         assign_parent_orders(schema, table, s, &foreign_keys, &mut column_plans);
         assign_associations(table, &s.associations, &mut column_plans);
+        assign_copies(profile, table, s, &foreign_keys, &mut column_plans);
     }
 
     let row_bytes: u64 = column_plans
@@ -1171,6 +1176,70 @@ fn tight(delay: &[i64], stats: Option<&crate::profile::ColumnStats>) -> bool {
         })
         .collect();
     delay.len() >= 2 && own.len() >= 2 && spread(delay) * 2 <= spread(&own)
+}
+
+/// Copies of parent columns the profile shows in at least this share of rows are kept.
+const KEPT_COPY: f64 = 0.9;
+
+/// Text columns that copy a parent's column along a foreign key (computed
+/// from the parent row index, like the key itself).
+fn assign_copies(
+    profile: &Profile,
+    table: &Table,
+    stats: &crate::profile::TableStats,
+    foreign_keys: &[ForeignKeyPlan],
+    plans: &mut [ColumnPlan],
+) {
+    let schema = &profile.schema;
+    let own = schema.table_index(&table.name).unwrap_or(usize::MAX);
+    let cover = |s: Option<&crate::profile::ColumnStats>| {
+        s.map_or(0.0, |s| {
+            s.most_common.iter().map(|f| f.fraction).sum::<f64>()
+        })
+    };
+    for (f, fk) in foreign_keys.iter().enumerate() {
+        if fk.parent == own {
+            continue;
+        }
+        let names: Vec<&str> = fk
+            .columns
+            .iter()
+            .map(|&c| table.columns[c].name.as_str())
+            .collect();
+        let Some(fk_stats) = stats.foreign_keys.iter().find(|s| {
+            s.columns
+                .iter()
+                .map(String::as_str)
+                .eq(names.iter().copied())
+        }) else {
+            continue;
+        };
+        let parent = &schema.tables[fk.parent];
+        for copy in fk_stats.copies.iter().filter(|c| c.share >= KEPT_COPY) {
+            let (Some(child), Some(pc)) = (
+                table.column_index(&copy.child),
+                parent.column_index(&copy.parent),
+            ) else {
+                continue;
+            };
+            // The copy loses the child's own statistics: not when they say
+            // more than the parent's (more of its values kept verbatim).
+            let parent_stats = profile
+                .stats(&parent.name)
+                .and_then(|p| p.column(&copy.parent));
+            let richer = cover(stats.column(&copy.child)) > cover(parent_stats) + 0.05;
+            let free = !richer
+                && matches!(plans[child].rule, Rule::Sample(_) | Rule::Pool { .. })
+                && plans[child].given.is_none()
+                && plans[child].copy.is_none()
+                && parent.columns[pc].generated.is_none()
+                && plans[child].logical_type.is_textual()
+                && parent.columns[pc].logical_type.is_textual();
+            if free {
+                plans[child].copy = Some((f, pc));
+            }
+        }
+    }
 }
 
 fn seconds(delay: &[f64]) -> Vec<i64> {

@@ -52,6 +52,23 @@ pub struct ForeignKeyStats {
     /// (`earlier` names the parent's column, `later` the child's).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub time_order: Vec<TimeOrder>,
+    /// Child columns that hold a copy of a parent column in most rows (an
+    /// invoice's billing country is its customer's country).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<CopiedColumn>,
+}
+
+/// A child column equal to a parent column in `share` of the sampled rows
+/// where the child's is set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CopiedColumn {
+    /// The child's column.
+    pub child: String,
+    /// The parent's column.
+    pub parent: String,
+    /// Share of sampled rows (child value set) where they are equal.
+    pub share: f64,
 }
 
 /// A pair of time columns and the share of rows (both non-NULL) where `earlier <= later`.

@@ -197,6 +197,22 @@ impl<'p> Generator<'p> {
         let table = &self.plan.tables[t];
         let column = &table.columns[c];
         let streams = &self.streams[t].columns[c];
+        if let Some((foreign_key, pc)) = column.copy
+            && let Some(parent_row) = self.parent_row(t, foreign_key, row)
+        {
+            let parent = table.foreign_keys[foreign_key].parent;
+            // The parent's value where this column can hold it.
+            if let Value::Text(text) = self.value(parent, pc, parent_row)
+                && let Some(Domain::Text {
+                    min_len, max_len, ..
+                }) = d_of(&column.rule)
+            {
+                let n = text.chars().count() as u32;
+                if n >= *min_len && n <= *max_len {
+                    return Value::Text(text);
+                }
+            }
+        }
         if let Some(given) = &column.given {
             let base = self.value(t, given.base, row);
             if let Some((_, values)) = given.table.iter().find(|(v, _)| *v == base) {

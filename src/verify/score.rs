@@ -447,6 +447,7 @@ mod tests {
             children_per_parent: h,
             heaviest_share: 0.0,
             time_order: Vec::new(),
+            copies: Vec::new(),
         };
         let a = s(0.0, vec![1, 2, 3, 4]);
         assert!(fan_out_distance(&a, &a) < 1e-12);

@@ -12,7 +12,7 @@ fn shaped_source() -> PgDb {
     source.execute(
         "CREATE TABLE customer (id int PRIMARY KEY, tier text NOT NULL, perk text NOT NULL, score int NOT NULL,
                                 spend numeric(12,2) NOT NULL, signup timestamp NOT NULL,
-                                verified timestamp);
+                                city text NOT NULL, verified timestamp);
          INSERT INTO customer
          SELECT g,
                 CASE WHEN g % 10 = 0 THEN 'gold' WHEN g % 10 < 4 THEN 'silver' ELSE 'bronze' END,
@@ -23,18 +23,22 @@ fn shaped_source() -> PgDb {
                 round(((1000 * (1 - sqrt(((g * 7919) % 2000) / 2000.0))) * 3 + (g * 31) % 700)::numeric, 2),
                 -- Mondays, more of them in December, 2019 to 2023.
                 date '2019-01-07' + ((g * 13) % 260) * 7 + CASE WHEN g % 3 = 0 THEN 0 ELSE 0 END
-                  + interval '9 hours' + (g % 5) * interval '1 hour'
+                  + interval '9 hours' + (g % 5) * interval '1 hour',
+                'City ' || md5(g::text)
          FROM generate_series(1, 2000) g;
          -- Verified within a month of signing up (no CHECK says so), or never.
          UPDATE customer SET verified = signup + (id % 30) * interval '1 day' + interval '5 minutes'
          WHERE id % 4 <> 0;
          CREATE TABLE purchase (id int PRIMARY KEY, customer_id int NOT NULL REFERENCES customer,
-                                amount int NOT NULL, note text, bought timestamp NOT NULL);
+                                amount int NOT NULL, note text, bought timestamp NOT NULL,
+                                ship_city text NOT NULL);
          -- Customer k (k <= 400) gets about 400 / k purchases: Zipf; 1600 customers get none.
          INSERT INTO purchase
          SELECT row_number() OVER (), k, (k * 37 + n * 11) % 500, CASE WHEN n % 3 = 0 THEN 'late' END,
                 -- Bought one to ten days after the customer signed up.
-                c.signup + (1 + (k + n) % 10) * interval '1 day'
+                c.signup + (1 + (k + n) % 10) * interval '1 day',
+                -- Shipped to the customer's city, copied into the purchase.
+                c.city
          FROM customer c, generate_series(1, 400) n, LATERAL (SELECT c.id AS k) kk
          WHERE c.id <= 400 AND n <= 400 / c.id;
          CREATE TABLE line (purchase_id int NOT NULL REFERENCES purchase, line_no int NOT NULL,
@@ -167,6 +171,15 @@ fn generated_data_has_the_profiles_shape_and_verify_says_so() {
         target.scalar(
             "SELECT count(*) FROM purchase p JOIN customer c ON c.id = p.customer_id
              WHERE p.bought < c.signup OR p.bought > c.signup + interval '11 days'"
+        ),
+        0
+    );
+
+    // A copied parent column is the parent's value.
+    assert_eq!(
+        target.scalar(
+            "SELECT count(*) FROM purchase p JOIN customer c ON c.id = p.customer_id
+             WHERE p.ship_city <> c.city"
         ),
         0
     );
