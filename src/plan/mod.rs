@@ -1052,19 +1052,7 @@ fn assign_orders(table: &Table, stats: &crate::profile::TableStats, plans: &mut 
             continue;
         }
         // Never a loop: the earlier column must not follow the later one, however far back.
-        let mut at = Some(earlier);
-        let mut looped = false;
-        while let Some(c) = at {
-            if c == later {
-                looped = true;
-                break;
-            }
-            at = plans[c].follows.as_ref().and_then(|f| match f.base {
-                Base::Column(b) => Some(b),
-                Base::Parent { .. } => None,
-            });
-        }
-        if !looped {
+        if !depends_on(plans, earlier, later) {
             // A delay that says more than the later column's own spread.
             let delay = seconds(&order.delay);
             let delay = if tight(&delay, stats.column(&order.later)) {
@@ -1100,13 +1088,11 @@ fn assign_associations(
         let (Some(first_domain), Some(second_domain)) = (domain(first), domain(second)) else {
             continue;
         };
-        let taken = plans[second].given.is_some()
+        // Never a loop: the first column must not depend on the second, however far back.
+        let taken = depends_on(plans, first, second)
+            || plans[second].given.is_some()
             || plans[second].copula.is_some()
-            || plans[second].follows.is_some()
-            || plans[first]
-                .given
-                .as_ref()
-                .is_some_and(|g| g.base == second);
+            || plans[second].follows.is_some();
         if taken {
             continue;
         }
@@ -1178,6 +1164,32 @@ fn tight(delay: &[i64], stats: Option<&crate::profile::ColumnStats>) -> bool {
     delay.len() >= 2 && own.len() >= 2 && spread(delay) * 2 <= spread(&own)
 }
 
+/// Whether column `from`'s value depends, through the columns of the same
+/// row it follows or is given by, on column `on`'s.
+fn depends_on(plans: &[ColumnPlan], from: usize, on: usize) -> bool {
+    let mut stack = vec![from];
+    let mut seen = vec![false; plans.len()];
+    while let Some(c) = stack.pop() {
+        if c == on {
+            return true;
+        }
+        if std::mem::replace(&mut seen[c], true) {
+            continue;
+        }
+        if let Some(g) = &plans[c].given {
+            stack.push(g.base);
+        }
+        if let Some(Follow {
+            base: Base::Column(b),
+            ..
+        }) = &plans[c].follows
+        {
+            stack.push(*b);
+        }
+    }
+    false
+}
+
 /// Copies of parent columns the profile shows in at least this share of rows are kept.
 const KEPT_COPY: f64 = 0.9;
 
@@ -1198,7 +1210,8 @@ fn assign_copies(
         })
     };
     for (f, fk) in foreign_keys.iter().enumerate() {
-        if fk.parent == own {
+        // As for time orders: parents loaded earlier only, never in a loop.
+        if fk.parent == own || fk.deferred {
             continue;
         }
         let names: Vec<&str> = fk
@@ -1261,8 +1274,9 @@ fn assign_parent_orders(
     plans: &mut [ColumnPlan],
 ) {
     for (f, fk) in foreign_keys.iter().enumerate() {
-        // Only a parent computed from the row index (not a self-reference).
-        if fk.parent == schema.table_index(&table.name).unwrap_or(usize::MAX) {
+        // Only a parent loaded earlier (not a self-reference, not a key
+        // filled after a cycle), so values never depend on each other in a loop.
+        if fk.parent == schema.table_index(&table.name).unwrap_or(usize::MAX) || fk.deferred {
             continue;
         }
         let names: Vec<&str> = fk

@@ -557,8 +557,9 @@ fn delayed(value: Value, base: &Value, delay: &[i64], u: u64, domain: Option<&Do
     let (lo, hi) = (delay[b], delay[b + 1]);
     let seconds = lo + (hi - lo) * within / 1_000_000;
     match (base, domain) {
+        // Whole days, to the nearest (the profile's bounds are coarsened).
         (Value::Date(d), Some(Domain::Date { hi, .. })) => Value::Date(
-            (i64::from(*d) + seconds / 86_400)
+            (i64::from(*d) + (seconds + 43_200) / 86_400)
                 .min(i64::from(*hi))
                 .max(i64::from(*d)) as i32,
         ),

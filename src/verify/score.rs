@@ -306,6 +306,11 @@ pub fn canonical(logical: &LogicalType, text: &str) -> String {
             "f" | "false" | "0" => "false".into(),
             other => other.into(),
         },
+        // A `real` read back wider (0.0500000007 for 0.05) is the same value.
+        LogicalType::Float32 => text
+            .trim()
+            .parse::<f64>()
+            .map_or_else(|_| text.to_owned(), |n| (n as f32).to_string()),
         t if t.is_ordered_numeric() => text
             .trim()
             .parse::<f64>()

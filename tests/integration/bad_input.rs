@@ -243,3 +243,39 @@ fn existing_files_are_not_overwritten_without_truncate() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+/// Hand-edited dependencies that would make a value depend on itself (an
+/// association loop, a time order each way) are left out, never followed
+/// round: generation finishes.
+#[test]
+fn dependency_loops_in_an_edited_profile_do_not_hang_or_overflow() {
+    let (_d, path) = chinook_with(|v| {
+        let tables = v["tables"].as_array_mut().unwrap();
+        let invoice = tables
+            .iter_mut()
+            .find(|t| t["table"]["name"] == "invoice")
+            .unwrap();
+        let combination =
+            |a: &str, b: &str| serde_json::json!({"first": a, "second": b, "fraction": 0.5});
+        let association = |a: &str, b: &str, x: &str, y: &str| {
+            serde_json::json!({"first": a, "second": b, "strength": 0.9,
+                               "combinations": [combination(x, y), combination(y, x)]})
+        };
+        // Text columns with no other tie: each would be given by the next, round.
+        invoice["associations"] = serde_json::json!([
+            association("billing_country", "billing_state", "USA", "CA"),
+            association("billing_state", "billing_postal_code", "CA", "94043"),
+            association("billing_postal_code", "billing_country", "94043", "USA"),
+        ]);
+        let invoice = tables
+            .iter_mut()
+            .find(|t| t["table"]["name"] == "invoice")
+            .unwrap();
+        invoice["time_order"] = serde_json::json!([
+            {"earlier": "invoice_date", "later": "invoice_date", "share": 1.0},
+        ]);
+    });
+    let dir = temp_dir();
+    patina_ok(&["generate", &path, "--out", s(dir.path()), "-q"]);
+    assert!(dir.path().join("track.parquet").exists());
+}
