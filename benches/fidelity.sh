@@ -17,7 +17,8 @@
 # Usage: benches/fidelity.sh [DATABASE ...]
 # Environment: JUDGE_DIR (../shared/tools/judge), JUDGE_PYTHON (~/judge-venv/bin/python),
 # DATASETS (../shared/datasets), PATINA_BENCH_POSTGRES, PATINA_BIN (target/release/patina),
-# PROFILE_ARGS (extra flags for patina profile, e.g. --min-count or --allow-values for
+# PII_AS_TEXT=1 (declare the columns the profile classes as identifying as personal text,
+# which the judge does not score), PROFILE_ARGS (extra flags for patina profile, e.g. --min-count or --allow-values for
 # reviewed reference columns), NO_BUILD=1 skips the build, KEEP=1 keeps the work directory (per database: real/
 # and synth/ CSV, profile.json, metadata.json, judge.txt and judge.json, verify.txt).
 set -euo pipefail
@@ -73,12 +74,19 @@ PY
 # itself, so those are left out (their columns stay ids).
 metadata() {
   "$JUDGE_PYTHON" - "$JUDGE_DIR" "$@" <<'PY'
-import collections, json, sys
+import collections, json, os, sys
 judge_dir, profile, real_dir, out = sys.argv[1:]
 sys.path.insert(0, judge_dir)
 import judge
 NUMERIC = {"int16", "int32", "int64", "float32", "float64", "decimal"}
-tables = json.load(open(profile))["schema"]["tables"]
+loaded = json.load(open(profile))
+tables = loaded["schema"]["tables"]
+# PII_AS_TEXT=1: columns the profiler classed as identifying (whose values the privacy
+# rules never keep) are declared personal text, which SDMetrics does not score.
+IDENTIFYING = {"email", "person_name", "phone", "address", "url", "uuid", "ip", "free_text", "identifier"}
+pii = {((s["table"].get("schema") or "public"), s["table"]["name"], c["column"])
+       for s in loaded["tables"] for c in s["columns"]
+       if os.environ.get("PII_AS_TEXT") == "1" and c.get("semantic") in IDENTIFYING}
 count = collections.Counter(t["name"]["name"] for t in tables)
 qual = lambda n: (n.get("schema") or "public", n["name"])
 file_of = {qual(t["name"]): (t["name"]["name"] if count[t["name"]["name"]] == 1
@@ -100,6 +108,9 @@ for t in tables:
         s = df[name]
         if kind == "boolean":
             cols[name] = {"sdtype": "boolean"}
+            continue
+        if qual(t["name"]) + (name,) in pii:
+            cols[name] = {"sdtype": "text"}
             continue
         m = judge.infer_column("value", s, 1000, 0.5)
         if m["sdtype"] == "numerical" and kind not in NUMERIC:
