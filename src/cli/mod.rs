@@ -52,6 +52,9 @@ pub struct VerifyArgs {
     /// Exit with status 1 when the score is below this, or any constraint is violated.
     #[arg(long, value_name = "S", default_value_t = 0.0)]
     pub min_score: f64,
+    /// Exit with status 1 when any column's or foreign key's distance is above this.
+    #[arg(long, value_name = "D")]
+    pub max_distance: Option<f64>,
     /// Print the full report as JSON on stdout instead of the summary.
     #[arg(long)]
     pub json: bool,
@@ -218,7 +221,15 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         verify::write(&report, args.min_score, &mut std::io::stdout().lock())
             .context("writing the summary")?;
     }
-    let pass = report.score >= args.min_score && report.violation_count() == 0;
+    let worst = report
+        .columns
+        .iter()
+        .map(|c| c.distance)
+        .chain(report.foreign_keys.iter().map(|f| f.distance))
+        .fold(0.0, f64::max);
+    let pass = report.score >= args.min_score
+        && report.violation_count() == 0
+        && args.max_distance.is_none_or(|d| worst <= d);
     Ok(if pass {
         ExitCode::SUCCESS
     } else {

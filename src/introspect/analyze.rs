@@ -11,8 +11,8 @@
 //! `min_count` rows share them.
 
 use crate::profile::stats::{
-    Association, Combination, Correlation, ForeignKeyStats, Frequency, JsonShape, MessObserved,
-    SemanticClass, StatValue, TimeOrder, TimeProfile, coarsen,
+    Association, BandCell, Banding, Combination, Correlation, ForeignKeyStats, Frequency,
+    JsonShape, MessObserved, SemanticClass, StatValue, TimeOrder, TimeProfile, bucket_of, coarsen,
 };
 use crate::schema::{Column, LogicalType};
 use crate::value::{self, MICROS_PER_DAY};
@@ -616,6 +616,102 @@ pub fn associations(
                     second: table.columns[*b].name.clone(),
                     strength: (v * 100.0).round() / 100.0,
                     combinations,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Bandings at least this strong (Cramér's V) are kept.
+const MIN_BANDING: f64 = 0.5;
+
+/// Cramér's V of a table of counts keyed by (row, column) labels.
+fn cramers_v<A: Ord + Clone, B: Ord + Clone>(counts: &BTreeMap<(A, B), u64>) -> f64 {
+    let n: u64 = counts.values().sum();
+    let mut rows: BTreeMap<A, u64> = BTreeMap::new();
+    let mut cols: BTreeMap<B, u64> = BTreeMap::new();
+    for ((a, b), c) in counts {
+        *rows.entry(a.clone()).or_default() += c;
+        *cols.entry(b.clone()).or_default() += c;
+    }
+    if n == 0 || rows.len() < 2 || cols.len() < 2 {
+        return 0.0;
+    }
+    let nf = n as f64;
+    let mut chi2 = 0.0;
+    for (a, ra) in &rows {
+        for (b, cb) in &cols {
+            let expected = *ra as f64 * *cb as f64 / nf;
+            let observed = counts.get(&(a.clone(), b.clone())).copied().unwrap_or(0) as f64;
+            chi2 += (observed - expected).powi(2) / expected;
+        }
+    }
+    let k = rows.len().min(cols.len()).saturating_sub(1).max(1) as f64;
+    (chi2 / (nf * k)).sqrt()
+}
+
+/// Categorical columns (given with their kept values) against the
+/// histogram buckets (or NULL) of number and time columns (given with
+/// their bounds): the pairs with Cramér's V of at least [`MIN_BANDING`],
+/// with the cells at least `min_count` sampled rows share.
+pub fn bandings(
+    table: &crate::schema::Table,
+    ranged: &[(usize, Vec<f64>)],
+    categorical: &[(usize, Vec<String>)],
+    samples: &[Vec<Option<String>>],
+    min_count: u64,
+) -> Vec<Banding> {
+    let number = |v: &str| -> Option<f64> {
+        v.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .or_else(|| value::parse_timestamp(v).map(|t| t as f64))
+    };
+    let mut out = Vec::new();
+    for (c, kept) in categorical {
+        for (t, bounds) in ranged {
+            if c == t || bounds.len() < 3 {
+                continue;
+            }
+            let mut counts: BTreeMap<(Option<u32>, &str), u64> = BTreeMap::new();
+            for (x, v) in samples[*t].iter().zip(&samples[*c]) {
+                let Some(v) = v.as_deref().filter(|v| kept.iter().any(|k| k == v)) else {
+                    continue;
+                };
+                let band = match x.as_deref() {
+                    None => None,
+                    Some(x) => match number(x) {
+                        Some(x) => Some(bucket_of(bounds, x)),
+                        None => continue,
+                    },
+                };
+                *counts.entry((band, v)).or_default() += 1;
+            }
+            let n: u64 = counts.values().sum();
+            if n < 10 {
+                continue;
+            }
+            let v = cramers_v(&counts);
+            if !v.is_finite() || v < MIN_BANDING {
+                continue;
+            }
+            let cells: Vec<BandCell> = counts
+                .iter()
+                .filter(|(_, k)| **k >= min_count)
+                .map(|((band, value), k)| BandCell {
+                    bucket: *band,
+                    value: (*value).to_owned(),
+                    fraction: round4(*k as f64 / n as f64),
+                })
+                .collect();
+            if !cells.is_empty() {
+                out.push(Banding {
+                    column: table.columns[*t].name.clone(),
+                    category: table.columns[*c].name.clone(),
+                    strength: (v * 100.0).round() / 100.0,
+                    cells,
                 });
             }
         }

@@ -483,6 +483,23 @@ fn enrich(
         .map(|(i, cs)| (i, cs.most_common.iter().map(|f| f.value.clone()).collect()))
         .collect();
     stats.associations = analyze::associations(table, &categorical, samples, privacy.min_count);
+    let ranged: Vec<(usize, Vec<f64>)> = ordered
+        .iter()
+        .filter_map(|&i| {
+            let bounds: Vec<f64> = stats.columns[i]
+                .histogram
+                .iter()
+                .filter_map(|b| match b {
+                    profile::StatValue::Number(n) => Some(*n),
+                    profile::StatValue::Time(t) => {
+                        crate::value::parse_timestamp(t).map(|m| m as f64)
+                    }
+                })
+                .collect();
+            (bounds.len() >= 3).then_some((i, bounds))
+        })
+        .collect();
+    stats.bandings = analyze::bandings(table, &ranged, &categorical, samples, privacy.min_count);
 }
 
 /// Fills what needs every table: the share of childless parents.

@@ -134,9 +134,46 @@ pub struct ColumnPlan {
     /// A categorical column whose value depends on another's (the profile's
     /// association between them).
     pub given: Option<Given>,
+    /// A categorical column whose values depend on the bucket (or NULL) of a
+    /// number or time column of the same row.
+    pub banded: Option<Banded>,
     /// A text column that copies its parent's column along a foreign key
-    /// (foreign key index, parent column index), as production's does.
-    pub copy: Option<(usize, usize)>,
+    /// (foreign key index, parent column index, and whether a NULL parent
+    /// value is copied too: the column's own NULLs then come from the parent).
+    pub copy: Option<(usize, usize, bool)>,
+}
+
+/// Values with cumulative shares per million (the last at a million).
+pub type Choices = Vec<(Value, u32)>;
+/// Values with their shares.
+type Shares = Vec<(Value, f64)>;
+
+/// The values of a column given which bucket of another column's histogram
+/// its value falls in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Banded {
+    /// The number or time column.
+    pub base: usize,
+    /// Its histogram bounds, as numbers (times in microseconds).
+    pub bounds: Vec<f64>,
+    /// Digits after the point when the base is a decimal.
+    pub scale: u32,
+    /// Per bucket (`None`: the base is NULL), this column's values with
+    /// cumulative shares per million.
+    pub table: Vec<(Option<u32>, Choices)>,
+}
+
+/// A value as the number its histogram bounds are written in: decimals
+/// unscaled, dates and timestamps in microseconds.
+pub fn as_number(value: &Value, scale: u32) -> Option<f64> {
+    match value {
+        Value::Decimal(d) => Some(*d as f64 / 10f64.powi(scale as i32)),
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        Value::Date(d) => Some(f64::from(*d) * crate::value::MICROS_PER_DAY as f64),
+        Value::Timestamp(t) => Some(*t as f64),
+        _ => None,
+    }
 }
 
 /// The values of a column given another column's value in the same row.
@@ -668,6 +705,7 @@ fn plan_table(
             copula: None,
             follows: None,
             given: None,
+            banded: None,
             copy: None,
         });
     }
@@ -953,6 +991,7 @@ fn plan_table(
         assign_orders(table, s, &mut column_plans);
         assign_parent_orders(schema, table, s, &foreign_keys, &mut column_plans);
         assign_associations(table, &s.associations, &mut column_plans);
+        assign_bandings(table, s, &mut column_plans);
         assign_copies(profile, table, s, &foreign_keys, &mut column_plans);
     }
 
@@ -1179,6 +1218,9 @@ fn depends_on(plans: &[ColumnPlan], from: usize, on: usize) -> bool {
         if let Some(g) = &plans[c].given {
             stack.push(g.base);
         }
+        if let Some(b) = &plans[c].banded {
+            stack.push(b.base);
+        }
         if let Some(Follow {
             base: Base::Column(b),
             ..
@@ -1188,6 +1230,96 @@ fn depends_on(plans: &[ColumnPlan], from: usize, on: usize) -> bool {
         }
     }
     false
+}
+
+/// Draws each banded categorical column (strongest banding first) from its
+/// values given the bucket its base column's value falls in.
+fn assign_bandings(table: &Table, stats: &crate::profile::TableStats, plans: &mut [ColumnPlan]) {
+    let mut bandings: Vec<&crate::profile::stats::Banding> = stats.bandings.iter().collect();
+    bandings.sort_by(|a, b| b.strength.total_cmp(&a.strength));
+    for banding in bandings {
+        let (Some(base), Some(category)) = (
+            table.column_index(&banding.column),
+            table.column_index(&banding.category),
+        ) else {
+            continue;
+        };
+        let domain = match &plans[category].rule {
+            Rule::Sample(d) | Rule::Pool { domain: d, .. } => d.clone(),
+            _ => continue,
+        };
+        let plan = &plans[category];
+        if plan.given.is_some()
+            || plan.banded.is_some()
+            || plan.copula.is_some()
+            || plan.follows.is_some()
+            || depends_on(plans, base, category)
+        {
+            continue;
+        }
+        let Some(base_stats) = stats.column(&banding.column) else {
+            continue;
+        };
+        let bounds: Vec<f64> = base_stats
+            .histogram
+            .iter()
+            .filter_map(|b| match b {
+                crate::profile::StatValue::Number(n) => Some(*n),
+                crate::profile::StatValue::Time(t) => {
+                    crate::value::parse_timestamp(t).map(|m| m as f64)
+                }
+            })
+            .collect();
+        if bounds.len() < 3 {
+            continue;
+        }
+        let mut rows: Vec<(Option<u32>, Shares)> = Vec::new();
+        for cell in &banding.cells {
+            let Some(v) = distribution::parse_common(&domain, &cell.value) else {
+                continue;
+            };
+            match rows.iter_mut().find(|(b, _)| *b == cell.bucket) {
+                Some((_, vs)) => vs.push((v, cell.fraction)),
+                None => rows.push((cell.bucket, vec![(v, cell.fraction)])),
+            }
+        }
+        let table_rows: Vec<(Option<u32>, Choices)> = rows
+            .into_iter()
+            .map(|(band, vs)| (band, cumulative_values(vs)))
+            .collect();
+        if !table_rows.is_empty() {
+            // The scale the generated decimals carry (synth::arrow's).
+            let scale = match &plans[base].logical_type {
+                LogicalType::Decimal { precision, scale } => {
+                    scale.unwrap_or(2).min(precision.unwrap_or(38).clamp(1, 38))
+                }
+                _ => 0,
+            };
+            plans[category].banded = Some(Banded {
+                base,
+                bounds,
+                scale,
+                table: table_rows,
+            });
+        }
+    }
+}
+
+/// Values with shares to values with cumulative shares per million (the last at a million).
+fn cumulative_values(values: Vec<(Value, f64)>) -> Vec<(Value, u32)> {
+    let total: f64 = values.iter().map(|v| v.1).sum();
+    let mut acc = 0.0;
+    let mut out: Vec<(Value, u32)> = values
+        .into_iter()
+        .map(|(v, f)| {
+            acc += f / total;
+            (v, (acc * f64::from(distribution::MILLION)).round() as u32)
+        })
+        .collect();
+    if let Some(last) = out.last_mut() {
+        last.1 = distribution::MILLION;
+    }
+    out
 }
 
 /// Copies of parent columns the profile shows in at least this share of rows are kept.
@@ -1244,12 +1376,15 @@ fn assign_copies(
             let free = !richer
                 && matches!(plans[child].rule, Rule::Sample(_) | Rule::Pool { .. })
                 && plans[child].given.is_none()
+                && plans[child].banded.is_none()
                 && plans[child].copy.is_none()
                 && parent.columns[pc].generated.is_none()
                 && plans[child].logical_type.is_textual()
                 && parent.columns[pc].logical_type.is_textual();
             if free {
-                plans[child].copy = Some((f, pc));
+                let nulls = plans[child].null_per_million > 0;
+                plans[child].null_per_million = 0;
+                plans[child].copy = Some((f, pc, nulls));
             }
         }
     }

@@ -27,6 +27,10 @@ pub struct TableStats {
     /// Pairs of categorical columns whose values go together (a brand and its maker).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub associations: Vec<Association>,
+    /// Categorical columns whose values depend on where a number or time
+    /// column falls, or whether it is NULL (a status decided by a date).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bandings: Vec<Banding>,
     /// Facts about the table's storage, where the engine exposes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub physical: Option<Physical>,
@@ -116,6 +120,37 @@ pub struct Association {
     pub combinations: Vec<Combination>,
 }
 
+/// A categorical column against the buckets of a number or time column's
+/// histogram (Cramér's V at least 0.5), with the (bucket, value) cells at
+/// least `min_count` sampled rows share. The values are kept verbatim in the
+/// category's own statistics; the buckets are the column's histogram.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Banding {
+    /// The number or time column (its `histogram` defines the buckets).
+    pub column: String,
+    /// The categorical column.
+    pub category: String,
+    /// Cramér's V, to two decimals.
+    pub strength: f64,
+    /// Cells with their shares of the rows where the category is set.
+    pub cells: Vec<BandCell>,
+}
+
+/// One cell of a [`Banding`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BandCell {
+    /// The histogram bucket (0 is the first) the column's value falls in;
+    /// absent when the column is NULL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<u32>,
+    /// The category's value.
+    pub value: String,
+    /// Share of the rows where the category is set.
+    pub fraction: f64,
+}
+
 /// One combination of an [`Association`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -160,6 +195,7 @@ impl TableStats {
             time_order: Vec::new(),
             correlations: Vec::new(),
             associations: Vec::new(),
+            bandings: Vec::new(),
             physical: None,
         }
     }
@@ -330,6 +366,13 @@ pub struct LengthStats {
     pub mean: f64,
     /// Longest.
     pub max: u64,
+}
+
+/// The bucket of equi-depth `bounds` that `x` falls in (the first bucket
+/// holding it; values outside go to the nearest end).
+pub fn bucket_of(bounds: &[f64], x: f64) -> u32 {
+    let k = bounds.len().saturating_sub(1).max(1);
+    (bounds.partition_point(|&b| b < x).saturating_sub(1)).min(k - 1) as u32
 }
 
 /// Rounds `x` down (`up == false`) or up to two significant digits, so a

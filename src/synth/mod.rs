@@ -38,6 +38,7 @@ struct ColumnStreams {
     latent: Stream,
     delay: Stream,
     given: Stream,
+    band: Stream,
 }
 
 struct ReferenceStreams {
@@ -84,6 +85,7 @@ impl<'p> Generator<'p> {
                             latent: s(&c.name, "latent"),
                             delay: s(&c.name, "delay"),
                             given: s(&c.name, "given"),
+                            band: s(&c.name, "band"),
                         })
                         .collect(),
                     references: t
@@ -197,20 +199,39 @@ impl<'p> Generator<'p> {
         let table = &self.plan.tables[t];
         let column = &table.columns[c];
         let streams = &self.streams[t].columns[c];
-        if let Some((foreign_key, pc)) = column.copy
+        if let Some((foreign_key, pc, nulls)) = column.copy
             && let Some(parent_row) = self.parent_row(t, foreign_key, row)
         {
             let parent = table.foreign_keys[foreign_key].parent;
-            // The parent's value where this column can hold it.
-            if let Value::Text(text) = self.value(parent, pc, parent_row)
-                && let Some(Domain::Text {
-                    min_len, max_len, ..
-                }) = d_of(&column.rule)
-            {
-                let n = text.chars().count() as u32;
-                if n >= *min_len && n <= *max_len {
-                    return Value::Text(text);
+            // The parent's value (or NULL) where this column can hold it.
+            match self.value(parent, pc, parent_row) {
+                Value::Null if nulls => return Value::Null,
+                Value::Text(text) => {
+                    if let Some(Domain::Text {
+                        min_len, max_len, ..
+                    }) = d_of(&column.rule)
+                    {
+                        let n = text.chars().count() as u32;
+                        if n >= *min_len && n <= *max_len {
+                            return Value::Text(text);
+                        }
+                    }
                 }
+                _ => {}
+            }
+        }
+        if let Some(banded) = &column.banded {
+            let base = self.value(t, banded.base, row);
+            let bucket = match &base {
+                Value::Null => Some(None),
+                v => crate::plan::as_number(v, banded.scale)
+                    .map(|x| Some(crate::profile::stats::bucket_of(&banded.bounds, x))),
+            };
+            if let Some(bucket) = bucket
+                && let Some((_, values)) = banded.table.iter().find(|(b, _)| *b == bucket)
+            {
+                let u = streams.band.at(row).below(u64::from(distribution::MILLION)) as u32;
+                return values[distribution::pick(values, u, |v| v.1)].0.clone();
             }
         }
         if let Some(given) = &column.given {

@@ -12,7 +12,7 @@ fn shaped_source() -> PgDb {
     source.execute(
         "CREATE TABLE customer (id int PRIMARY KEY, tier text NOT NULL, perk text NOT NULL, score int NOT NULL,
                                 spend numeric(12,2) NOT NULL, signup timestamp NOT NULL,
-                                city text NOT NULL, verified timestamp);
+                                city text NOT NULL, verified timestamp, kyc text, era text);
          INSERT INTO customer
          SELECT g,
                 CASE WHEN g % 10 = 0 THEN 'gold' WHEN g % 10 < 4 THEN 'silver' ELSE 'bronze' END,
@@ -22,13 +22,16 @@ fn shaped_source() -> PgDb {
                 -- Spend follows score up to noise: a strong rank correlation.
                 round(((1000 * (1 - sqrt(((g * 7919) % 2000) / 2000.0))) * 3 + (g * 31) % 700)::numeric, 2),
                 -- Mondays, more of them in December, 2019 to 2023.
-                date '2019-01-07' + ((g * 13) % 260) * 7 + CASE WHEN g % 3 = 0 THEN 0 ELSE 0 END
+                date '2019-01-07' + ((g * 7) % 260) * 7
                   + interval '9 hours' + (g % 5) * interval '1 hour',
                 'City ' || md5(g::text)
          FROM generate_series(1, 2000) g;
          -- Verified within a month of signing up (no CHECK says so), or never.
          UPDATE customer SET verified = signup + (id % 30) * interval '1 day' + interval '5 minutes'
          WHERE id % 4 <> 0;
+         -- A status decided by whether a date is set, another by when it falls.
+         UPDATE customer SET kyc = CASE WHEN verified IS NULL THEN 'pending' ELSE 'done' END,
+                             era = CASE WHEN signup < '2021-06-01' THEN 'old' ELSE 'new' END;
          CREATE TABLE purchase (id int PRIMARY KEY, customer_id int NOT NULL REFERENCES customer,
                                 amount int NOT NULL, note text, bought timestamp NOT NULL,
                                 ship_city text NOT NULL);
@@ -175,6 +178,20 @@ fn generated_data_has_the_profiles_shape_and_verify_says_so() {
         0
     );
 
+    // A status follows the date it depends on: exactly for NULL or not,
+    // up to the histogram bucket that holds the cut-off for when.
+    assert_eq!(
+        target
+            .scalar("SELECT count(*) FROM customer WHERE (kyc = 'pending') <> (verified IS NULL)"),
+        0
+    );
+    let wrong_era = target
+        .scalar("SELECT count(*) FROM customer WHERE (era = 'old') <> (signup < '2021-06-01')");
+    assert!(
+        wrong_era <= 200,
+        "{wrong_era} of 2000 customers in the wrong era"
+    );
+
     // A copied parent column is the parent's value.
     assert_eq!(
         target.scalar(
@@ -229,6 +246,18 @@ fn verify_reads_files_back_and_fails_on_data_of_another_shape() {
         assert_eq!(report["violations"].as_array().unwrap().len(), 0);
     }
 
+    // No generated data is a perfect copy: an impossible --min-score fails.
+    let parquet = dir.path().join("parquet");
+    let out = patina(&[
+        "verify",
+        s(&profile),
+        "--target",
+        s(&parquet),
+        "--min-score",
+        "0.9999",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+
     // Every customer made gold: verify names the column first and exits 1.
     let target = PgDb::new("fidelity_bad");
     patina_ok(&[
@@ -240,13 +269,14 @@ fn verify_reads_files_back_and_fails_on_data_of_another_shape() {
         "-q",
     ]);
     target.execute("UPDATE customer SET tier = 'gold'");
+    // One column far off: the mean barely moves, --max-distance catches it.
     let out = patina(&[
         "verify",
         s(&profile),
         "--target",
         &target.url(),
-        "--min-score",
-        "0.9",
+        "--max-distance",
+        "0.6",
     ]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
