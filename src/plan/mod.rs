@@ -143,6 +143,10 @@ pub struct ColumnPlan {
     pub copy: Option<(usize, usize, bool)>,
 }
 
+/// Share of rows an association's combinations or a banding's cells must
+/// hold for generation to follow it.
+const KEPT_CELLS: f64 = 0.8;
+
 /// Values with cumulative shares per million (the last at a million).
 pub type Choices = Vec<(Value, u32)>;
 /// Values with their shares.
@@ -1115,6 +1119,10 @@ fn assign_associations(
     plans: &mut [ColumnPlan],
 ) {
     for a in associations {
+        // As for bandings: only where the kept combinations hold most rows.
+        if a.combinations.iter().map(|c| c.fraction).sum::<f64>() < KEPT_CELLS {
+            continue;
+        }
         let (Some(first), Some(second)) =
             (table.column_index(&a.first), table.column_index(&a.second))
         else {
@@ -1238,6 +1246,11 @@ fn assign_bandings(table: &Table, stats: &crate::profile::TableStats, plans: &mu
     let mut bandings: Vec<&crate::profile::stats::Banding> = stats.bandings.iter().collect();
     bandings.sort_by(|a, b| b.strength.total_cmp(&a.strength));
     for banding in bandings {
+        // Cells the privacy rule dropped would skew the category's own
+        // shares: follow a banding only where its cells hold most rows.
+        if banding.cells.iter().map(|c| c.fraction).sum::<f64>() < KEPT_CELLS {
+            continue;
+        }
         let (Some(base), Some(category)) = (
             table.column_index(&banding.column),
             table.column_index(&banding.category),

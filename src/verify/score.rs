@@ -151,13 +151,21 @@ pub fn compare(
                 columns: fk.columns.clone(),
                 distance: round4(fan_out_distance(fk, g)),
                 nulls: round4((fk.null_fraction - g.null_fraction).abs()),
-                note: (fk.referenced_parents < 50).then(|| {
-                    format!(
-                        "only {} parents referenced: one parent moves the distance by {:.2}",
-                        fk.referenced_parents,
-                        1.0 / fk.referenced_parents.max(1) as f64
-                    )
-                }),
+                note: (fk.referenced_parents < 50)
+                    .then(|| {
+                        format!(
+                            "only {} parents referenced: one parent moves the distance by {:.2}",
+                            fk.referenced_parents,
+                            1.0 / fk.referenced_parents.max(1) as f64
+                        )
+                    })
+                    .or_else(|| {
+                        trailing_key_part(table, &fk.columns).then(|| {
+                            "a later part of a composite key: its parents are spread evenly, \
+                             not by the profile's fan-out"
+                                .to_owned()
+                        })
+                    }),
             });
         }
         for order in &want.time_order {
@@ -203,6 +211,23 @@ fn find_column<'a>(table: &'a TableStats, name: &str) -> Option<&'a ColumnStats>
             .iter()
             .find(|c| c.column.eq_ignore_ascii_case(name))
     })
+}
+
+/// Whether a foreign key is part of a composite key without holding its
+/// first column: generation numbers such a reference within the leading
+/// one's children (plan::KeyPlan::spread) instead of following its own fan-out.
+fn trailing_key_part(table: &Table, columns: &[String]) -> bool {
+    let index = |c: &String| table.column_index(c);
+    table
+        .primary_key
+        .iter()
+        .chain(&table.uniques)
+        .filter(|k| k.columns.len() > 1 && columns.iter().all(|c| k.columns.contains(c)))
+        .any(|k| {
+            // The key's leading part is its earliest column in table order.
+            let lead = k.columns.iter().filter_map(index).min();
+            columns.iter().all(|c| index(c) != lead)
+        })
 }
 
 /// Columns of primary keys, unique keys and foreign keys.
