@@ -227,9 +227,29 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         .map(|c| c.distance)
         .chain(report.foreign_keys.iter().map(|f| f.distance))
         .fold(0.0, f64::max);
-    let pass = report.score >= args.min_score
-        && report.violation_count() == 0
-        && args.max_distance.is_none_or(|d| worst <= d);
+    let mut failed = Vec::new();
+    if report.score < args.min_score {
+        failed.push(format!(
+            "score {:.3} is below --min-score {}",
+            report.score, args.min_score
+        ));
+    }
+    if report.violation_count() > 0 {
+        failed.push(format!(
+            "{} rows break constraints",
+            report.violation_count()
+        ));
+    }
+    if let Some(d) = args.max_distance.filter(|d| worst > *d) {
+        failed.push(format!(
+            "the worst distance {worst:.3} is above --max-distance {d}"
+        ));
+    }
+    let pass = failed.is_empty();
+    if !pass {
+        // The verdict on stderr, so --json output stays one document.
+        eprintln!("verify failed: {}", failed.join("; "));
+    }
     Ok(if pass {
         ExitCode::SUCCESS
     } else {

@@ -147,7 +147,8 @@ pub struct BandCell {
     pub bucket: Option<u32>,
     /// The category's value.
     pub value: String,
-    /// Share of the rows where the category is set.
+    /// Share of the sampled rows where the category holds a kept value and
+    /// the column is NULL or reads as a number or time.
     pub fraction: f64,
 }
 
