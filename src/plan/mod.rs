@@ -1335,6 +1335,31 @@ fn cumulative_values(values: Vec<(Value, f64)>) -> Vec<(Value, u32)> {
     out
 }
 
+/// The foreign keys (index, statistics) whose parent a value may be read
+/// from: another table, loaded earlier (not a key filled after a cycle), so
+/// values never depend on each other in a loop.
+fn earlier_parents<'a>(
+    schema: &Schema,
+    table: &Table,
+    stats: &'a crate::profile::TableStats,
+    foreign_keys: &[ForeignKeyPlan],
+) -> Vec<(usize, &'a crate::profile::stats::ForeignKeyStats)> {
+    let own = schema.table_index(&table.name);
+    foreign_keys
+        .iter()
+        .enumerate()
+        .filter(|(_, fk)| Some(fk.parent) != own && !fk.deferred)
+        .filter_map(|(f, fk)| {
+            let names = fk.columns.iter().map(|&c| table.columns[c].name.as_str());
+            stats
+                .foreign_keys
+                .iter()
+                .find(|s| s.columns.iter().map(String::as_str).eq(names.clone()))
+                .map(|s| (f, s))
+        })
+        .collect()
+}
+
 /// Copies of parent columns the profile shows in at least this share of rows are kept.
 const KEPT_COPY: f64 = 0.9;
 
@@ -1348,31 +1373,13 @@ fn assign_copies(
     plans: &mut [ColumnPlan],
 ) {
     let schema = &profile.schema;
-    let own = schema.table_index(&table.name).unwrap_or(usize::MAX);
     let cover = |s: Option<&crate::profile::ColumnStats>| {
         s.map_or(0.0, |s| {
             s.most_common.iter().map(|f| f.fraction).sum::<f64>()
         })
     };
-    for (f, fk) in foreign_keys.iter().enumerate() {
-        // As for time orders: parents loaded earlier only, never in a loop.
-        if fk.parent == own || fk.deferred {
-            continue;
-        }
-        let names: Vec<&str> = fk
-            .columns
-            .iter()
-            .map(|&c| table.columns[c].name.as_str())
-            .collect();
-        let Some(fk_stats) = stats.foreign_keys.iter().find(|s| {
-            s.columns
-                .iter()
-                .map(String::as_str)
-                .eq(names.iter().copied())
-        }) else {
-            continue;
-        };
-        let parent = &schema.tables[fk.parent];
+    for (f, fk_stats) in earlier_parents(schema, table, stats, foreign_keys) {
+        let parent = &schema.tables[foreign_keys[f].parent];
         for copy in fk_stats.copies.iter().filter(|c| c.share >= KEPT_COPY) {
             let (Some(child), Some(pc)) = (
                 table.column_index(&copy.child),
@@ -1421,26 +1428,8 @@ fn assign_parent_orders(
     foreign_keys: &[ForeignKeyPlan],
     plans: &mut [ColumnPlan],
 ) {
-    for (f, fk) in foreign_keys.iter().enumerate() {
-        // Only a parent loaded earlier (not a self-reference, not a key
-        // filled after a cycle), so values never depend on each other in a loop.
-        if fk.parent == schema.table_index(&table.name).unwrap_or(usize::MAX) || fk.deferred {
-            continue;
-        }
-        let names: Vec<&str> = fk
-            .columns
-            .iter()
-            .map(|&c| table.columns[c].name.as_str())
-            .collect();
-        let Some(fk_stats) = stats.foreign_keys.iter().find(|s| {
-            s.columns
-                .iter()
-                .map(String::as_str)
-                .eq(names.iter().copied())
-        }) else {
-            continue;
-        };
-        let parent = &schema.tables[fk.parent];
+    for (f, fk_stats) in earlier_parents(schema, table, stats, foreign_keys) {
+        let parent = &schema.tables[foreign_keys[f].parent];
         // The tightest delay first: an order line follows its order, not the
         // birth date of the clerk who took it.
         let mut orders: Vec<&crate::profile::stats::TimeOrder> = fk_stats
