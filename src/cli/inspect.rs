@@ -185,6 +185,25 @@ pub fn privacy_report(profile: &Profile, out: &mut dyn Write) -> io::Result<()> 
          {columns} columns; min/max and histogram edges of {bounded} numeric or time columns, coarsened \
          (tails outward to 2 significant digits or the month)."
     )?;
+    let count = |f: &dyn Fn(&crate::profile::TableStats) -> usize| -> usize {
+        profile.tables.iter().map(f).sum()
+    };
+    let correlations = count(&|t| t.correlations.len());
+    let pairs = count(&|t| t.associations.len() + t.bandings.len());
+    let orders = count(&|t| {
+        t.time_order.len()
+            + t.foreign_keys
+                .iter()
+                .map(|f| f.time_order.len())
+                .sum::<usize>()
+    });
+    let copies = count(&|t| t.foreign_keys.iter().map(|f| f.copies.len()).sum());
+    writeln!(
+        out,
+        "kept between columns: {correlations} rank correlations, {orders} time orders with coarsened \
+         delays, {copies} copied parent columns (names and shares only), and {pairs} associations or \
+         bandings, which pair only values listed above, each pair shared by at least k sampled rows."
+    )?;
     writeln!(
         out,
         "kept from the schema: names, types, constraints, enum labels, defaults and comments."
