@@ -182,6 +182,30 @@ fn fan_out_queries(
         .collect()
 }
 
+/// Per foreign key to another table: its index, the parent, and the join
+/// condition of the sample (`s`) to its parent (`p`).
+fn parents<'s>(
+    schema: &'s crate::schema::Schema,
+    table: &crate::schema::Table,
+    quote: &impl Fn(&str) -> String,
+) -> Vec<(usize, &'s crate::schema::Table, String)> {
+    table
+        .foreign_keys
+        .iter()
+        .enumerate()
+        .filter_map(|(f, fk)| {
+            let parent = schema.table(&fk.referenced_table)?;
+            let join: Vec<String> = fk
+                .columns
+                .iter()
+                .zip(&fk.referenced_columns)
+                .map(|(c, p)| format!("p.{} = s.{}", quote(p), quote(c)))
+                .collect();
+            (parent.name != table.name).then(|| (f, parent, join.join(" AND ")))
+        })
+        .collect()
+}
+
 /// Time columns of a table and of its parents compared per foreign key at most.
 const PARENT_TIME_COLUMNS: usize = 4;
 
@@ -214,19 +238,7 @@ fn parent_time_queries(
             .collect()
     };
     let mut out = Vec::new();
-    for (f, fk) in table.foreign_keys.iter().enumerate() {
-        let Some(parent) = schema.table(&fk.referenced_table) else {
-            continue;
-        };
-        if parent.name == table.name {
-            continue;
-        }
-        let join: Vec<String> = fk
-            .columns
-            .iter()
-            .zip(&fk.referenced_columns)
-            .map(|(c, p)| format!("p.{} = s.{}", quote(p), quote(c)))
-            .collect();
+    for (f, parent, join) in parents(schema, table, &quote) {
         for child in times(table) {
             for parent_column in times(parent) {
                 out.push((
@@ -238,7 +250,7 @@ fn parent_time_queries(
                         text("s", &child),
                         text("p", &parent_column),
                         name(&parent.name),
-                        join.join(" AND "),
+                        join,
                         quote(&child),
                         quote(&parent_column)
                     ),
@@ -286,13 +298,7 @@ fn copy_queries(
             .collect()
     };
     let mut out = Vec::new();
-    for (f, fk) in table.foreign_keys.iter().enumerate() {
-        let Some(parent) = schema.table(&fk.referenced_table) else {
-            continue;
-        };
-        if parent.name == table.name {
-            continue;
-        }
+    for (f, parent, join) in parents(schema, table, &quote) {
         let pairs: Vec<(String, String)> = texts(table)
             .into_iter()
             .flat_map(|c| texts(parent).into_iter().map(move |p| (c.clone(), p)))
@@ -300,12 +306,6 @@ fn copy_queries(
         if pairs.is_empty() {
             continue;
         }
-        let join: Vec<String> = fk
-            .columns
-            .iter()
-            .zip(&fk.referenced_columns)
-            .map(|(c, p)| format!("p.{} = s.{}", quote(p), quote(c)))
-            .collect();
         let sums: Vec<String> = pairs
             .iter()
             .flat_map(|(c, p)| {
@@ -326,7 +326,7 @@ fn copy_queries(
                 "SELECT {} FROM {from} JOIN {} p ON {}",
                 sums.join(", "),
                 name(&parent.name),
-                join.join(" AND ")
+                join
             ),
         ));
     }
