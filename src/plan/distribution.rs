@@ -59,6 +59,8 @@ pub struct Step {
     pub hi: i128,
     /// Cumulative weight per million up to and including this step.
     pub until: u32,
+    /// Whether the step is a common value (kept as it is, never moved by the calendar).
+    pub common: bool,
 }
 
 /// A stretch of the domain drawn uniformly.
@@ -104,16 +106,16 @@ fn steps(
     common: &[(Value, f64, Option<i128>)],
     common_share: f64,
 ) -> Vec<Step> {
-    let mut parts: Vec<(i128, i128, f64)> = common
+    let mut parts: Vec<(i128, i128, f64, bool)> = common
         .iter()
-        .filter_map(|(_, f, u)| u.map(|u| (u, u, *f)))
+        .filter_map(|(_, f, u)| u.map(|u| (u, u, *f, true)))
         .collect();
     let mut previous = 0;
     for b in &out.buckets {
         let mass = f64::from(b.until - previous) / f64::from(MILLION) * (1.0 - common_share);
         previous = b.until;
         if mass > 0.0 {
-            parts.push((b.lo, b.hi, mass));
+            parts.push((b.lo, b.hi, mass, false));
         }
     }
     parts.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -121,12 +123,13 @@ fn steps(
     let mut acc = 0.0;
     let mut steps: Vec<Step> = parts
         .into_iter()
-        .map(|(lo, hi, mass)| {
+        .map(|(lo, hi, mass, common)| {
             acc += mass / total;
             Step {
                 lo,
                 hi,
                 until: per_million(acc),
+                common,
             }
         })
         .collect();
@@ -137,15 +140,15 @@ fn steps(
 }
 
 /// The value at quantile `u` (in [0, 1)) of the distribution's steps: a
-/// common value itself, a bucket read linearly.
-pub fn quantile(steps: &[Step], u: f64) -> i128 {
+/// common value itself, a bucket read linearly; and whether it is a common value.
+pub fn quantile(steps: &[Step], u: f64) -> (i128, bool) {
     let at = (u.clamp(0.0, 1.0) * f64::from(MILLION)) as u32;
     let i = pick(steps, at, |s| s.until);
     let step = steps[i];
     let from = if i == 0 { 0 } else { steps[i - 1].until };
     let within = f64::from(at.saturating_sub(from)) / f64::from((step.until - from).max(1));
     let v = step.lo as f64 + (step.hi - step.lo) as f64 * within.clamp(0.0, 1.0);
-    (v.floor() as i128).clamp(step.lo, step.hi)
+    ((v.floor() as i128).clamp(step.lo, step.hi), step.common)
 }
 
 /// Index of the first entry whose cumulative weight exceeds `u`.

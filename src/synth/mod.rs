@@ -19,6 +19,7 @@ use crate::value::Value;
 use ::arrow::record_batch::RecordBatch;
 use permute::Permutation;
 use rng::{RowRng, Stream};
+use std::cell::OnceCell;
 
 /// Which values a chunk carries for foreign keys filled afterwards.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,6 +146,30 @@ impl<'p> Generator<'p> {
 
     /// The value of column `c` of table `t` at `row` (NULL included).
     pub fn value(&self, t: usize, c: usize, row: u64) -> Value {
+        self.cell(t, c, row, None)
+    }
+
+    /// Column `c`'s value in the same row of the chunk `memo` holds, read
+    /// from the memo when it covers the row, computed otherwise.
+    fn same_row(&self, t: usize, c: usize, row: u64, memo: Option<&Memo>) -> Value {
+        match memo {
+            Some(m) if m.covers(t, row) => m.values[c].get_or_init(|| self.column(t, c, m))
+                [(row - m.rows.start) as usize]
+                .clone(),
+            _ => self.cell(t, c, row, None),
+        }
+    }
+
+    /// Every value of column `c` in the memo's rows.
+    fn column(&self, t: usize, c: usize, memo: &Memo) -> Vec<Value> {
+        memo.rows
+            .clone()
+            .map(|row| self.cell(t, c, row, Some(memo)))
+            .collect()
+    }
+
+    /// [`Generator::value`], reading columns of the same row from `memo`.
+    fn cell(&self, t: usize, c: usize, row: u64, memo: Option<&Memo>) -> Value {
         let column = &self.plan.tables[t].columns[c];
         if column.null_per_million > 0
             && self.streams[t].columns[c]
@@ -154,10 +179,10 @@ impl<'p> Generator<'p> {
         {
             return Value::Null;
         }
-        let mut value = self.non_null(t, c, row);
+        let mut value = self.non_null(t, c, row, memo);
         if let Some(f) = &column.follows {
             let base = match f.base {
-                Base::Column(b) => self.value(t, b, row),
+                Base::Column(b) => self.same_row(t, b, row, memo),
                 Base::Parent {
                     foreign_key,
                     column: pc,
@@ -195,7 +220,7 @@ impl<'p> Generator<'p> {
         value
     }
 
-    fn non_null(&self, t: usize, c: usize, row: u64) -> Value {
+    fn non_null(&self, t: usize, c: usize, row: u64, memo: Option<&Memo>) -> Value {
         let table = &self.plan.tables[t];
         let column = &table.columns[c];
         let streams = &self.streams[t].columns[c];
@@ -221,7 +246,7 @@ impl<'p> Generator<'p> {
             }
         }
         if let Some(banded) = &column.banded {
-            let base = self.value(t, banded.base, row);
+            let base = self.same_row(t, banded.base, row, memo);
             let bucket = match &base {
                 Value::Null => Some(None),
                 v => crate::plan::as_number(v, banded.scale)
@@ -235,7 +260,7 @@ impl<'p> Generator<'p> {
             }
         }
         if let Some(given) = &column.given {
-            let base = self.value(t, given.base, row);
+            let base = self.same_row(t, given.base, row, memo);
             if let Some((_, values)) = given.table.iter().find(|(v, _)| *v == base) {
                 let u = streams
                     .given
@@ -259,12 +284,12 @@ impl<'p> Generator<'p> {
             } => match self.parent_row(t, *foreign_key, row) {
                 Some(parent_row) => {
                     let fk = &table.foreign_keys[*foreign_key];
-                    self.non_null(fk.parent, fk.parent_columns[*position], parent_row)
+                    self.non_null(fk.parent, fk.parent_columns[*position], parent_row, None)
                 }
                 None => Value::Null,
             },
             Rule::Sample(domain) if column.copula.is_some() => {
-                let u = rng::phi(self.latent(t, c, row));
+                let u = rng::phi(self.latent(t, c, row, memo));
                 sampler::at_quantile(domain, &column.distribution, u, &mut streams.value.at(row))
             }
             Rule::Sample(domain) => {
@@ -273,10 +298,11 @@ impl<'p> Generator<'p> {
             Rule::Pool { size, domain } if column.copula.is_some() => {
                 // The pool's values are `size` evenly spaced quantiles; the
                 // latent value picks one in order, so ranks carry over.
-                let u = rng::phi(self.latent(t, c, row));
+                let u = rng::phi(self.latent(t, c, row, memo));
                 let dist = &column.distribution;
-                let exact = sampler::at_quantile(domain, dist, u, &mut streams.pool.at(0));
-                if dist.common.iter().any(|(v, _)| *v == exact) {
+                let (exact, common) =
+                    sampler::at_quantile_common(domain, dist, u, &mut streams.pool.at(0));
+                if common {
                     // Common values keep their shares.
                     exact
                 } else {
@@ -297,7 +323,7 @@ impl<'p> Generator<'p> {
                 strict,
                 domain,
             } => {
-                let base_value = self.value(t, *base, row);
+                let base_value = self.same_row(t, *base, row, memo);
                 after(&base_value, *strict, domain, &mut streams.value.at(row))
             }
             Rule::Computed => Value::Null,
@@ -306,13 +332,24 @@ impl<'p> Generator<'p> {
 
     /// The latent standard normal value of a copula column at `row`: its
     /// own draw, leaning on its anchor's by the copula's weight.
-    fn latent(&self, t: usize, c: usize, row: u64) -> f64 {
+    fn latent(&self, t: usize, c: usize, row: u64, memo: Option<&Memo>) -> f64 {
         let own = rng::normal(&mut self.streams[t].columns[c].latent.at(row));
         match self.plan.tables[t].columns[c].copula {
             Some(distribution::Copula {
                 anchor: Some(anchor),
                 weight,
-            }) => weight * self.latent(t, anchor, row) + (1.0 - weight * weight).sqrt() * own,
+            }) => {
+                let anchor = match memo {
+                    Some(m) if m.covers(t, row) => m.latents[anchor].get_or_init(|| {
+                        m.rows
+                            .clone()
+                            .map(|r| self.latent(t, anchor, r, Some(m)))
+                            .collect()
+                    })[(row - m.rows.start) as usize],
+                    _ => self.latent(t, anchor, row, None),
+                };
+                weight * anchor + (1.0 - weight * weight).sqrt() * own
+            }
             _ => own,
         }
     }
@@ -388,16 +425,19 @@ impl<'p> Generator<'p> {
                         .any(|f| f.deferred && f.columns.contains(&c))
             })
             .collect();
+        let memo = Memo::new(t, range.clone(), table.columns.len());
+        for &c in &written {
+            if !deferred[c] {
+                memo.values[c].get_or_init(|| self.column(t, c, &memo));
+            }
+        }
+        let mut computed: Vec<Option<Vec<Value>>> =
+            memo.values.into_iter().map(OnceCell::into_inner).collect();
         let columns = written
             .iter()
-            .map(|&c| {
-                if deferred[c] {
-                    return vec![Value::Null; (range.end - range.start) as usize];
-                }
-                range
-                    .clone()
-                    .map(|row| self.value(t, c, row))
-                    .collect::<Vec<Value>>()
+            .map(|&c| match computed[c].take() {
+                Some(values) if !deferred[c] => values,
+                _ => vec![Value::Null; (range.end - range.start) as usize],
             })
             .collect::<Vec<_>>();
         arrow::batch(self.plan, t, &written, columns)
@@ -446,6 +486,32 @@ impl<'p> Generator<'p> {
     /// The table plan of table `t`.
     pub fn table(&self, t: usize) -> &TablePlan {
         &self.plan.tables[t]
+    }
+}
+
+/// The values of one chunk's columns, each computed once, when first
+/// needed: a column that leans on another of its row (a time order, a
+/// banding, an association, a copula anchor) reads it here instead of
+/// computing it again. Values are pure, so the memo changes speed, never output.
+struct Memo {
+    t: usize,
+    rows: std::ops::Range<u64>,
+    values: Vec<OnceCell<Vec<Value>>>,
+    latents: Vec<OnceCell<Vec<f64>>>,
+}
+
+impl Memo {
+    fn new(t: usize, rows: std::ops::Range<u64>, columns: usize) -> Self {
+        Self {
+            t,
+            rows,
+            values: (0..columns).map(|_| OnceCell::new()).collect(),
+            latents: (0..columns).map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    fn covers(&self, t: usize, row: u64) -> bool {
+        self.t == t && self.rows.contains(&row)
     }
 }
 

@@ -52,14 +52,24 @@ pub fn draw_pooled(
 /// included), for columns drawn through a copula; `rng` places it in the
 /// calendar.
 pub fn at_quantile(domain: &Domain, dist: &Distribution, u: f64, rng: &mut RowRng) -> Value {
-    let v = distribution::quantile(&dist.steps, u);
+    at_quantile_common(domain, dist, u, rng).0
+}
+
+/// [`at_quantile`], and whether the value is one of the common values.
+pub fn at_quantile_common(
+    domain: &Domain,
+    dist: &Distribution,
+    u: f64,
+    rng: &mut RowRng,
+) -> (Value, bool) {
+    let (v, common) = distribution::quantile(&dist.steps, u);
     let (lo, hi) = distribution::units(domain).unwrap_or((v, v));
     let value = distribution::from_units(domain, v.clamp(lo, hi));
     // A common value is kept as it is; the calendar moves the others.
-    if dist.common.iter().any(|(c, _)| *c == value) {
-        value
+    if common {
+        (value, true)
     } else {
-        calendar(domain, dist, value, rng)
+        (calendar(domain, dist, value, rng), false)
     }
 }
 
