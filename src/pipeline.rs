@@ -5,7 +5,7 @@
 
 use crate::error::{Error, SinkError};
 use crate::plan::Plan;
-use crate::sink::Sink;
+use crate::sink::{Chunk, Sink};
 use crate::synth::{Generator, Pass};
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
@@ -93,28 +93,53 @@ fn load(
     } else {
         Pass::Complete
     };
+    if plan.shard.is_part() && sink.loads_in_order() {
+        return Err(SinkError::InvalidTarget(format!(
+            "shard {} of a run can only be written to files (--out): each shard loading a database \
+             in its own transaction would point at parents another shard has not committed",
+            plan.shard
+        ))
+        .into());
+    }
     sink.begin(plan)?;
+    let encoding = sink.encoding();
     let mut done = Vec::with_capacity(plan.order.tables.len());
     for &t in &plan.order.tables {
         let table = &plan.tables[t];
-        progress.table_started(&table.address, table.rows);
+        progress.table_started(&table.address, table.shard_rows(plan.shard));
         sink.begin_table(plan, t)?;
         ordered(
             pool,
-            table.chunk_count(),
-            |i| generator.chunk(t, i, pass),
-            |batch| {
-                sink.write_chunk(plan, t, &batch)?;
-                progress.rows_written(&table.address, batch.num_rows() as u64);
+            table.shard_chunks(plan.shard).collect(),
+            |i| {
+                let batch = generator.chunk(t, i, pass);
+                match encoding {
+                    // Encoded here, in parallel: the sink's thread only writes.
+                    Some(encode) => {
+                        let mut bytes = Vec::new();
+                        encode(&batch, &mut bytes);
+                        Chunk::Encoded {
+                            rows: batch.num_rows(),
+                            bytes,
+                        }
+                    }
+                    None => Chunk::Batch(batch),
+                }
+            },
+            |chunk| {
+                let rows = chunk.rows() as u64;
+                sink.write_chunk(plan, t, chunk)?;
+                progress.rows_written(&table.address, rows);
                 Ok(())
             },
         )?;
         let loaded = sink.end_table(plan, t)?;
-        if loaded != table.rows {
+        let expected = table.shard_rows(plan.shard);
+        if loaded != expected {
             return Err(SinkError::RowCount {
                 table: table.address.clone(),
                 loaded,
-                expected: table.rows,
+                expected,
             }
             .into());
         }
@@ -133,7 +158,7 @@ fn load(
             ));
             ordered(
                 pool,
-                table.chunk_count(),
+                table.shard_chunks(plan.shard).collect(),
                 |i| generator.deferred_chunk(t, i),
                 |item| {
                     if let Some((keys, deferred, batch)) = item {
@@ -148,32 +173,29 @@ fn load(
     Ok(done)
 }
 
-/// Maps `make` over `0..count` in parallel and feeds the results to
-/// `consume` in index order. At most two windows of `2 × threads` results
-/// exist at once; the window size changes only memory and speed, never
-/// which value lands where.
+/// Maps `make` over the chunk indexes in parallel and feeds the results to
+/// `consume` in the indexes' order. At most two windows of `2 × threads`
+/// results exist at once; the window size changes only memory and speed,
+/// never which value lands where.
 fn ordered<T: Send>(
     pool: &rayon::ThreadPool,
-    count: u64,
+    chunks: Vec<u64>,
     make: impl Fn(u64) -> T + Sync,
     mut consume: impl FnMut(T) -> Result<(), SinkError>,
 ) -> Result<(), SinkError> {
-    let window = (pool.current_num_threads().max(1) * 2) as u64;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<T>(window as usize);
+    let window = pool.current_num_threads().max(1) * 2;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<T>(window);
     std::thread::scope(|scope| {
         let make = &make;
         scope.spawn(move || {
-            let mut start = 0;
-            while start < count {
-                let end = (start + window).min(count);
+            for indexes in chunks.chunks(window) {
                 let results: Vec<T> =
-                    pool.install(|| (start..end).into_par_iter().map(make).collect());
+                    pool.install(|| indexes.par_iter().map(|&i| make(i)).collect());
                 for item in results {
                     if tx.send(item).is_err() {
                         return; // the writer stopped on an error
                     }
                 }
-                start = end;
             }
         });
         for item in rx {

@@ -145,9 +145,18 @@ pub struct GenerateArgs {
     /// Add to tables that already hold rows.
     #[arg(long)]
     pub append: bool,
+    /// With --create-schema on PostgreSQL: create the tables without primary, unique and
+    /// foreign keys, load, then add them (one sorted index build each instead of row by row).
+    #[arg(long, requires = "create_schema")]
+    pub defer_indexes: bool,
     /// A CHECK constraint (TABLE.CONSTRAINT) to leave unchecked when patina cannot satisfy it.
     #[arg(long = "ignore-check", value_name = "TABLE.CONSTRAINT")]
     pub ignore_checks: Vec<String>,
+    /// Generate only the chunks whose index is I modulo N, into files named
+    /// `TABLE.shard-I-of-N.EXT`, so N machines share one job; the N shards
+    /// together hold exactly the rows of one run (--out only).
+    #[arg(long, value_name = "I/N", requires = "out", default_value_t = plan::Shard::WHOLE)]
+    pub shard: plan::Shard,
     /// No progress bars.
     #[arg(long, short)]
     pub quiet: bool,
@@ -293,6 +302,7 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         rows: args.rows.clone(),
         chunk_rows: args.chunk_rows,
         ignore_checks: args.ignore_checks.clone(),
+        shard: args.shard,
     };
     let plan = plan::build(&profile, &options).context("planning the run")?;
     let target = match (&args.target, &args.out) {
@@ -308,6 +318,7 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
     };
     let write_options = WriteOptions {
         create_schema: args.create_schema,
+        defer_indexes: args.defer_indexes,
         existing: if args.truncate {
             Existing::Truncate
         } else if args.append {
@@ -327,8 +338,13 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("generating into {where_to}"))?;
     bars.finish();
     let secs = summary.elapsed.as_secs_f64();
+    let shard = if args.shard.is_part() {
+        format!(", shard {}", args.shard)
+    } else {
+        String::new()
+    };
     eprintln!(
-        "generated {} rows in {} tables into {where_to} in {secs:.2} s ({:.0} rows/s), seed {}",
+        "generated {} rows in {} tables into {where_to} in {secs:.2} s ({:.0} rows/s), seed {}{shard}",
         summary.rows,
         summary.tables.len(),
         summary.rows as f64 / secs.max(1e-9),

@@ -42,6 +42,67 @@ pub struct Options {
     pub chunk_rows: Option<u64>,
     /// `table.constraint` names of CHECK constraints to leave unchecked.
     pub ignore_checks: Vec<String>,
+    /// Which share of every table's chunks this run generates.
+    pub shard: Shard,
+}
+
+/// One of `count` runs that share a job: it generates the chunks whose index
+/// is `index` modulo `count`. Values depend on row indexes only, so the
+/// shards' chunks together are exactly the chunks of one whole run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// This run, from 0.
+    pub index: u64,
+    /// Runs in all (at least 1).
+    pub count: u64,
+}
+
+impl Shard {
+    /// The whole job in one run.
+    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
+
+    /// Whether this is one part of several.
+    pub fn is_part(self) -> bool {
+        self.count > 1
+    }
+
+    /// Whether chunk `chunk_index` belongs to this shard.
+    pub fn has(self, chunk_index: u64) -> bool {
+        chunk_index % self.count.max(1) == self.index
+    }
+}
+
+impl Default for Shard {
+    fn default() -> Self {
+        Self::WHOLE
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `I/N`, with `0 <= I < N`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (i, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("expected I/N (this shard / shards in all), got `{s}`"))?;
+        let parse = |x: &str| {
+            x.trim()
+                .parse::<u64>()
+                .map_err(|_| format!("`{x}` is not a number"))
+        };
+        let (index, count) = (parse(i)?, parse(n)?);
+        if count == 0 || index >= count {
+            return Err(format!("shard {index}/{count}: need 0 <= I < N"));
+        }
+        Ok(Self { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
 }
 
 impl Default for Options {
@@ -52,6 +113,7 @@ impl Default for Options {
             rows: Vec::new(),
             chunk_rows: None,
             ignore_checks: Vec::new(),
+            shard: Shard::WHOLE,
         }
     }
 }
@@ -67,6 +129,8 @@ pub struct Plan {
     pub tables: Vec<TablePlan>,
     /// Load order and deferred foreign keys.
     pub order: LoadOrder,
+    /// The chunks this run generates.
+    pub shard: Shard,
 }
 
 /// What one table will hold.
@@ -98,6 +162,21 @@ impl TablePlan {
     pub fn chunk_range(&self, chunk_index: u64) -> std::ops::Range<u64> {
         let start = chunk_index * self.chunk_rows;
         start..(start + self.chunk_rows).min(self.rows)
+    }
+
+    /// The chunks of this table that `shard` generates, in order.
+    pub fn shard_chunks(&self, shard: Shard) -> impl Iterator<Item = u64> + use<> {
+        (0..self.chunk_count()).filter(move |&i| shard.has(i))
+    }
+
+    /// Rows in the chunks that `shard` generates.
+    pub fn shard_rows(&self, shard: Shard) -> u64 {
+        self.shard_chunks(shard)
+            .map(|i| {
+                let range = self.chunk_range(i);
+                range.end - range.start
+            })
+            .sum()
     }
 
     /// Indexes of the columns a sink writes (generated columns are left to the database).
@@ -443,6 +522,7 @@ pub fn build(profile: &Profile, options: &Options) -> Result<Plan, PlanError> {
         schema: schema.clone(),
         tables,
         order,
+        shard: options.shard,
     })
 }
 

@@ -6,7 +6,7 @@
 //! same profile and seed give the same bytes with any thread count.
 
 use super::text::{Style, cell, csv_field};
-use super::{Existing, Sink, WriteOptions};
+use super::{Chunk, Encoding, Existing, Sink, WriteOptions};
 use crate::error::SinkError;
 use crate::plan::Plan;
 use arrow::record_batch::RecordBatch;
@@ -82,7 +82,8 @@ impl FileSink {
         })
     }
 
-    /// The file of table `t`: `name.ext`, or `schema.name.ext` when the profile has several schemas.
+    /// The file of table `t`: `name.ext`, or `schema.name.ext` when the
+    /// profile has several schemas; a shard's file is `name.shard-I-of-N.ext`.
     pub fn file_name(plan: &Plan, t: usize, format: FileFormat) -> String {
         let name = &plan.schema.tables[t].name;
         let several = plan.schema.namespaces().len() > 1;
@@ -101,6 +102,15 @@ impl FileSink {
                 }
             })
             .collect();
+        if plan.shard.is_part() {
+            let width = (plan.shard.count - 1).to_string().len();
+            return format!(
+                "{stem}.shard-{:0width$}-of-{}.{}",
+                plan.shard.index,
+                plan.shard.count,
+                format.extension()
+            );
+        }
         format!("{stem}.{}", format.extension())
     }
 
@@ -115,6 +125,13 @@ impl FileSink {
 impl Sink for FileSink {
     fn loads_in_order(&self) -> bool {
         false
+    }
+
+    fn encoding(&self) -> Option<Encoding> {
+        match self.format {
+            FileFormat::Csv => Some(csv_rows),
+            FileFormat::Parquet => None,
+        }
     }
 
     fn begin(&mut self, plan: &Plan) -> Result<(), SinkError> {
@@ -184,41 +201,39 @@ impl Sink for FileSink {
         Ok(())
     }
 
-    fn write_chunk(&mut self, plan: &Plan, t: usize, batch: &RecordBatch) -> Result<(), SinkError> {
+    fn write_chunk(&mut self, plan: &Plan, t: usize, chunk: Chunk) -> Result<(), SinkError> {
+        let rows = chunk.rows() as u64;
         let path = self
             .written
             .last()
             .map(|(p, _)| p.clone())
             .unwrap_or_default();
-        match self.writer.as_mut().expect("begin_table opened a writer") {
-            Writer::Parquet(w) => {
+        match (
+            self.writer.as_mut().expect("begin_table opened a writer"),
+            chunk,
+        ) {
+            (Writer::Parquet(w), Chunk::Batch(batch)) => {
                 let parquet = |source| SinkError::Parquet {
                     table: plan.tables[t].address.clone(),
                     source,
                 };
-                w.write(batch).map_err(parquet)?;
+                w.write(&batch).map_err(parquet)?;
                 // One row group per chunk: the layout follows the chunks, not the threads.
                 w.flush().map_err(parquet)?;
             }
-            Writer::Csv(w) => {
-                let mut text = String::new();
-                for row in 0..batch.num_rows() {
-                    self.line.clear();
-                    for (i, column) in batch.columns().iter().enumerate() {
-                        if i > 0 {
-                            self.line.push(b',');
-                        }
-                        text.clear();
-                        if cell(column.as_ref(), row, Style::Csv, &mut text) {
-                            csv_field(&text, &mut self.line);
-                        }
-                    }
-                    self.line.push(b'\n');
-                    w.write_all(&self.line).map_err(Self::io(&path))?;
-                }
+            (Writer::Csv(w), Chunk::Encoded { bytes, .. }) => {
+                w.write_all(&bytes).map_err(Self::io(&path))?;
+            }
+            (Writer::Csv(w), Chunk::Batch(batch)) => {
+                self.line.clear();
+                csv_rows(&batch, &mut self.line);
+                w.write_all(&self.line).map_err(Self::io(&path))?;
+            }
+            (Writer::Parquet(_), Chunk::Encoded { .. }) => {
+                unreachable!("Parquet declares no encoding, so its chunks arrive as batches")
             }
         }
-        self.rows += batch.num_rows() as u64;
+        self.rows += rows;
         Ok(())
     }
 
@@ -265,5 +280,22 @@ impl Sink for FileSink {
         for (partial, _) in std::mem::take(&mut self.written) {
             let _ = std::fs::remove_file(partial);
         }
+    }
+}
+
+/// A batch's rows as CSV lines (no header).
+fn csv_rows(batch: &RecordBatch, out: &mut Vec<u8>) {
+    let mut text = String::new();
+    for row in 0..batch.num_rows() {
+        for (i, column) in batch.columns().iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            text.clear();
+            if cell(column.as_ref(), row, Style::Csv, &mut text) {
+                csv_field(&text, out);
+            }
+        }
+        out.push(b'\n');
     }
 }

@@ -42,6 +42,9 @@ pub struct WriteOptions {
     pub create_schema: bool,
     /// What to do with rows already there.
     pub existing: Existing,
+    /// With `create_schema` on PostgreSQL: create the tables without their
+    /// keys and foreign keys and add them after the load.
+    pub defer_indexes: bool,
 }
 
 /// A destination.
@@ -58,16 +61,49 @@ pub enum Target {
     },
 }
 
+/// A chunk on its way to the sink: the batch as generated, or the bytes the
+/// sink will send, already encoded on a generator thread.
+pub enum Chunk {
+    /// The generated batch.
+    Batch(RecordBatch),
+    /// The batch encoded by the sink's [`Encoding`].
+    Encoded {
+        /// Rows the bytes hold.
+        rows: usize,
+        /// The encoded rows.
+        bytes: Vec<u8>,
+    },
+}
+
+impl Chunk {
+    /// Rows in the chunk.
+    pub fn rows(&self) -> usize {
+        match self {
+            Chunk::Batch(batch) => batch.num_rows(),
+            Chunk::Encoded { rows, .. } => *rows,
+        }
+    }
+}
+
+/// How a sink turns a batch into the bytes it sends (COPY text, CSV lines):
+/// a plain function, so the generator threads can apply it in parallel and
+/// the sink's own thread only writes.
+pub type Encoding = fn(&RecordBatch, &mut Vec<u8>);
+
 /// Receives a run's chunks.
 pub trait Sink {
     /// Whether deferred foreign keys are written as NULL and filled in a later pass.
     fn loads_in_order(&self) -> bool;
+    /// The encoding [`Sink::write_chunk`] accepts as [`Chunk::Encoded`], if any.
+    fn encoding(&self) -> Option<Encoding> {
+        None
+    }
     /// Prepares the target (schema, emptiness checks, truncation).
     fn begin(&mut self, plan: &Plan) -> Result<(), SinkError>;
     /// A table's chunks follow.
     fn begin_table(&mut self, plan: &Plan, t: usize) -> Result<(), SinkError>;
     /// One chunk, in order.
-    fn write_chunk(&mut self, plan: &Plan, t: usize, batch: &RecordBatch) -> Result<(), SinkError>;
+    fn write_chunk(&mut self, plan: &Plan, t: usize, chunk: Chunk) -> Result<(), SinkError>;
     /// The table is complete: returns the rows the target reports.
     fn end_table(&mut self, plan: &Plan, t: usize) -> Result<u64, SinkError>;
     /// Fills deferred foreign-key columns for rows found by their key columns.
@@ -95,6 +131,15 @@ pub fn open(
     profile: &Profile,
     options: &WriteOptions,
 ) -> Result<Box<dyn Sink>, SinkError> {
+    let postgres = matches!(target, Target::Database(url)
+        if url.starts_with("postgres:") || url.starts_with("postgresql:"));
+    if options.defer_indexes && !(postgres && options.create_schema) {
+        return Err(SinkError::InvalidTarget(
+            "--defer-indexes applies to a PostgreSQL target with --create-schema: patina adds back \
+             only keys it created itself, and MySQL and SQLite build theirs as rows arrive"
+                .into(),
+        ));
+    }
     match target {
         Target::Files { dir, format } => Ok(Box::new(files::FileSink::new(
             dir.clone(),

@@ -10,7 +10,7 @@
 use super::ddl::{Dialect, quote_in};
 use super::session::{self, Session, db_err};
 use super::text::{Style, cell};
-use super::{Existing, Sink, WriteOptions, runtime};
+use super::{Chunk, Existing, Sink, WriteOptions, runtime};
 use crate::error::SinkError;
 use crate::plan::Plan;
 use crate::profile::Profile;
@@ -336,7 +336,8 @@ impl Sink for MySqlSink {
             // DDL commits by itself in MySQL: it runs before the load
             // transaction, and abort() drops what it created.
             let (source, mut created) = (self.source, Vec::new());
-            let result = session::create_schema(self, plan, source, &mut created);
+            let result =
+                session::create_schema(self, plan, source, false, &mut created).map(|c| c.warnings);
             self.created = created;
             self.warnings = result?;
         } else {
@@ -358,7 +359,10 @@ impl Sink for MySqlSink {
         Ok(())
     }
 
-    fn write_chunk(&mut self, plan: &Plan, t: usize, batch: &RecordBatch) -> Result<(), SinkError> {
+    fn write_chunk(&mut self, plan: &Plan, t: usize, chunk: Chunk) -> Result<(), SinkError> {
+        let Chunk::Batch(batch) = &chunk else {
+            unreachable!("this sink declares no encoding, so chunks arrive as batches")
+        };
         let table = &plan.schema.tables[t];
         let columns: Vec<String> = plan.tables[t]
             .written_columns()

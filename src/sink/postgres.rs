@@ -3,7 +3,7 @@
 use super::ddl::{Dialect, qualified, quote};
 use super::session::{self, Session, db_err};
 use super::text::{Style, cell, copy_escape};
-use super::{Existing, Sink, WriteOptions, runtime};
+use super::{Chunk, Encoding, Existing, Sink, WriteOptions, runtime};
 use crate::error::SinkError;
 use crate::plan::Plan;
 use crate::profile::Profile;
@@ -23,6 +23,8 @@ pub struct PgSink {
     buffer: Vec<u8>,
     warnings: Vec<String>,
     in_transaction: bool,
+    /// Keys and foreign keys `--defer-indexes` adds after the load.
+    after_load: Vec<String>,
 }
 
 impl PgSink {
@@ -57,6 +59,7 @@ impl PgSink {
             buffer: Vec::with_capacity(1 << 20),
             warnings: Vec::new(),
             in_transaction: false,
+            after_load: Vec::new(),
         })
     }
 
@@ -121,12 +124,19 @@ impl Sink for PgSink {
         true
     }
 
+    fn encoding(&self) -> Option<Encoding> {
+        Some(encode)
+    }
+
     fn begin(&mut self, plan: &Plan) -> Result<(), SinkError> {
         self.execute("BEGIN", "starting the load transaction")?;
         self.in_transaction = true;
         if self.options.create_schema {
             let source = self.source;
-            self.warnings = session::create_schema(self, plan, source, &mut Vec::new())?;
+            let defer = self.options.defer_indexes;
+            let created = session::create_schema(self, plan, source, defer, &mut Vec::new())?;
+            self.warnings = created.warnings;
+            self.after_load = created.after_load;
             return Ok(());
         }
         let existing = self.options.existing;
@@ -142,16 +152,17 @@ impl Sink for PgSink {
         Ok(())
     }
 
-    fn write_chunk(&mut self, plan: &Plan, t: usize, batch: &RecordBatch) -> Result<(), SinkError> {
+    fn write_chunk(&mut self, plan: &Plan, t: usize, chunk: Chunk) -> Result<(), SinkError> {
         let table = &plan.tables[t];
         let statement = format!(
             "COPY {} ({}) FROM STDIN",
             qualified(&plan.schema.tables[t].name, Dialect::Postgres),
             column_list(plan, t, &table.written_columns())
         );
-        let mut buffer = std::mem::take(&mut self.buffer);
-        encode(batch, &mut buffer);
-        self.buffer = buffer;
+        match chunk {
+            Chunk::Encoded { bytes, .. } => self.buffer = bytes,
+            Chunk::Batch(batch) => encode(&batch, &mut self.buffer),
+        }
         let rows = self.copy(&statement, &format!("loading table `{}`", table.name))?;
         self.loaded += rows;
         Ok(())
@@ -209,6 +220,8 @@ impl Sink for PgSink {
     }
 
     fn finish(&mut self, plan: &Plan) -> Result<(), SinkError> {
+        let after_load = std::mem::take(&mut self.after_load);
+        session::add_deferred_keys(self, &after_load)?;
         // Sequences past the loaded data, so the application can insert afterwards.
         for (t, table) in plan.schema.tables.iter().enumerate() {
             for (c, column) in table.columns.iter().enumerate() {

@@ -54,16 +54,33 @@ pub fn check_names(plan: &Plan, dialect: Dialect) -> Result<(), SinkError> {
     Ok(())
 }
 
-/// Runs `--create-schema`'s DDL and returns the warnings; `created` receives
-/// each table created, in order, also when a later statement fails.
+/// What `--create-schema` did: the warnings, and with `--defer-indexes` the
+/// statements that add the keys back after the load.
+#[derive(Debug, Default)]
+pub struct Created {
+    /// What could not be carried over.
+    pub warnings: Vec<String>,
+    /// Keys and foreign keys to add once the rows are in.
+    pub after_load: Vec<String>,
+}
+
+/// Runs `--create-schema`'s DDL; `created` receives each table created, in
+/// order, also when a later statement fails. With `defer_keys` (PostgreSQL)
+/// the tables are created without their keys and foreign keys.
 pub fn create_schema(
     session: &mut dyn Session,
     plan: &Plan,
     source: Engine,
+    defer_keys: bool,
     created: &mut Vec<String>,
-) -> Result<Vec<String>, SinkError> {
+) -> Result<Created, SinkError> {
     let dialect = session.dialect();
     let mut schema = plan.schema.clone();
+    let after_load = if defer_keys && dialect == Dialect::Postgres {
+        ddl::defer_keys(&mut schema)
+    } else {
+        Vec::new()
+    };
     if dialect == Dialect::Mysql {
         // MySQL keys cannot hold unbounded text: size such a column by the
         // longest value patina will generate for it.
@@ -104,7 +121,29 @@ pub fn create_schema(
             );
         }
     }
-    Ok(warnings)
+    Ok(Created {
+        warnings,
+        after_load,
+    })
+}
+
+/// Adds the keys `--defer-indexes` held back, once every row is in.
+pub fn add_deferred_keys(
+    session: &mut dyn Session,
+    after_load: &[String],
+) -> Result<(), SinkError> {
+    for sql in after_load {
+        let what = sql.split(" ADD ").nth(1).unwrap_or(sql).to_owned();
+        let table = sql
+            .strip_prefix("ALTER TABLE ")
+            .and_then(|s| s.split(" ADD ").next())
+            .unwrap_or("");
+        session.execute(
+            sql,
+            format!("adding {what} to {table} after the load (--defer-indexes)"),
+        )?;
+    }
+    Ok(())
 }
 
 /// Checks that every table to fill exists and, unless `--truncate` or

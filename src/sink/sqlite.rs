@@ -3,7 +3,7 @@
 use super::ddl::{Dialect, quote};
 use super::session::{self, Session, db_err};
 use super::text::{Style, cell};
-use super::{Existing, Sink, WriteOptions, runtime};
+use super::{Chunk, Existing, Sink, WriteOptions, runtime};
 use crate::error::SinkError;
 use crate::introspect::sqlite_fingerprint;
 use crate::plan::Plan;
@@ -207,7 +207,8 @@ impl Sink for SqliteSink {
         self.execute("BEGIN IMMEDIATE", "starting the load transaction")?;
         if self.options.create_schema {
             let source = self.source;
-            self.warnings = session::create_schema(self, plan, source, &mut Vec::new())?;
+            self.warnings =
+                session::create_schema(self, plan, source, false, &mut Vec::new())?.warnings;
             return Ok(());
         }
         let existing = self.options.existing;
@@ -223,7 +224,10 @@ impl Sink for SqliteSink {
         Ok(())
     }
 
-    fn write_chunk(&mut self, plan: &Plan, t: usize, batch: &RecordBatch) -> Result<(), SinkError> {
+    fn write_chunk(&mut self, plan: &Plan, t: usize, chunk: Chunk) -> Result<(), SinkError> {
+        let Chunk::Batch(batch) = &chunk else {
+            unreachable!("this sink declares no encoding, so chunks arrive as batches")
+        };
         let table = &plan.schema.tables[t];
         let columns: Vec<String> = plan.tables[t]
             .written_columns()

@@ -35,6 +35,7 @@ pub fn load(
         .collect::<Result<_, _>>()?;
     let options = WriteOptions {
         create_schema: true,
+        defer_indexes: false,
         existing: Existing::Refuse,
     };
     let mut target = sink::open(&sink::Target::Database(url.to_owned()), profile, &options)
@@ -73,7 +74,7 @@ fn fill(
                 null_columns(&batch, &written, &deferred)
             };
             target
-                .write_chunk(plan, t, &batch)
+                .write_chunk(plan, t, crate::sink::Chunk::Batch(batch))
                 .map_err(VerifyError::Load)?;
         }
         target.end_table(plan, t).map_err(VerifyError::Load)?;

@@ -144,3 +144,123 @@ fn postgres_contents_are_identical_for_1_and_8_threads() {
     assert!(dumps[0].iter().map(|(_, rows)| rows.len()).sum::<usize>() > 2000);
     assert_eq!(dumps[0], dumps[1]);
 }
+
+/// `--shard I/N` for I in 0..N: the shards' chunks, put back in chunk order,
+/// are byte for byte the chunks of one whole run.
+#[test]
+fn shards_together_are_byte_identical_to_one_run() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let profile = root().join("profiles/chinook.json");
+    let profile = s(&profile);
+    const CHUNK: usize = 97;
+    let chunk_args = ["--chunk-rows", "97", "--scale", "2"];
+    for format in ["csv", "parquet"] {
+        let whole = generate_files(profile, format, "2", &chunk_args);
+        let shards: Vec<BTreeMap<String, Vec<u8>>> = (0..3)
+            .map(|i| {
+                let shard = format!("{i}/3");
+                let mut extra = chunk_args.to_vec();
+                extra.extend(["--shard", &shard]);
+                generate_files(profile, format, if i == 1 { "1" } else { "2" }, &extra)
+            })
+            .collect();
+        assert_eq!(whole.len(), 11);
+        for (name, bytes) in &whole {
+            let stem = name.rsplit_once('.').unwrap().0;
+            let parts: Vec<&Vec<u8>> = (0..3)
+                .map(|i| {
+                    let part = format!("{stem}.shard-{i}-of-3.{format}");
+                    shards[i]
+                        .get(&part)
+                        .unwrap_or_else(|| panic!("{part} is missing"))
+                })
+                .collect();
+            if format == "csv" {
+                // Every shard file starts with the header; chunk k is in shard k mod 3.
+                let lines = |b: &[u8]| -> Vec<Vec<u8>> {
+                    b.split_inclusive(|&c| c == b'\n')
+                        .map(<[u8]>::to_vec)
+                        .collect()
+                };
+                let whole_lines = lines(bytes);
+                let mut shard_chunks: Vec<std::collections::VecDeque<Vec<Vec<u8>>>> = parts
+                    .iter()
+                    .map(|p| {
+                        let l = lines(p);
+                        assert_eq!(l[0], whole_lines[0], "{name}: the header");
+                        l[1..].chunks(CHUNK).map(<[_]>::to_vec).collect()
+                    })
+                    .collect();
+                let mut rebuilt = vec![whole_lines[0].clone()];
+                let mut k = 0;
+                while let Some(chunk) = shard_chunks[k % 3].pop_front() {
+                    rebuilt.extend(chunk);
+                    k += 1;
+                }
+                assert!(
+                    shard_chunks.iter().all(|c| c.is_empty()),
+                    "{name}: chunks left over"
+                );
+                assert!(
+                    rebuilt.concat() == *bytes,
+                    "{name}: the shards differ from one run"
+                );
+                if stem == "invoiceline" {
+                    assert!(
+                        whole_lines.len() > 1 + 3 * CHUNK,
+                        "several chunks per shard"
+                    );
+                }
+            } else {
+                // One row group per chunk: compare each column chunk's stored bytes.
+                let read = |b: &Vec<u8>| {
+                    let mut file = tempfile::tempfile().expect("a scratch file");
+                    std::io::Write::write_all(&mut file, b).expect("written");
+                    SerializedFileReader::new(file).expect("a Parquet file")
+                };
+                let column_chunks = |b: &Vec<u8>| -> Vec<Vec<u8>> {
+                    let reader = read(b);
+                    (0..reader.metadata().num_row_groups())
+                        .map(|g| {
+                            let group = reader.metadata().row_group(g);
+                            (0..group.num_columns())
+                                .flat_map(|c| {
+                                    let (start, len) = group.column(c).byte_range();
+                                    b[start as usize..(start + len) as usize].to_vec()
+                                })
+                                .collect()
+                        })
+                        .collect()
+                };
+                let whole_groups = column_chunks(bytes);
+                let shard_groups: Vec<Vec<Vec<u8>>> =
+                    parts.iter().map(|p| column_chunks(p)).collect();
+                let total: usize = shard_groups.iter().map(Vec::len).sum();
+                assert_eq!(total, whole_groups.len(), "{name}: row groups");
+                for (k, group) in whole_groups.iter().enumerate() {
+                    assert!(
+                        shard_groups[k % 3][k / 3] == *group,
+                        "{name}: row group {k} differs in shard {}",
+                        k % 3
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_shard_cannot_load_a_database() {
+    let dir = temp_dir();
+    let db = dir.path().join("shard.db");
+    let err = patina_err(&[
+        "generate",
+        s(&root().join("profiles/chinook.json")),
+        "--target",
+        &format!("sqlite://{}", db.display()),
+        "--create-schema",
+        "--shard",
+        "0/2",
+    ]);
+    assert!(err.contains("--out"), "{err}");
+}

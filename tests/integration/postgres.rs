@@ -169,6 +169,72 @@ fn generates_back_into_postgres_with_every_constraint() {
     );
 }
 
+/// `--defer-indexes`: the same rows, and afterwards the same keys, unique
+/// keys and foreign keys as a load that kept them all along.
+#[test]
+fn defer_indexes_adds_every_key_back_after_the_load() {
+    let source = shop_source();
+    let dir = temp_dir();
+    let out = dir.path().join("shop.json");
+    patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
+    let load = |extra: &[&str]| {
+        let target = PgDb::new("defer");
+        let url = target.url();
+        let mut args = vec![
+            "generate",
+            s(&out),
+            "--target",
+            &url,
+            "--create-schema",
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        patina_ok(&args);
+        target
+    };
+    let kept = load(&[]);
+    let deferred = load(&["--defer-indexes"]);
+    let constraints = "SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace \
+                       WHERE n.nspname IN ('shop', 'Audit') AND c.contype = ";
+    for kind in ["'p'", "'u'", "'f'", "'c'"] {
+        let want = kept.scalar(&format!("{constraints}{kind}"));
+        assert!(
+            want > 0 || kind == "'u'",
+            "the fixture has constraints of kind {kind}"
+        );
+        assert_eq!(
+            deferred.scalar(&format!("{constraints}{kind}")),
+            want,
+            "constraints of kind {kind}"
+        );
+    }
+    assert_eq!(kept.dump(), deferred.dump(), "the same rows either way");
+    // The keys are real: a duplicate and an orphan are refused.
+    assert!(
+        deferred
+            .try_execute("INSERT INTO shop.products SELECT * FROM shop.products LIMIT 1")
+            .is_err()
+    );
+    assert!(
+        deferred
+            .try_execute("UPDATE shop.orders SET customer_id = -5 WHERE id = (SELECT min(id) FROM shop.orders)")
+            .is_err()
+    );
+    // Files have no keys to defer.
+    let err = patina_err(&[
+        "generate",
+        s(&out),
+        "--out",
+        s(dir.path()),
+        "--create-schema",
+        "--defer-indexes",
+    ]);
+    assert!(
+        err.contains("--defer-indexes applies to a PostgreSQL target"),
+        "{err}"
+    );
+}
+
 #[test]
 fn fills_an_existing_schema_refuses_rows_and_rolls_back_failures() {
     let source = shop_source();

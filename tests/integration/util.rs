@@ -123,6 +123,21 @@ impl PgDb {
         });
     }
 
+    /// Runs SQL that may fail; returns the server's error.
+    pub fn try_execute(&self, sql: &str) -> Result<(), String> {
+        let url = self.url();
+        block_on(async {
+            let mut conn = PgConnection::connect(&url)
+                .await
+                .expect("connect to the test database");
+            sqlx::raw_sql(sql)
+                .execute(&mut conn)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+    }
+
     /// One i64 from a query.
     pub fn scalar(&self, sql: &str) -> i64 {
         let url = self.url();
