@@ -145,7 +145,7 @@ pub struct GenerateArgs {
     /// Add to tables that already hold rows.
     #[arg(long)]
     pub append: bool,
-    /// With --create-schema on PostgreSQL: create the tables without primary, unique and
+    /// With --create-schema on PostgreSQL or MySQL: create the tables without primary, unique and
     /// foreign keys, load, then add them (one sorted index build each instead of row by row).
     #[arg(long, requires = "create_schema")]
     pub defer_indexes: bool,

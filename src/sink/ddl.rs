@@ -138,6 +138,15 @@ pub fn create_statements(
 }
 
 fn add_foreign_key(table: &Table, fk: &ForeignKey, dialect: Dialect) -> String {
+    format!(
+        "ALTER TABLE {} {}",
+        qualified(&table.name, dialect),
+        foreign_key_clause(fk, dialect)
+    )
+}
+
+/// `ADD [CONSTRAINT name] FOREIGN KEY (…) REFERENCES …`.
+fn foreign_key_clause(fk: &ForeignKey, dialect: Dialect) -> String {
     let name = fk
         .name
         .as_ref()
@@ -149,48 +158,82 @@ fn add_foreign_key(table: &Table, fk: &ForeignKey, dialect: Dialect) -> String {
         ""
     };
     format!(
-        "ALTER TABLE {} ADD {name}FOREIGN KEY ({}) REFERENCES {} ({}){deferrable}",
-        qualified(&table.name, dialect),
+        "ADD {name}FOREIGN KEY ({}) REFERENCES {} ({}){deferrable}",
         list(&fk.columns, dialect),
         qualified(&fk.referenced_table, dialect),
         list(&fk.referenced_columns, dialect),
     )
 }
 
-/// `--defer-indexes` (PostgreSQL): takes the primary keys, unique keys and
-/// foreign keys out of `schema`, so the tables are created bare and loaded
-/// without index upkeep, and returns the statements that add them back after
-/// the load, keys before the foreign keys that need them. Each builds its
-/// index in one sort instead of row by row, and checks every row as it does.
-pub fn defer_keys(schema: &mut Schema) -> Vec<String> {
-    let dialect = Dialect::Postgres;
+/// A statement `--defer-indexes` runs after the load, with what it adds.
+#[derive(Clone, Debug)]
+pub struct AfterLoad {
+    /// For messages: "the keys of `shop.orders`".
+    pub what: String,
+    /// The `ALTER TABLE`.
+    pub sql: String,
+}
+
+/// `--defer-indexes`: takes the primary keys, unique keys and foreign keys
+/// out of `schema` (except the keys of tables `keep` names), so the tables
+/// are created bare and loaded without index upkeep, and returns the
+/// statements that add them back after the load: one per table for its keys,
+/// then one per table for its foreign keys, which need those keys. Each
+/// builds its index in one sort instead of row by row, and checks every row.
+pub fn defer_keys(
+    schema: &mut Schema,
+    dialect: Dialect,
+    keep: impl Fn(usize, &Table) -> bool,
+) -> Vec<AfterLoad> {
     let mut keys = Vec::new();
     let mut foreign_keys = Vec::new();
-    for table in &mut schema.tables {
+    for (t, table) in schema.tables.iter_mut().enumerate() {
         let name = qualified(&table.name, dialect);
-        let constraint = |n: &Option<String>| {
-            n.as_ref()
-                .map(|n| format!("CONSTRAINT {} ", quote(n)))
-                .unwrap_or_default()
-        };
-        if let Some(pk) = table.primary_key.take() {
-            keys.push(format!(
-                "ALTER TABLE {name} ADD {}PRIMARY KEY ({})",
-                constraint(&pk.name),
-                list(&pk.columns, dialect)
-            ));
+        if !keep(t, table) {
+            let constraint = |n: &Option<String>| {
+                n.as_ref()
+                    .map(|n| format!("CONSTRAINT {} ", quote_in(n, dialect)))
+                    .unwrap_or_default()
+            };
+            let mut clauses = Vec::new();
+            if let Some(pk) = table.primary_key.take() {
+                // MySQL names every primary key PRIMARY.
+                let named = if dialect == Dialect::Mysql {
+                    String::new()
+                } else {
+                    constraint(&pk.name)
+                };
+                clauses.push(format!(
+                    "ADD {named}PRIMARY KEY ({})",
+                    list(&pk.columns, dialect)
+                ));
+            }
+            for u in std::mem::take(&mut table.uniques) {
+                clauses.push(format!(
+                    "ADD {}UNIQUE ({})",
+                    constraint(&u.name),
+                    list(&u.columns, dialect)
+                ));
+            }
+            if !clauses.is_empty() {
+                keys.push(AfterLoad {
+                    what: format!("the keys of `{}`", table.name),
+                    sql: format!("ALTER TABLE {name} {}", clauses.join(", ")),
+                });
+            }
         }
-        for u in std::mem::take(&mut table.uniques) {
-            keys.push(format!(
-                "ALTER TABLE {name} ADD {}UNIQUE ({})",
-                constraint(&u.name),
-                list(&u.columns, dialect)
-            ));
+        if !table.foreign_keys.is_empty() {
+            let clauses: Vec<String> = table
+                .foreign_keys
+                .iter()
+                .map(|fk| foreign_key_clause(fk, dialect))
+                .collect();
+            foreign_keys.push(AfterLoad {
+                what: format!("the foreign keys of `{}`", table.name),
+                sql: format!("ALTER TABLE {name} {}", clauses.join(", ")),
+            });
+            table.foreign_keys.clear();
         }
-        for fk in &table.foreign_keys {
-            foreign_keys.push(add_foreign_key(table, fk, dialect));
-        }
-        table.foreign_keys.clear();
     }
     keys.extend(foreign_keys);
     keys

@@ -42,8 +42,8 @@ pub struct WriteOptions {
     pub create_schema: bool,
     /// What to do with rows already there.
     pub existing: Existing,
-    /// With `create_schema` on PostgreSQL: create the tables without their
-    /// keys and foreign keys and add them after the load.
+    /// With `create_schema` on PostgreSQL or MySQL: create the tables without
+    /// their keys and foreign keys and add them after the load.
     pub defer_indexes: bool,
 }
 
@@ -131,12 +131,11 @@ pub fn open(
     profile: &Profile,
     options: &WriteOptions,
 ) -> Result<Box<dyn Sink>, SinkError> {
-    let postgres = matches!(target, Target::Database(url)
-        if url.starts_with("postgres:") || url.starts_with("postgresql:"));
-    if options.defer_indexes && !(postgres && options.create_schema) {
+    let server = matches!(target, Target::Database(url) if !url.starts_with("sqlite:"));
+    if options.defer_indexes && !(server && options.create_schema) {
         return Err(SinkError::InvalidTarget(
-            "--defer-indexes applies to a PostgreSQL target with --create-schema: patina adds back \
-             only keys it created itself, and MySQL and SQLite build theirs as rows arrive"
+            "--defer-indexes applies to a PostgreSQL or MySQL target with --create-schema: patina \
+             adds back only keys it created itself, and SQLite and files have none to defer"
                 .into(),
         ));
     }

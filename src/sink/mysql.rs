@@ -40,6 +40,8 @@ pub struct MySqlSink {
     narrow_charset: BTreeSet<(String, String)>,
     replaced: u64,
     created: Vec<String>,
+    /// Keys and foreign keys `--defer-indexes` adds after the load.
+    after_load: Vec<super::ddl::AfterLoad>,
     loaded: u64,
     in_transaction: bool,
     warnings: Vec<String>,
@@ -104,6 +106,7 @@ impl MySqlSink {
             narrow_charset: BTreeSet::new(),
             replaced: 0,
             created: Vec::new(),
+            after_load: Vec::new(),
             loaded: 0,
             in_transaction: false,
             warnings: Vec::new(),
@@ -336,10 +339,12 @@ impl Sink for MySqlSink {
             // DDL commits by itself in MySQL: it runs before the load
             // transaction, and abort() drops what it created.
             let (source, mut created) = (self.source, Vec::new());
-            let result =
-                session::create_schema(self, plan, source, false, &mut created).map(|c| c.warnings);
+            let defer = self.options.defer_indexes;
+            let result = session::create_schema(self, plan, source, defer, &mut created);
             self.created = created;
-            self.warnings = result?;
+            let result = result?;
+            self.warnings = result.warnings;
+            self.after_load = result.after_load;
         } else {
             let existing = self.options.existing;
             session::check_existing(self, plan, existing)?;
@@ -438,6 +443,10 @@ impl Sink for MySqlSink {
         // InnoDB moves AUTO_INCREMENT past every explicit value it stores.
         self.execute("COMMIT", "committing the load")?;
         self.in_transaction = false;
+        // DDL commits by itself: keys come after the rows' commit, and a
+        // failure here still ends in abort(), which drops the created tables.
+        let after_load = std::mem::take(&mut self.after_load);
+        session::add_deferred_keys(self, &after_load)?;
         if self.replaced > 0 {
             self.warnings.push(format!(
                 "{} four-byte characters replaced by U+FFFD in utf8mb3 columns, which cannot store them",

@@ -24,7 +24,7 @@ pub struct PgSink {
     warnings: Vec<String>,
     in_transaction: bool,
     /// Keys and foreign keys `--defer-indexes` adds after the load.
-    after_load: Vec<String>,
+    after_load: Vec<super::ddl::AfterLoad>,
 }
 
 impl PgSink {

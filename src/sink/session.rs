@@ -61,12 +61,14 @@ pub struct Created {
     /// What could not be carried over.
     pub warnings: Vec<String>,
     /// Keys and foreign keys to add once the rows are in.
-    pub after_load: Vec<String>,
+    pub after_load: Vec<ddl::AfterLoad>,
 }
 
 /// Runs `--create-schema`'s DDL; `created` receives each table created, in
-/// order, also when a later statement fails. With `defer_keys` (PostgreSQL)
-/// the tables are created without their keys and foreign keys.
+/// order, also when a later statement fails. With `defer_keys` the tables are
+/// created without their keys and foreign keys (on MySQL a table keeps its
+/// keys where AUTO_INCREMENT needs one, or where a cycle's foreign keys are
+/// filled in by key after the load).
 pub fn create_schema(
     session: &mut dyn Session,
     plan: &Plan,
@@ -76,11 +78,6 @@ pub fn create_schema(
 ) -> Result<Created, SinkError> {
     let dialect = session.dialect();
     let mut schema = plan.schema.clone();
-    let after_load = if defer_keys && dialect == Dialect::Postgres {
-        ddl::defer_keys(&mut schema)
-    } else {
-        Vec::new()
-    };
     if dialect == Dialect::Mysql {
         // MySQL keys cannot hold unbounded text: size such a column by the
         // longest value patina will generate for it.
@@ -102,6 +99,20 @@ pub fn create_schema(
             }
         }
     }
+    let after_load = if defer_keys && dialect != Dialect::Sqlite {
+        let keep = |t: usize, table: &crate::schema::Table| {
+            dialect == Dialect::Mysql
+                && (plan.order.deferred.iter().any(|&(d, _)| d == t)
+                    || table.columns.iter().any(|c| {
+                        c.identity.is_some()
+                            && c.logical_type.integer_range().is_some()
+                            && ddl::in_key(table, &c.name)
+                    }))
+        };
+        ddl::defer_keys(&mut schema, dialect, keep)
+    } else {
+        Vec::new()
+    };
     let (statements, warnings) = ddl::create_statements(&schema, source, dialect);
     for sql in statements {
         let what = sql
@@ -130,17 +141,12 @@ pub fn create_schema(
 /// Adds the keys `--defer-indexes` held back, once every row is in.
 pub fn add_deferred_keys(
     session: &mut dyn Session,
-    after_load: &[String],
+    after_load: &[ddl::AfterLoad],
 ) -> Result<(), SinkError> {
-    for sql in after_load {
-        let what = sql.split(" ADD ").nth(1).unwrap_or(sql).to_owned();
-        let table = sql
-            .strip_prefix("ALTER TABLE ")
-            .and_then(|s| s.split(" ADD ").next())
-            .unwrap_or("");
+    for step in after_load {
         session.execute(
-            sql,
-            format!("adding {what} to {table} after the load (--defer-indexes)"),
+            &step.sql,
+            format!("adding {} after the load (--defer-indexes)", step.what),
         )?;
     }
     Ok(())

@@ -337,6 +337,37 @@ fn mysql_contents_are_identical_for_1_and_8_threads() {
     assert_eq!(dumps[0], dumps[1]);
 }
 
+/// `--defer-indexes` on MySQL: the same rows, then the same keys and foreign
+/// keys as a load that kept them all along (AUTO_INCREMENT keeps its key).
+#[test]
+fn defer_indexes_adds_every_mysql_key_back_after_the_load() {
+    let source = mysql_shop_source();
+    let dir = temp_dir();
+    let path = profile_of(&source.url(), &dir, "my.json");
+    let load = |extra: &[&str]| {
+        let target = MyDb::new("mydefer");
+        let url = target.url();
+        let mut args = vec!["generate", &path, "--target", &url, "--create-schema", "-q"];
+        args.extend_from_slice(extra);
+        patina_ok(&args);
+        target
+    };
+    let kept = load(&[]);
+    let deferred = load(&["--defer-indexes"]);
+    let constraints = |db: &MyDb| {
+        db.text(
+            "SELECT CONCAT(TABLE_NAME, ' ', CONSTRAINT_TYPE, ' ', CONSTRAINT_NAME) \
+             FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = DATABASE() \
+             ORDER BY 1",
+        )
+    };
+    let want = constraints(&kept);
+    assert!(want.iter().any(|c| c.contains("FOREIGN KEY")), "{want:?}");
+    assert!(want.iter().any(|c| c.contains("PRIMARY KEY")), "{want:?}");
+    assert_eq!(constraints(&deferred), want);
+    assert_eq!(kept.dump(), deferred.dump(), "the same rows either way");
+}
+
 #[test]
 fn unreachable_mysql_is_one_clear_line() {
     let dir = temp_dir();

@@ -230,7 +230,7 @@ fn defer_indexes_adds_every_key_back_after_the_load() {
         "--defer-indexes",
     ]);
     assert!(
-        err.contains("--defer-indexes applies to a PostgreSQL target"),
+        err.contains("--defer-indexes applies to a PostgreSQL or MySQL target"),
         "{err}"
     );
 }
