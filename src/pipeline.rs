@@ -102,31 +102,25 @@ fn load(
         .into());
     }
     sink.begin(plan)?;
-    let encoding = sink.encoding();
     let mut done = Vec::with_capacity(plan.order.tables.len());
     for &t in &plan.order.tables {
         let table = &plan.tables[t];
         progress.table_started(&table.address, table.shard_rows(plan.shard));
         sink.begin_table(plan, t)?;
+        let encoder = sink.encoder(plan, t);
         ordered(
             pool,
             table.shard_chunks(plan.shard).collect(),
             |i| {
                 let batch = generator.chunk(t, i, pass);
-                match encoding {
+                match &encoder {
                     // Encoded here, in parallel: the sink's thread only writes.
-                    Some(encode) => {
-                        let mut bytes = Vec::new();
-                        encode(&batch, &mut bytes);
-                        Chunk::Encoded {
-                            rows: batch.num_rows(),
-                            bytes,
-                        }
-                    }
-                    None => Chunk::Batch(batch),
+                    Some(encoder) => encoder.encode(batch),
+                    None => Ok(Chunk::Batch(batch)),
                 }
             },
             |chunk| {
+                let chunk = chunk?;
                 let rows = chunk.rows() as u64;
                 sink.write_chunk(plan, t, chunk)?;
                 progress.rows_written(&table.address, rows);

@@ -6,17 +6,21 @@
 //! same profile and seed give the same bytes with any thread count.
 
 use super::text::{Style, cell, csv_field};
-use super::{Chunk, Encoding, Existing, Sink, WriteOptions};
+use super::{Chunk, Encoder, Existing, Sink, TextEncoder, WriteOptions};
 use crate::error::SinkError;
 use crate::plan::Plan;
+use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_writer::{ArrowRowGroupWriterFactory, compute_leaves};
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,8 +42,47 @@ impl FileFormat {
 }
 
 enum Writer {
-    Parquet(Box<ArrowWriter<BufWriter<File>>>),
+    Parquet {
+        file: Box<SerializedFileWriter<BufWriter<File>>>,
+        /// Shared with the generator threads, which encode the row groups.
+        encoder: Arc<ParquetEncoder>,
+    },
     Csv(BufWriter<File>),
+}
+
+/// Encodes a batch into one row group's column chunks (compressed), on a
+/// generator thread; the file writer only appends them in chunk order.
+pub struct ParquetEncoder {
+    factory: ArrowRowGroupWriterFactory,
+    schema: SchemaRef,
+    table: String,
+}
+
+impl Encoder for ParquetEncoder {
+    fn encode(&self, batch: RecordBatch) -> Result<Chunk, SinkError> {
+        let parquet = |source| SinkError::Parquet {
+            table: self.table.clone(),
+            source,
+        };
+        // Without encryption the row group's index plays no part in the bytes.
+        let mut writers = self.factory.create_column_writers(0).map_err(parquet)?;
+        let mut next = writers.iter_mut();
+        for (field, column) in self.schema.fields().iter().zip(batch.columns()) {
+            for leaf in compute_leaves(field, column).map_err(parquet)? {
+                let writer = next.next().expect("one writer per leaf column");
+                writer.write(&leaf).map_err(parquet)?;
+            }
+        }
+        let columns = writers
+            .into_iter()
+            .map(|w| w.close())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(parquet)?;
+        Ok(Chunk::Parquet {
+            rows: batch.num_rows(),
+            columns,
+        })
+    }
 }
 
 /// Writes one file per table into a directory.
@@ -127,10 +170,10 @@ impl Sink for FileSink {
         false
     }
 
-    fn encoding(&self) -> Option<Encoding> {
-        match self.format {
-            FileFormat::Csv => Some(csv_rows),
-            FileFormat::Parquet => None,
+    fn encoder(&self, _plan: &Plan, _t: usize) -> Option<Arc<dyn Encoder>> {
+        match self.writer.as_ref()? {
+            Writer::Csv(_) => Some(Arc::new(TextEncoder(csv_rows))),
+            Writer::Parquet { encoder, .. } => Some(encoder.clone()),
         }
     }
 
@@ -172,14 +215,21 @@ impl Sink for FileSink {
                     )
                     .set_key_value_metadata(Some(metadata))
                     .build();
-                let writer =
-                    ArrowWriter::try_new(buffered, schema, Some(props)).map_err(|source| {
-                        SinkError::Parquet {
-                            table: table.address.clone(),
-                            source,
-                        }
-                    })?;
-                Writer::Parquet(Box::new(writer))
+                let parquet = |source| SinkError::Parquet {
+                    table: table.address.clone(),
+                    source,
+                };
+                let (file, factory) = ArrowWriter::try_new(buffered, schema.clone(), Some(props))
+                    .and_then(ArrowWriter::into_serialized_writer)
+                    .map_err(parquet)?;
+                Writer::Parquet {
+                    file: Box::new(file),
+                    encoder: Arc::new(ParquetEncoder {
+                        factory,
+                        schema,
+                        table: table.address.clone(),
+                    }),
+                }
             }
             FileFormat::Csv => {
                 let mut w = buffered;
@@ -208,30 +258,35 @@ impl Sink for FileSink {
             .last()
             .map(|(p, _)| p.clone())
             .unwrap_or_default();
-        match (
-            self.writer.as_mut().expect("begin_table opened a writer"),
-            chunk,
-        ) {
-            (Writer::Parquet(w), Chunk::Batch(batch)) => {
-                let parquet = |source| SinkError::Parquet {
-                    table: plan.tables[t].address.clone(),
-                    source,
+        let parquet = |source| SinkError::Parquet {
+            table: plan.tables[t].address.clone(),
+            source,
+        };
+        match self.writer.as_mut().expect("begin_table opened a writer") {
+            Writer::Parquet { file, encoder } => {
+                let chunk = match chunk {
+                    Chunk::Batch(batch) => encoder.encode(batch)?,
+                    encoded => encoded,
                 };
-                w.write(&batch).map_err(parquet)?;
+                let Chunk::Parquet { columns, .. } = chunk else {
+                    unreachable!("the Parquet encoder makes column chunks")
+                };
                 // One row group per chunk: the layout follows the chunks, not the threads.
-                w.flush().map_err(parquet)?;
+                let mut group = file.next_row_group().map_err(parquet)?;
+                for column in columns {
+                    column.append_to_row_group(&mut group).map_err(parquet)?;
+                }
+                group.close().map_err(parquet)?;
             }
-            (Writer::Csv(w), Chunk::Encoded { bytes, .. }) => {
-                w.write_all(&bytes).map_err(Self::io(&path))?;
-            }
-            (Writer::Csv(w), Chunk::Batch(batch)) => {
-                self.line.clear();
-                csv_rows(&batch, &mut self.line);
-                w.write_all(&self.line).map_err(Self::io(&path))?;
-            }
-            (Writer::Parquet(_), Chunk::Encoded { .. }) => {
-                unreachable!("Parquet declares no encoding, so its chunks arrive as batches")
-            }
+            Writer::Csv(w) => match chunk {
+                Chunk::Encoded { bytes, .. } => w.write_all(&bytes).map_err(Self::io(&path))?,
+                Chunk::Batch(batch) => {
+                    self.line.clear();
+                    csv_rows(&batch, &mut self.line);
+                    w.write_all(&self.line).map_err(Self::io(&path))?;
+                }
+                Chunk::Parquet { .. } => unreachable!("the CSV encoder makes text"),
+            },
         }
         self.rows += rows;
         Ok(())
@@ -244,8 +299,8 @@ impl Sink for FileSink {
             .map(|(p, _)| p.clone())
             .unwrap_or_default();
         match self.writer.take().expect("begin_table opened a writer") {
-            Writer::Parquet(w) => {
-                let mut inner = w.into_inner().map_err(|source| SinkError::Parquet {
+            Writer::Parquet { file, .. } => {
+                let mut inner = file.into_inner().map_err(|source| SinkError::Parquet {
                     table: plan.tables[t].address.clone(),
                     source,
                 })?;

@@ -20,6 +20,7 @@ use crate::plan::Plan;
 use crate::profile::Profile;
 use arrow::record_batch::RecordBatch;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub use files::FileFormat;
 
@@ -61,17 +62,24 @@ pub enum Target {
     },
 }
 
-/// A chunk on its way to the sink: the batch as generated, or the bytes the
-/// sink will send, already encoded on a generator thread.
+/// A chunk on its way to the sink: the batch as generated, or already
+/// encoded by the sink's [`Encoder`] on a generator thread.
 pub enum Chunk {
     /// The generated batch.
     Batch(RecordBatch),
-    /// The batch encoded by the sink's [`Encoding`].
+    /// Bytes the sink sends as they are (COPY text, CSV lines).
     Encoded {
         /// Rows the bytes hold.
         rows: usize,
         /// The encoded rows.
         bytes: Vec<u8>,
+    },
+    /// One Parquet row group's column chunks, encoded and compressed.
+    Parquet {
+        /// Rows in the row group.
+        rows: usize,
+        /// One chunk per leaf column, in schema order.
+        columns: Vec<parquet::arrow::arrow_writer::ArrowColumnChunk>,
     },
 }
 
@@ -80,22 +88,39 @@ impl Chunk {
     pub fn rows(&self) -> usize {
         match self {
             Chunk::Batch(batch) => batch.num_rows(),
-            Chunk::Encoded { rows, .. } => *rows,
+            Chunk::Encoded { rows, .. } | Chunk::Parquet { rows, .. } => *rows,
         }
     }
 }
 
-/// How a sink turns a batch into the bytes it sends (COPY text, CSV lines):
-/// a plain function, so the generator threads can apply it in parallel and
-/// the sink's own thread only writes.
-pub type Encoding = fn(&RecordBatch, &mut Vec<u8>);
+/// How a sink turns a table's batches into what it writes, applied by the
+/// generator threads in parallel so that the sink's own thread only writes.
+pub trait Encoder: Send + Sync {
+    /// Encodes one chunk's batch.
+    fn encode(&self, batch: RecordBatch) -> Result<Chunk, SinkError>;
+}
+
+/// An [`Encoder`] that is a plain function from a batch to bytes.
+pub struct TextEncoder(pub fn(&RecordBatch, &mut Vec<u8>));
+
+impl Encoder for TextEncoder {
+    fn encode(&self, batch: RecordBatch) -> Result<Chunk, SinkError> {
+        let mut bytes = Vec::new();
+        (self.0)(&batch, &mut bytes);
+        Ok(Chunk::Encoded {
+            rows: batch.num_rows(),
+            bytes,
+        })
+    }
+}
 
 /// Receives a run's chunks.
 pub trait Sink {
     /// Whether deferred foreign keys are written as NULL and filled in a later pass.
     fn loads_in_order(&self) -> bool;
-    /// The encoding [`Sink::write_chunk`] accepts as [`Chunk::Encoded`], if any.
-    fn encoding(&self) -> Option<Encoding> {
+    /// The encoder for table `t`'s chunks, if the sink has one; asked after
+    /// [`Sink::begin_table`]. Without one, chunks arrive as [`Chunk::Batch`].
+    fn encoder(&self, _plan: &Plan, _t: usize) -> Option<Arc<dyn Encoder>> {
         None
     }
     /// Prepares the target (schema, emptiness checks, truncation).

@@ -366,7 +366,7 @@ impl Sink for MySqlSink {
 
     fn write_chunk(&mut self, plan: &Plan, t: usize, chunk: Chunk) -> Result<(), SinkError> {
         let Chunk::Batch(batch) = &chunk else {
-            unreachable!("this sink declares no encoding, so chunks arrive as batches")
+            unreachable!("this sink has no encoder, so chunks arrive as batches")
         };
         let table = &plan.schema.tables[t];
         let columns: Vec<String> = plan.tables[t]

@@ -3,7 +3,7 @@
 use super::ddl::{Dialect, qualified, quote};
 use super::session::{self, Session, db_err};
 use super::text::{Style, cell, copy_escape};
-use super::{Chunk, Encoding, Existing, Sink, WriteOptions, runtime};
+use super::{Chunk, Encoder, Existing, Sink, TextEncoder, WriteOptions, runtime};
 use crate::error::SinkError;
 use crate::plan::Plan;
 use crate::profile::Profile;
@@ -124,8 +124,8 @@ impl Sink for PgSink {
         true
     }
 
-    fn encoding(&self) -> Option<Encoding> {
-        Some(encode)
+    fn encoder(&self, _plan: &Plan, _t: usize) -> Option<std::sync::Arc<dyn Encoder>> {
+        Some(std::sync::Arc::new(TextEncoder(encode)))
     }
 
     fn begin(&mut self, plan: &Plan) -> Result<(), SinkError> {
@@ -162,6 +162,7 @@ impl Sink for PgSink {
         match chunk {
             Chunk::Encoded { bytes, .. } => self.buffer = bytes,
             Chunk::Batch(batch) => encode(&batch, &mut self.buffer),
+            Chunk::Parquet { .. } => unreachable!("PostgreSQL's encoder makes COPY text"),
         }
         let rows = self.copy(&statement, &format!("loading table `{}`", table.name))?;
         self.loaded += rows;
