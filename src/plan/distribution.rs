@@ -27,6 +27,10 @@ pub struct Distribution {
     /// rest as buckets), in domain units: the inverse CDF correlated columns
     /// are read through. Empty without a histogram.
     pub steps: Vec<Step>,
+    /// `guide[k]`: the first step whose cumulative weight exceeds
+    /// `k × MILLION / GUIDE`, where a quantile's search starts (a guide
+    /// table: one or two comparisons instead of a binary search).
+    pub guide: Vec<u32>,
     /// Weekday and hour shares for dates and timestamps.
     pub calendar: Option<Calendar>,
     /// Equi-depth bounds of text length (characters).
@@ -139,11 +143,37 @@ fn steps(
     steps
 }
 
+/// Entries of a quantile guide table.
+const GUIDE: u32 = 1024;
+
+/// The guide table of `steps` (see [`Distribution::guide`]).
+fn guide(steps: &[Step]) -> Vec<u32> {
+    (0..GUIDE)
+        .map(|k| {
+            let at = (u64::from(k) * u64::from(MILLION) / u64::from(GUIDE)) as u32;
+            pick(steps, at, |s| s.until) as u32
+        })
+        .collect()
+}
+
 /// The value at quantile `u` (in [0, 1)) of the distribution's steps: a
-/// common value itself, a bucket read linearly; and whether it is a common value.
-pub fn quantile(steps: &[Step], u: f64) -> (i128, bool) {
+/// common value itself, a bucket read linearly; and whether it is a common
+/// value. `guide` is the steps' guide table (empty: a binary search).
+pub fn quantile(steps: &[Step], guide: &[u32], u: f64) -> (i128, bool) {
     let at = (u.clamp(0.0, 1.0) * f64::from(MILLION)) as u32;
-    let i = pick(steps, at, |s| s.until);
+    let slot = (u64::from(at) * u64::from(GUIDE) / u64::from(MILLION)) as usize;
+    let i = match guide.get(slot) {
+        // The first step whose weight exceeds `at`, as `pick` finds it: the
+        // guide's step is at or before it.
+        Some(&start) => {
+            let mut i = start as usize;
+            while i + 1 < steps.len() && steps[i].until <= at {
+                i += 1;
+            }
+            i
+        }
+        None => pick(steps, at, |s| s.until),
+    };
     let step = steps[i];
     let from = if i == 0 { 0 } else { steps[i - 1].until };
     let within = f64::from(at.saturating_sub(from)) / f64::from((step.until - from).max(1));
@@ -330,6 +360,7 @@ pub fn build(domain: &Domain, stats: Option<&ColumnStats>) -> Distribution {
         }
         if !out.buckets.is_empty() {
             out.steps = steps(&out, &common, total * norm);
+            out.guide = guide(&out.steps);
         }
         if let Some(time) = &stats.time
             && matches!(domain, Domain::Date { .. } | Domain::Timestamp { .. })
@@ -418,4 +449,50 @@ fn cumulative(shares: &[f64]) -> Vec<u32> {
         *last = MILLION;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The guide table only changes where the search starts: every quantile
+    /// is the one a binary search finds, at step edges too.
+    #[test]
+    fn guided_quantiles_equal_binary_searched_ones() {
+        let mut until = 0;
+        let mut steps: Vec<Step> = (0..300)
+            .map(|i: i128| {
+                // Uneven weights, some steps far narrower than a guide slot.
+                until += if i % 7 == 0 {
+                    9_000
+                } else {
+                    1 + (i as u32 * 37) % 4_000
+                };
+                Step {
+                    lo: i * 10,
+                    hi: i * 10 + if i % 5 == 0 { 0 } else { 9 },
+                    until: until.min(MILLION),
+                    common: i % 5 == 0,
+                }
+            })
+            .collect();
+        steps.last_mut().unwrap().until = MILLION;
+        let guide = guide(&steps);
+        for k in 0..=200_000u32 {
+            let u = f64::from(k) / 200_000.0;
+            assert_eq!(
+                quantile(&steps, &guide, u),
+                quantile(&steps, &[], u),
+                "u = {u}"
+            );
+        }
+        for s in &steps {
+            let u = f64::from(s.until) / f64::from(MILLION);
+            assert_eq!(
+                quantile(&steps, &guide, u),
+                quantile(&steps, &[], u),
+                "edge {u}"
+            );
+        }
+    }
 }

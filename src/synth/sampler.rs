@@ -62,7 +62,7 @@ pub fn at_quantile_common(
     u: f64,
     rng: &mut RowRng,
 ) -> (Value, bool) {
-    let (v, common) = distribution::quantile(&dist.steps, u);
+    let (v, common) = distribution::quantile(&dist.steps, &dist.guide, u);
     let (lo, hi) = distribution::units(domain).unwrap_or((v, v));
     let value = distribution::from_units(domain, v.clamp(lo, hi));
     // A common value is kept as it is; the calendar moves the others.
