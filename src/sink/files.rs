@@ -285,7 +285,9 @@ impl Sink for FileSink {
                     csv_rows(&batch, &mut self.line);
                     w.write_all(&self.line).map_err(Self::io(&path))?;
                 }
-                Chunk::Parquet { .. } => unreachable!("the CSV encoder makes text"),
+                Chunk::Parquet { .. } | Chunk::Statements { .. } => {
+                    unreachable!("the CSV encoder makes text")
+                }
             },
         }
         self.rows += rows;

@@ -74,6 +74,15 @@ pub enum Chunk {
         /// The encoded rows.
         bytes: Vec<u8>,
     },
+    /// MySQL INSERT statements, each under the server's packet limit.
+    Statements {
+        /// Rows the statements insert.
+        rows: usize,
+        /// The statements, in order.
+        statements: Vec<String>,
+        /// Four-byte characters replaced in utf8mb3 columns.
+        replaced: u64,
+    },
     /// One Parquet row group's column chunks, encoded and compressed.
     Parquet {
         /// Rows in the row group.
@@ -88,7 +97,9 @@ impl Chunk {
     pub fn rows(&self) -> usize {
         match self {
             Chunk::Batch(batch) => batch.num_rows(),
-            Chunk::Encoded { rows, .. } | Chunk::Parquet { rows, .. } => *rows,
+            Chunk::Encoded { rows, .. }
+            | Chunk::Parquet { rows, .. }
+            | Chunk::Statements { rows, .. } => *rows,
         }
     }
 }

@@ -10,7 +10,7 @@
 use super::ddl::{Dialect, quote_in};
 use super::session::{self, Session, db_err};
 use super::text::{Style, cell};
-use super::{Chunk, Existing, Sink, WriteOptions, runtime};
+use super::{Chunk, Encoder, Existing, Sink, WriteOptions, runtime};
 use crate::error::SinkError;
 use crate::plan::Plan;
 use crate::profile::Profile;
@@ -22,6 +22,7 @@ use sqlx::{ConnectOptions, Connection, Executor, MySqlConnection, Row};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// Largest INSERT statement patina sends, whatever the server allows.
 const MAX_STATEMENT_BYTES: usize = 8 << 20;
@@ -134,56 +135,43 @@ impl MySqlSink {
             .map_err(db_err(action))
     }
 
-    /// Appends one cell as a MySQL literal.
-    fn literal(
+    /// How this session's INSERTs into `table` are written.
+    fn inserts(&self, table: &str, columns: &[String]) -> Inserts {
+        Inserts {
+            table: table.to_owned(),
+            head: format!(
+                "INSERT INTO {} ({}) VALUES ",
+                quote_in(table, Dialect::Mysql),
+                columns
+                    .iter()
+                    .map(|c| quote_in(c, Dialect::Mysql))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            columns: columns.to_vec(),
+            narrow: columns
+                .iter()
+                .map(|c| self.narrow_charset.contains(&(table.to_owned(), c.clone())))
+                .collect(),
+            backslash_escapes: self.backslash_escapes,
+            statement_limit: self.statement_limit,
+            max_allowed_packet: self.max_allowed_packet,
+        }
+    }
+
+    /// Runs a chunk's INSERTs; returns the rows they inserted.
+    fn run(
         &mut self,
-        array: &dyn Array,
-        row: usize,
-        narrow: bool,
-        text: &mut String,
-        out: &mut String,
-    ) {
-        if array.is_null(row) {
-            out.push_str("NULL");
-            return;
+        statements: &[String],
+        replaced: u64,
+        action: &str,
+    ) -> Result<u64, SinkError> {
+        self.replaced += replaced;
+        let mut affected = 0;
+        for statement in statements {
+            affected += self.execute(statement, action)?;
         }
-        match array.data_type() {
-            DataType::Binary => {
-                let bytes = array
-                    .as_any()
-                    .downcast_ref::<BinaryArray>()
-                    .expect("typed")
-                    .value(row);
-                out.push_str("X'");
-                for b in bytes {
-                    let _ = write!(out, "{b:02x}");
-                }
-                out.push('\'');
-            }
-            dt => {
-                text.clear();
-                cell(array, row, Style::Mysql, text);
-                if dt.is_numeric() || *dt == DataType::Boolean {
-                    out.push_str(text);
-                    return;
-                }
-                out.push('\'');
-                for ch in text.chars() {
-                    match ch {
-                        '\'' => out.push_str("''"),
-                        '\\' if self.backslash_escapes => out.push_str("\\\\"),
-                        '\0' if self.backslash_escapes => out.push_str("\\0"),
-                        c if narrow && c.len_utf8() == 4 => {
-                            // utf8mb3 stores at most 3 bytes a character.
-                            out.push('\u{FFFD}');
-                            self.replaced += 1;
-                        }
-                        c => out.push(c),
-                    }
-                }
-                out.push('\'');
-            }
-        }
+        Ok(affected)
     }
 
     /// Inserts a batch as multi-row INSERTs, each under the statement limit.
@@ -194,70 +182,8 @@ impl MySqlSink {
         batch: &RecordBatch,
         action: &str,
     ) -> Result<u64, SinkError> {
-        let head = format!(
-            "INSERT INTO {} ({}) VALUES ",
-            quote_in(table, Dialect::Mysql),
-            columns
-                .iter()
-                .map(|c| quote_in(c, Dialect::Mysql))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let narrow: Vec<bool> = columns
-            .iter()
-            .map(|c| self.narrow_charset.contains(&(table.to_owned(), c.clone())))
-            .collect();
-        let mut statement = String::with_capacity(self.statement_limit.min(1 << 20));
-        let mut row_text = String::new();
-        let mut text = String::new();
-        let mut affected = 0;
-        let mut rows_in_statement = 0;
-        for row in 0..batch.num_rows() {
-            row_text.clear();
-            row_text.push('(');
-            for (i, column) in batch.columns().iter().enumerate() {
-                if i > 0 {
-                    row_text.push_str(", ");
-                }
-                self.literal(column.as_ref(), row, narrow[i], &mut text, &mut row_text);
-            }
-            row_text.push(')');
-            // One row may fill a statement up to max_allowed_packet; rows batch within 8 MiB.
-            if head.len() + row_text.len() > (self.max_allowed_packet as usize).saturating_sub(4096)
-            {
-                let widest = (0..batch.num_columns())
-                    .max_by_key(|&i| {
-                        let mut t = String::new();
-                        let mut o = String::new();
-                        self.literal(batch.column(i).as_ref(), row, false, &mut t, &mut o);
-                        o.len()
-                    })
-                    .map_or_else(String::new, |i| columns[i].clone());
-                return Err(SinkError::InvalidTarget(format!(
-                    "table `{table}`: one row needs {} bytes (most in column `{widest}`), more than the server's \
-                     max_allowed_packet ({}) allows; raise max_allowed_packet",
-                    head.len() + row_text.len(),
-                    self.max_allowed_packet
-                )));
-            }
-            if rows_in_statement > 0 && statement.len() + row_text.len() + 2 > self.statement_limit
-            {
-                affected += self.execute(&statement, action)?;
-                statement.clear();
-                rows_in_statement = 0;
-            }
-            if rows_in_statement == 0 {
-                statement.push_str(&head);
-            } else {
-                statement.push_str(", ");
-            }
-            statement.push_str(&row_text);
-            rows_in_statement += 1;
-        }
-        if rows_in_statement > 0 {
-            affected += self.execute(&statement, action)?;
-        }
-        Ok(affected)
+        let (statements, replaced) = self.inserts(table, columns).statements(batch)?;
+        self.run(&statements, replaced, action)
     }
 
     /// Refuses, naming the column and the limit, to load times a target
@@ -364,22 +290,30 @@ impl Sink for MySqlSink {
         Ok(())
     }
 
-    fn write_chunk(&mut self, plan: &Plan, t: usize, chunk: Chunk) -> Result<(), SinkError> {
-        let Chunk::Batch(batch) = &chunk else {
-            unreachable!("this sink has no encoder, so chunks arrive as batches")
-        };
+    fn encoder(&self, plan: &Plan, t: usize) -> Option<Arc<dyn Encoder>> {
         let table = &plan.schema.tables[t];
-        let columns: Vec<String> = plan.tables[t]
-            .written_columns()
-            .iter()
-            .map(|&c| table.columns[c].name.clone())
-            .collect();
-        let rows = self.insert(
-            &table.name.name,
-            &columns,
-            batch,
-            &format!("loading table `{}`", table.name),
-        )?;
+        Some(Arc::new(
+            self.inserts(&table.name.name, &written_names(plan, t)),
+        ))
+    }
+
+    fn write_chunk(&mut self, plan: &Plan, t: usize, chunk: Chunk) -> Result<(), SinkError> {
+        let table = &plan.schema.tables[t];
+        let action = format!("loading table `{}`", table.name);
+        let rows = match chunk {
+            Chunk::Statements {
+                statements,
+                replaced,
+                ..
+            } => self.run(&statements, replaced, &action)?,
+            Chunk::Batch(batch) => {
+                let columns = written_names(plan, t);
+                self.insert(&table.name.name, &columns, &batch, &action)?
+            }
+            Chunk::Encoded { .. } | Chunk::Parquet { .. } => {
+                unreachable!("MySQL's encoder makes INSERT statements")
+            }
+        };
         self.loaded += rows;
         Ok(())
     }
@@ -484,6 +418,150 @@ impl Sink for MySqlSink {
     }
 }
 
+/// Writes a table's rows as multi-row INSERTs, each under the statement
+/// limit. As the sink's [`Encoder`] it runs on the generator threads, so the
+/// server executes one statement while the next chunk's are being written.
+struct Inserts {
+    table: String,
+    head: String,
+    columns: Vec<String>,
+    /// Per column: stored in utf8mb3, which cannot hold 4-byte characters.
+    narrow: Vec<bool>,
+    backslash_escapes: bool,
+    statement_limit: usize,
+    max_allowed_packet: u64,
+}
+
+impl Inserts {
+    /// The statements for a batch, and how many 4-byte characters were
+    /// replaced in utf8mb3 columns.
+    fn statements(&self, batch: &RecordBatch) -> Result<(Vec<String>, u64), SinkError> {
+        let mut statements = Vec::new();
+        let mut replaced = 0;
+        let mut statement = String::with_capacity(self.statement_limit.min(1 << 20));
+        let mut row_text = String::new();
+        let mut text = String::new();
+        let mut rows_in_statement = 0;
+        let packet = (self.max_allowed_packet as usize).saturating_sub(4096);
+        for row in 0..batch.num_rows() {
+            row_text.clear();
+            row_text.push('(');
+            for (i, column) in batch.columns().iter().enumerate() {
+                if i > 0 {
+                    row_text.push_str(", ");
+                }
+                let narrow = self.narrow[i];
+                self.literal(
+                    column.as_ref(),
+                    row,
+                    narrow,
+                    &mut text,
+                    &mut row_text,
+                    &mut replaced,
+                );
+            }
+            row_text.push(')');
+            // One row may fill a statement up to max_allowed_packet; rows batch within 8 MiB.
+            if self.head.len() + row_text.len() > packet {
+                let widest = (0..batch.num_columns())
+                    .max_by_key(|&i| {
+                        let (mut t, mut o, mut r) = (String::new(), String::new(), 0);
+                        self.literal(batch.column(i).as_ref(), row, false, &mut t, &mut o, &mut r);
+                        o.len()
+                    })
+                    .map_or_else(String::new, |i| self.columns[i].clone());
+                return Err(SinkError::InvalidTarget(format!(
+                    "table `{}`: one row needs {} bytes (most in column `{widest}`), more than the server's \
+                     max_allowed_packet ({}) allows; raise max_allowed_packet",
+                    self.table,
+                    self.head.len() + row_text.len(),
+                    self.max_allowed_packet
+                )));
+            }
+            if rows_in_statement > 0 && statement.len() + row_text.len() + 2 > self.statement_limit
+            {
+                statements.push(std::mem::take(&mut statement));
+                rows_in_statement = 0;
+            }
+            if rows_in_statement == 0 {
+                statement.push_str(&self.head);
+            } else {
+                statement.push_str(", ");
+            }
+            statement.push_str(&row_text);
+            rows_in_statement += 1;
+        }
+        if rows_in_statement > 0 {
+            statements.push(statement);
+        }
+        Ok((statements, replaced))
+    }
+
+    /// Appends one cell as a MySQL literal.
+    fn literal(
+        &self,
+        array: &dyn Array,
+        row: usize,
+        narrow: bool,
+        text: &mut String,
+        out: &mut String,
+        replaced: &mut u64,
+    ) {
+        if array.is_null(row) {
+            out.push_str("NULL");
+            return;
+        }
+        match array.data_type() {
+            DataType::Binary => {
+                let bytes = array
+                    .as_any()
+                    .downcast_ref::<BinaryArray>()
+                    .expect("typed")
+                    .value(row);
+                out.push_str("X'");
+                for b in bytes {
+                    let _ = write!(out, "{b:02x}");
+                }
+                out.push('\'');
+            }
+            dt => {
+                text.clear();
+                cell(array, row, Style::Mysql, text);
+                if dt.is_numeric() || *dt == DataType::Boolean {
+                    out.push_str(text);
+                    return;
+                }
+                out.push('\'');
+                for ch in text.chars() {
+                    match ch {
+                        '\'' => out.push_str("''"),
+                        '\\' if self.backslash_escapes => out.push_str("\\\\"),
+                        '\0' if self.backslash_escapes => out.push_str("\\0"),
+                        c if narrow && c.len_utf8() == 4 => {
+                            // utf8mb3 stores at most 3 bytes a character.
+                            out.push('\u{FFFD}');
+                            *replaced += 1;
+                        }
+                        c => out.push(c),
+                    }
+                }
+                out.push('\'');
+            }
+        }
+    }
+}
+
+impl Encoder for Inserts {
+    fn encode(&self, batch: RecordBatch) -> Result<Chunk, SinkError> {
+        let (statements, replaced) = self.statements(&batch)?;
+        Ok(Chunk::Statements {
+            rows: batch.num_rows(),
+            statements,
+            replaced,
+        })
+    }
+}
+
 impl Session for MySqlSink {
     fn dialect(&self) -> Dialect {
         Dialect::Mysql
@@ -496,4 +574,14 @@ impl Session for MySqlSink {
     fn scalar_i64(&mut self, sql: &str, action: String) -> Result<i64, SinkError> {
         MySqlSink::scalar_i64(self, sql, action)
     }
+}
+
+/// The names of the columns patina writes into table `t`.
+fn written_names(plan: &Plan, t: usize) -> Vec<String> {
+    let table = &plan.schema.tables[t];
+    plan.tables[t]
+        .written_columns()
+        .iter()
+        .map(|&c| table.columns[c].name.clone())
+        .collect()
 }

@@ -162,7 +162,9 @@ impl Sink for PgSink {
         match chunk {
             Chunk::Encoded { bytes, .. } => self.buffer = bytes,
             Chunk::Batch(batch) => encode(&batch, &mut self.buffer),
-            Chunk::Parquet { .. } => unreachable!("PostgreSQL's encoder makes COPY text"),
+            Chunk::Parquet { .. } | Chunk::Statements { .. } => {
+                unreachable!("PostgreSQL's encoder makes COPY text")
+            }
         }
         let rows = self.copy(&statement, &format!("loading table `{}`", table.name))?;
         self.loaded += rows;
