@@ -62,8 +62,13 @@ pub fn write(profile: &Profile, out: &mut dyn Write) -> io::Result<()> {
             let fan_out = stats
                 .and_then(|s| s.foreign_keys.get(i))
                 .map_or_else(String::new, |f| {
+                    let orphans = if f.orphan_share > 0.0 {
+                        format!("; {:.1}% of references are orphans", f.orphan_share * 100.0)
+                    } else {
+                        String::new()
+                    };
                     format!(
-                        "; {:.0}% of parents childless, heaviest 1% hold {:.0}% of children",
+                        "; {:.0}% of parents childless, heaviest 1% hold {:.0}% of children{orphans}",
                         f.childless_share * 100.0,
                         f.heaviest_share * 100.0
                     )

@@ -382,6 +382,7 @@ pub fn fan_out(
         },
         time_order: Vec::new(),
         copies: Vec::new(),
+        orphan_share: 0.0,
     }
 }
 
@@ -439,6 +440,7 @@ pub fn fan_out_from_counts(
         },
         time_order: Vec::new(),
         copies: Vec::new(),
+        orphan_share: 0.0,
     }
 }
 

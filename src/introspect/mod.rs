@@ -266,22 +266,26 @@ const COPY_COLUMNS: usize = 12;
 /// A child column equal to a parent column in this share of rows is a copy.
 const COPY_SHARE: f64 = 0.9;
 
-/// A foreign key's copy query: (foreign key, (child, parent) column pairs, SQL).
-type CopyQuery = (usize, Vec<(String, String)>, String);
+/// A foreign key's relation query: (foreign key, (child, parent) column pairs, SQL).
+type RelationQuery = (usize, Vec<(String, String)>, String);
 
-/// Per foreign key to another table, one query counting, over the sampled
-/// child rows joined to their parents, the rows where each text column of
-/// the child equals each text column of the parent (and where the child's
-/// is set): (foreign key, pairs, SQL returning the sampled rows first, then
-/// per pair its equal count and its set count).
-fn copy_queries(
+/// Per foreign key whose parent the profile holds (self-references too), one
+/// query over the sampled child rows whose reference is set, each joined to
+/// its parent if there is one: it returns the rows, the rows that found
+/// their parent (the rest are orphans, possible where the reference is not
+/// enforced: SQLite without `PRAGMA foreign_keys`, a PostgreSQL key added
+/// `NOT VALID`, a MySQL load with `foreign_key_checks = 0`), then, for a
+/// parent that is another table, per pair of a child and a parent text
+/// column, the rows where they are equal and the rows where the child's is
+/// set, among the rows that found their parent (copies of parent columns).
+fn relation_queries(
     schema: &crate::schema::Schema,
     table: &crate::schema::Table,
     from: &str,
     name: impl Fn(&crate::schema::QualifiedName) -> String,
     quote: impl Fn(&str) -> String,
     int: &str,
-) -> Vec<CopyQuery> {
+) -> Vec<RelationQuery> {
     let texts = |t: &crate::schema::Table| -> Vec<String> {
         let keys: Vec<&String> = t
             .primary_key
@@ -298,39 +302,82 @@ fn copy_queries(
             .collect()
     };
     let mut out = Vec::new();
-    for (f, parent, join) in parents(schema, table, &quote) {
-        let pairs: Vec<(String, String)> = texts(table)
-            .into_iter()
-            .flat_map(|c| texts(parent).into_iter().map(move |p| (c.clone(), p)))
-            .collect();
-        if pairs.is_empty() {
+    for (f, fk) in table.foreign_keys.iter().enumerate() {
+        let Some(parent) = schema.table(&fk.referenced_table) else {
             continue;
-        }
-        let sums: Vec<String> = pairs
+        };
+        let Some(found) = fk
+            .referenced_columns
+            .first()
+            .map(|c| format!("p.{}", quote(c)))
+        else {
+            continue;
+        };
+        let join: Vec<String> = fk
+            .columns
             .iter()
-            .flat_map(|(c, p)| {
-                [
-                    format!(
-                        "CAST(SUM(CASE WHEN s.{c} = p.{p} THEN 1 ELSE 0 END) AS {int})",
-                        c = quote(c),
-                        p = quote(p)
-                    ),
-                    format!("CAST(COUNT(s.{}) AS {int})", quote(c)),
-                ]
-            })
+            .zip(&fk.referenced_columns)
+            .map(|(c, p)| format!("p.{} = s.{}", quote(p), quote(c)))
             .collect();
+        let set: Vec<String> = fk
+            .columns
+            .iter()
+            .map(|c| format!("s.{} IS NOT NULL", quote(c)))
+            .collect();
+        let pairs: Vec<(String, String)> = if parent.name == table.name {
+            Vec::new()
+        } else {
+            texts(table)
+                .into_iter()
+                .flat_map(|c| texts(parent).into_iter().map(move |p| (c.clone(), p)))
+                .collect()
+        };
+        let mut columns = vec![
+            format!("CAST(COUNT(*) AS {int})"),
+            format!("CAST(COUNT({found}) AS {int})"),
+        ];
+        for (c, p) in &pairs {
+            let (c, p) = (quote(c), quote(p));
+            columns.push(format!(
+                "CAST(SUM(CASE WHEN s.{c} = p.{p} THEN 1 ELSE 0 END) AS {int})"
+            ));
+            columns.push(format!(
+                "CAST(COUNT(CASE WHEN {found} IS NOT NULL THEN s.{c} END) AS {int})"
+            ));
+        }
         out.push((
             f,
             pairs,
             format!(
-                "SELECT {} FROM {from} JOIN {} p ON {}",
-                sums.join(", "),
+                "SELECT {} FROM {from} LEFT JOIN {} p ON {} WHERE {}",
+                columns.join(", "),
                 name(&parent.name),
-                join
+                join.join(" AND "),
+                set.join(" AND ")
             ),
         ));
     }
     out
+}
+
+/// Records a relation query's findings (see [`relation_queries`]): the
+/// orphan share, and the copies among `pairs`.
+fn relations(
+    stats: &mut profile::TableStats,
+    f: usize,
+    pairs: &[(String, String)],
+    counts: &[i64],
+) {
+    let (Some(&rows), Some(&found)) = (counts.first(), counts.get(1)) else {
+        return;
+    };
+    if let Some(slot) = stats.foreign_keys.get_mut(f)
+        && rows > 0
+    {
+        slot.orphan_share =
+            ((rows - found).max(0) as f64 / rows as f64 * 10_000.0).round() / 10_000.0;
+    }
+    copies(stats, f, pairs, &counts[2..]);
 }
 
 /// Records the copies among `pairs` from their (equal, set) counts.

@@ -518,7 +518,7 @@ async fn table_stats(
             .map_err(query_err(what("the parents' times")))?;
         super::parent_time_order(&mut stats, f, &child, &parent, &pairs);
     }
-    let queries = super::copy_queries(
+    let queries = super::relation_queries(
         schema,
         table,
         &from,
@@ -530,11 +530,11 @@ async fn table_stats(
         let row = sqlx::query(&sql)
             .fetch_one(&mut *conn)
             .await
-            .map_err(query_err(what("the copies of parent columns")))?;
-        let counts: Vec<i64> = (0..pairs.len() * 2)
+            .map_err(query_err(what("orphans and copies of parent columns")))?;
+        let counts: Vec<i64> = (0..2 + pairs.len() * 2)
             .map(|i| row.try_get::<Option<i64>, _>(i).ok().flatten().unwrap_or(0))
             .collect();
-        super::copies(&mut stats, f, &pairs, &counts);
+        super::relations(&mut stats, f, &pairs, &counts);
     }
     Ok(stats)
 }

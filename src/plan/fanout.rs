@@ -168,6 +168,7 @@ mod tests {
             heaviest_share: heaviest,
             time_order: Vec::new(),
             copies: Vec::new(),
+            orphan_share: 0.0,
         }
     }
 

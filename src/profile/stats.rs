@@ -60,6 +60,14 @@ pub struct ForeignKeyStats {
     /// invoice's billing country is its customer's country).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies: Vec<CopiedColumn>,
+    /// Share of sampled child rows whose reference is set but finds no
+    /// parent: orphans, where the reference is not enforced. Absent: none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub orphan_share: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 /// A child column equal to a parent column in `share` of the sampled rows

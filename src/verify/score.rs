@@ -478,6 +478,7 @@ mod tests {
             heaviest_share: 0.0,
             time_order: Vec::new(),
             copies: Vec::new(),
+            orphan_share: 0.0,
         };
         let a = s(0.0, vec![1, 2, 3, 4]);
         assert!(fan_out_distance(&a, &a) < 1e-12);

@@ -181,3 +181,103 @@ fn fan_out_of_a_sampled_table_is_exact() {
     ]);
     check(&out, "SQLite");
 }
+
+/// Orphans: child rows whose reference finds no parent, which only a
+/// reference the database does not enforce lets in. 30 of 150 children here
+/// (a share of 0.2); a second, enforced foreign key has none and the profile
+/// leaves its share out.
+#[test]
+fn orphan_share_of_an_unenforced_reference() {
+    let check = |path: &std::path::Path, engine: &str| {
+        let p = patina::profile::read(path).unwrap();
+        let child = p.tables.iter().find(|t| t.table.name == "child").unwrap();
+        let schema = p
+            .schema
+            .tables
+            .iter()
+            .find(|t| t.name.name == "child")
+            .unwrap();
+        let share = |column: &str| {
+            let f = schema
+                .foreign_keys
+                .iter()
+                .position(|f| f.columns == [column])
+                .unwrap_or_else(|| panic!("{engine}: a foreign key on {column}"));
+            child.foreign_keys[f].orphan_share
+        };
+        assert!(
+            (share("parent_id") - 0.2).abs() < 1e-9,
+            "{engine}: {:?}",
+            child.foreign_keys
+        );
+        assert_eq!(share("other_id"), 0.0, "{engine}");
+        let text = std::fs::read_to_string(path).unwrap();
+        assert_eq!(
+            text.matches("\"orphan_share\"").count(),
+            1,
+            "{engine}: left out when 0"
+        );
+        let shown = String::from_utf8(patina(&["inspect", s(path)]).stdout).unwrap();
+        assert!(
+            shown.contains("20.0% of references are orphans"),
+            "{engine}: {shown}"
+        );
+    };
+    let dir = temp_dir();
+    let profile = |url: &str, name: &str| {
+        let out = dir.path().join(name);
+        patina_ok(&["profile", "--source", url, "--out", s(&out), "-q"]);
+        out
+    };
+
+    // PostgreSQL: a foreign key added NOT VALID leaves the rows already there unchecked.
+    let pg = PgDb::new("orphans");
+    pg.execute(
+        "CREATE TABLE parent (id int PRIMARY KEY);
+         INSERT INTO parent SELECT g FROM generate_series(1, 50) g;
+         CREATE TABLE child (id int PRIMARY KEY, parent_id int, other_id int REFERENCES parent (id));
+         INSERT INTO child SELECT g, CASE WHEN g <= 30 THEN 1000 + g ELSE 1 + g % 50 END, 1 + g % 50
+           FROM generate_series(1, 150) g;
+         INSERT INTO child VALUES (151, NULL, 1), (152, NULL, 2);
+         ALTER TABLE child ADD FOREIGN KEY (parent_id) REFERENCES parent (id) NOT VALID;",
+    );
+    check(&profile(&pg.url(), "pg.json"), "PostgreSQL");
+
+    // MariaDB: rows loaded with foreign_key_checks = 0.
+    let my = MyDb::new("orphans");
+    my.execute(
+        "CREATE TABLE parent (id int PRIMARY KEY);
+         CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent (id),
+                             other_id int REFERENCES parent (id));
+         CREATE TABLE digit (d int);
+         INSERT INTO digit VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9);
+         INSERT INTO parent SELECT 1 + a.d * 10 + b.d FROM digit a, digit b WHERE a.d < 5;
+         SET SESSION foreign_key_checks = 0;
+         INSERT INTO child SELECT g, CASE WHEN g <= 30 THEN 1000 + g ELSE 1 + g % 50 END, 1 + g % 50
+           FROM (SELECT 1 + a.d * 100 + b.d * 10 + c.d AS g FROM digit a, digit b, digit c) n
+           WHERE g <= 150;
+         INSERT INTO child VALUES (151, NULL, 1), (152, NULL, 2);
+         SET SESSION foreign_key_checks = 1;
+         DROP TABLE digit;",
+    );
+    check(&profile(&my.url(), "my.json"), "MariaDB");
+
+    // SQLite: foreign keys declared, not enforced without PRAGMA foreign_keys = ON.
+    let lite = dir.path().join("orphans.db");
+    sqlite_from_sql(
+        &lite,
+        "PRAGMA foreign_keys = OFF;
+         CREATE TABLE parent (id int PRIMARY KEY);
+         CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent (id),
+                             other_id int REFERENCES parent (id));
+         WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 50)
+         INSERT INTO parent SELECT n FROM g;
+         WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 150)
+         INSERT INTO child SELECT n, CASE WHEN n <= 30 THEN 1000 + n ELSE 1 + n % 50 END, 1 + n % 50 FROM g;
+         INSERT INTO child VALUES (151, NULL, 1), (152, NULL, 2);",
+    );
+    check(
+        &profile(&format!("sqlite://{}", lite.display()), "lite.json"),
+        "SQLite",
+    );
+}
