@@ -182,12 +182,14 @@ fn fan_out_queries(
         .collect()
 }
 
-/// Per foreign key to another table: its index, the parent, and the join
-/// condition of the sample (`s`) to its parent (`p`).
+/// Per foreign key to another table (and to the table itself with
+/// `self_references`): its index, the parent, and the join condition of the
+/// sample (`s`) to its parent (`p`).
 fn parents<'s>(
     schema: &'s crate::schema::Schema,
     table: &crate::schema::Table,
     quote: &impl Fn(&str) -> String,
+    self_references: bool,
 ) -> Vec<(usize, &'s crate::schema::Table, String)> {
     table
         .foreign_keys
@@ -201,7 +203,7 @@ fn parents<'s>(
                 .zip(&fk.referenced_columns)
                 .map(|(c, p)| format!("p.{} = s.{}", quote(p), quote(c)))
                 .collect();
-            (parent.name != table.name).then(|| (f, parent, join.join(" AND ")))
+            (self_references || parent.name != table.name).then(|| (f, parent, join.join(" AND ")))
         })
         .collect()
 }
@@ -238,7 +240,7 @@ fn parent_time_queries(
             .collect()
     };
     let mut out = Vec::new();
-    for (f, parent, join) in parents(schema, table, &quote) {
+    for (f, parent, join) in parents(schema, table, &quote, false) {
         for child in times(table) {
             for parent_column in times(parent) {
                 out.push((
@@ -302,10 +304,8 @@ fn relation_queries(
             .collect()
     };
     let mut out = Vec::new();
-    for (f, fk) in table.foreign_keys.iter().enumerate() {
-        let Some(parent) = schema.table(&fk.referenced_table) else {
-            continue;
-        };
+    for (f, parent, join) in parents(schema, table, &quote, true) {
+        let fk = &table.foreign_keys[f];
         let Some(found) = fk
             .referenced_columns
             .first()
@@ -313,12 +313,6 @@ fn relation_queries(
         else {
             continue;
         };
-        let join: Vec<String> = fk
-            .columns
-            .iter()
-            .zip(&fk.referenced_columns)
-            .map(|(c, p)| format!("p.{} = s.{}", quote(p), quote(c)))
-            .collect();
         let set: Vec<String> = fk
             .columns
             .iter()
@@ -352,7 +346,7 @@ fn relation_queries(
                 "SELECT {} FROM {from} LEFT JOIN {} p ON {} WHERE {}",
                 columns.join(", "),
                 name(&parent.name),
-                join.join(" AND "),
+                join,
                 set.join(" AND ")
             ),
         ));
