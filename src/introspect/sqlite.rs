@@ -12,6 +12,9 @@ use crate::schema::{
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, Row, SqliteConnection};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// The path of a `sqlite://` URL.
 pub fn path_of(url: &str) -> &str {
@@ -51,16 +54,17 @@ pub(super) async fn read(
             engine: "SQLite",
             source,
         })?;
+    let deadline = Deadline::install(&mut conn, options.statement_timeout).await?;
     let version: String = sqlx::query_scalar("SELECT sqlite_version()")
-        .fetch_one(&mut conn)
+        .fetch_one(deadline.arm(&mut conn))
         .await
-        .map_err(query_err("the SQLite version"))?;
+        .map_err(deadline.err("the SQLite version"))?;
     let rows = sqlx::query(
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
     )
-    .fetch_all(&mut conn)
+    .fetch_all(deadline.arm(&mut conn))
     .await
-    .map_err(query_err("the list of tables"))?;
+    .map_err(deadline.err("the list of tables"))?;
     let mut tables = Vec::new();
     for row in &rows {
         let name: String = row.get("name");
@@ -72,7 +76,7 @@ pub(super) async fn read(
             observer.warn(&format!("{name}: virtual table left out"));
             continue;
         }
-        tables.push(read_table(&mut conn, &name, sql.as_deref().unwrap_or("")).await?);
+        tables.push(read_table(&mut conn, &deadline, &name, sql.as_deref().unwrap_or("")).await?);
     }
     if tables.is_empty() {
         return Err(IntrospectError::NoTables {
@@ -119,7 +123,7 @@ pub(super) async fn read(
     observer.started(schema.tables.len());
     let mut stats = Vec::new();
     for table in &schema.tables {
-        let s = table_stats(&mut conn, &schema, table, options).await?;
+        let s = table_stats(&mut conn, &deadline, &schema, table, options).await?;
         observer.table_done(&table.name.to_string(), s.row_count);
         stats.push(s);
     }
@@ -132,17 +136,83 @@ pub(super) async fn read(
     ))
 }
 
+/// `--statement-timeout` for SQLite, which has no timeout of its own: a
+/// progress handler, called every few thousand virtual-machine steps,
+/// interrupts the running statement once it is past its deadline, which
+/// [`Deadline::arm`] resets as each statement is handed its connection.
+struct Deadline {
+    state: Arc<DeadlineState>,
+    timeout: Duration,
+}
+
+struct DeadlineState {
+    start: Instant,
+    /// Milliseconds after `start` the running statement may last until.
+    until: AtomicU64,
+    /// Whether the handler interrupted a statement.
+    fired: AtomicBool,
+}
+
+impl Deadline {
+    async fn install(
+        conn: &mut SqliteConnection,
+        timeout: Duration,
+    ) -> Result<Self, IntrospectError> {
+        let state = Arc::new(DeadlineState {
+            start: Instant::now(),
+            until: AtomicU64::new(u64::MAX),
+            fired: AtomicBool::new(false),
+        });
+        let handler = Arc::clone(&state);
+        conn.lock_handle()
+            .await
+            .map_err(query_err("the connection, to bound statements"))?
+            .set_progress_handler(10_000, move || {
+                let now = handler.start.elapsed().as_millis() as u64;
+                let within = now <= handler.until.load(Ordering::Relaxed);
+                if !within {
+                    handler.fired.store(true, Ordering::Relaxed);
+                }
+                within
+            });
+        Ok(Self { state, timeout })
+    }
+
+    /// Starts a statement's clock; returns the connection to run it on.
+    fn arm<'c>(&self, conn: &'c mut SqliteConnection) -> &'c mut SqliteConnection {
+        let until = self.state.start.elapsed() + self.timeout;
+        self.state
+            .until
+            .store(until.as_millis() as u64, Ordering::Relaxed);
+        self.state.fired.store(false, Ordering::Relaxed);
+        conn
+    }
+
+    /// The error for a failed statement, saying so when the deadline stopped it.
+    fn err(&self, what: impl Into<String>) -> impl FnOnce(sqlx::Error) -> IntrospectError {
+        let mut what = what.into();
+        if self.state.fired.load(Ordering::Relaxed) {
+            what.push_str(&format!(
+                " (stopped after --statement-timeout {} s)",
+                self.timeout.as_secs_f64()
+            ));
+        }
+        query_err(what)
+    }
+}
+
 async fn read_table(
     conn: &mut SqliteConnection,
+    deadline: &Deadline,
     name: &str,
     ddl: &str,
 ) -> Result<Table, IntrospectError> {
     let quoted = quote_ident(name);
     let what = |w: &str| format!("{w} of table `{name}`");
     let rows = sqlx::query(&format!("PRAGMA table_xinfo({quoted})"))
-        .fetch_all(&mut *conn)
+        .fetch_all(deadline.arm(&mut *conn))
         .await
-        .map_err(query_err(what("the columns")))?;
+        .map_err(deadline.err(what("the columns")))?;
     let mut columns = Vec::new();
     let mut pk: Vec<(i64, String)> = Vec::new();
     for row in &rows {
@@ -193,9 +263,9 @@ async fn read_table(
     }
 
     let rows = sqlx::query(&format!("PRAGMA foreign_key_list({quoted})"))
-        .fetch_all(&mut *conn)
+        .fetch_all(deadline.arm(&mut *conn))
         .await
-        .map_err(query_err(what("the foreign keys")))?;
+        .map_err(deadline.err(what("the foreign keys")))?;
     let mut foreign_keys: Vec<(i64, ForeignKey)> = Vec::new();
     for row in &rows {
         let id: i64 = row.get("id");
@@ -222,9 +292,9 @@ async fn read_table(
     foreign_keys.sort_by_key(|(id, _)| -id);
 
     let rows = sqlx::query(&format!("PRAGMA index_list({quoted})"))
-        .fetch_all(&mut *conn)
+        .fetch_all(deadline.arm(&mut *conn))
         .await
-        .map_err(query_err(what("the indexes")))?;
+        .map_err(deadline.err(what("the indexes")))?;
     let mut uniques = Vec::new();
     for row in &rows {
         let unique: i64 = row.get("unique");
@@ -235,9 +305,9 @@ async fn read_table(
         }
         let index: String = row.get("name");
         let cols: Vec<String> = sqlx::query(&format!("PRAGMA index_info({})", quote_ident(&index)))
-            .fetch_all(&mut *conn)
+            .fetch_all(deadline.arm(&mut *conn))
             .await
-            .map_err(query_err(what("a unique index")))?
+            .map_err(deadline.err(what("a unique index")))?
             .iter()
             .filter_map(|r| r.get::<Option<String>, _>("name"))
             .collect();
@@ -397,6 +467,7 @@ fn generated_expression(sql: &str, column: &str) -> Option<String> {
 
 async fn table_stats(
     conn: &mut SqliteConnection,
+    deadline: &Deadline,
     schema: &crate::schema::Schema,
     table: &Table,
     options: &Options,
@@ -404,9 +475,9 @@ async fn table_stats(
     let quoted = quote_ident(&table.name.name);
     let what = |w: &str| format!("{w} of table `{}`", table.name);
     let count: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {quoted}"))
-        .fetch_one(&mut *conn)
+        .fetch_one(deadline.arm(&mut *conn))
         .await
-        .map_err(query_err(what("the row count")))?;
+        .map_err(deadline.err(what("the row count")))?;
     let row_count = count as u64;
     let sample = options.sample_rows.max(1);
     let from = if row_count > sample {
@@ -444,9 +515,9 @@ async fn table_stats(
         }
     }
     let row = sqlx::query(&format!("SELECT {} FROM {from}", exprs.join(", ")))
-        .fetch_one(&mut *conn)
+        .fetch_one(deadline.arm(&mut *conn))
         .await
-        .map_err(query_err(what("the statistics")))?;
+        .map_err(deadline.err(what("the statistics")))?;
     let sampled: i64 = row.get(0);
     let mut columns = Vec::new();
     for (i, column) in table.columns.iter().enumerate() {
@@ -489,18 +560,18 @@ async fn table_stats(
         format!("CAST(s.{} AS TEXT)", quote_ident(c))
     });
     let rows = sqlx::query(&select)
-        .fetch_all(&mut *conn)
+        .fetch_all(deadline.arm(&mut *conn))
         .await
-        .map_err(query_err(what("the sampled values")))?;
+        .map_err(deadline.err(what("the sampled values")))?;
     let samples = super::collect_samples(table.columns.len(), &rows, |row, i| {
         row.try_get::<Option<String>, _>(i).ok().flatten()
     });
     super::enrich(table, &mut stats, &samples, &options.privacy);
     for (f, sql) in super::fan_out_queries(table, &stats, &quoted, "INTEGER", quote_ident) {
         let counts: Vec<(i64, i64)> = sqlx::query_as(&sql)
-            .fetch_all(&mut *conn)
+            .fetch_all(deadline.arm(&mut *conn))
             .await
-            .map_err(query_err(what("the children per parent")))?;
+            .map_err(deadline.err(what("the children per parent")))?;
         super::exact_fan_out(table, &mut stats, f, &counts);
     }
     let queries = super::parent_time_queries(
@@ -513,9 +584,9 @@ async fn table_stats(
     );
     for (f, child, parent, sql) in queries {
         let pairs: Vec<(Option<String>, Option<String>)> = sqlx::query_as(&sql)
-            .fetch_all(&mut *conn)
+            .fetch_all(deadline.arm(&mut *conn))
             .await
-            .map_err(query_err(what("the parents' times")))?;
+            .map_err(deadline.err(what("the parents' times")))?;
         super::parent_time_order(&mut stats, f, &child, &parent, &pairs);
     }
     let queries = super::relation_queries(
@@ -528,9 +599,9 @@ async fn table_stats(
     );
     for (f, pairs, sql) in queries {
         let row = sqlx::query(&sql)
-            .fetch_one(&mut *conn)
+            .fetch_one(deadline.arm(&mut *conn))
             .await
-            .map_err(query_err(what("orphans and copies of parent columns")))?;
+            .map_err(deadline.err(what("orphans and copies of parent columns")))?;
         let counts: Vec<i64> = (0..2 + pairs.len() * 2)
             .map(|i| row.try_get::<Option<i64>, _>(i).ok().flatten().unwrap_or(0))
             .collect();

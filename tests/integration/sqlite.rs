@@ -128,3 +128,33 @@ fn a_failed_load_leaves_no_file_behind() {
         "a failed load into a new file leaves no file"
     );
 }
+
+/// SQLite has no statement timeout of its own: patina's progress handler
+/// stops a statement past `--statement-timeout` and says so.
+#[test]
+fn a_statement_past_the_timeout_is_stopped() {
+    let dir = temp_dir();
+    let db = dir.path().join("slow.db");
+    // Every read of `wide` computes a 2 MB string: a full scan takes seconds.
+    sqlite_from_sql(
+        &db,
+        "CREATE TABLE slow (id INTEGER PRIMARY KEY, wide TEXT GENERATED ALWAYS AS (hex(zeroblob(1000000))) VIRTUAL);
+         WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 20000)
+         INSERT INTO slow (id) SELECT n FROM g;",
+    );
+    let out = dir.path().join("slow.json");
+    let err = patina_err(&[
+        "profile",
+        "--source",
+        &format!("sqlite://{}", db.display()),
+        "--out",
+        s(&out),
+        "--statement-timeout",
+        "1",
+    ]);
+    assert!(
+        err.contains("stopped after --statement-timeout 1 s") && err.contains("slow"),
+        "{err}"
+    );
+    assert!(!out.exists(), "no profile is written");
+}
