@@ -136,6 +136,12 @@ pub enum PlanError {
         /// The name given.
         table: String,
     },
+    /// `--tables` names a table the profile does not hold.
+    #[error("--tables names table `{table}`, which is not in the profile")]
+    UnknownChosenTable {
+        /// The name given.
+        table: String,
+    },
     /// A foreign-key cycle has no nullable column to break it.
     #[error(
         "foreign keys form a cycle with no nullable column to break it: {cycle}; \

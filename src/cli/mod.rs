@@ -152,6 +152,11 @@ pub struct GenerateArgs {
     /// A CHECK constraint (TABLE.CONSTRAINT) to leave unchecked when patina cannot satisfy it.
     #[arg(long = "ignore-check", value_name = "TABLE.CONSTRAINT")]
     pub ignore_checks: Vec<String>,
+    /// Write only these tables (comma-separated or repeated; `schema.table` or `table`). The
+    /// others are not written, but references into them point at the rows they would hold;
+    /// --create-schema creates only these, without foreign keys into the others.
+    #[arg(long, value_name = "TABLE,...", value_delimiter = ',')]
+    pub tables: Vec<String>,
     /// Generate only the chunks whose index is I modulo N, into files named
     /// `TABLE.shard-I-of-N.EXT`, so N machines share one job; the N shards
     /// together hold exactly the rows of one run (--out only).
@@ -303,6 +308,7 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         chunk_rows: args.chunk_rows,
         ignore_checks: args.ignore_checks.clone(),
         shard: args.shard,
+        tables: args.tables.clone(),
     };
     let plan = plan::build(&profile, &options).context("planning the run")?;
     let target = match (&args.target, &args.out) {

@@ -44,6 +44,10 @@ pub struct Options {
     pub ignore_checks: Vec<String>,
     /// Which share of every table's chunks this run generates.
     pub shard: Shard,
+    /// The tables to write (empty: every table). The others are still
+    /// planned at their row counts, so references into them point at the
+    /// rows they would hold.
+    pub tables: Vec<String>,
 }
 
 /// One of `count` runs that share a job: it generates the chunks whose index
@@ -114,6 +118,7 @@ impl Default for Options {
             chunk_rows: None,
             ignore_checks: Vec::new(),
             shard: Shard::WHOLE,
+            tables: Vec::new(),
         }
     }
 }
@@ -131,6 +136,13 @@ pub struct Plan {
     pub order: LoadOrder,
     /// The chunks this run generates.
     pub shard: Shard,
+}
+
+impl Plan {
+    /// Whether this run writes table `t` (`--tables`; every table by default).
+    pub fn writes(&self, t: usize) -> bool {
+        self.order.tables.contains(&t)
+    }
 }
 
 /// What one table will hold.
@@ -442,7 +454,20 @@ pub fn build(profile: &Profile, options: &Options) -> Result<Plan, PlanError> {
                 .iter()
                 .all(|c| table.column(c).is_some_and(|col| col.nullable) && !in_key(c))
     };
-    let order = load_order(schema, deferrable)?;
+    let mut order = load_order(schema, deferrable)?;
+    if !options.tables.is_empty() {
+        let chosen = options
+            .tables
+            .iter()
+            .map(|name| {
+                find_table(schema, name).ok_or_else(|| PlanError::UnknownChosenTable {
+                    table: name.clone(),
+                })
+            })
+            .collect::<Result<Vec<usize>, _>>()?;
+        order.tables.retain(|t| chosen.contains(t));
+        order.deferred.retain(|(t, _)| chosen.contains(t));
+    }
     let mut tables = Vec::with_capacity(schema.tables.len());
     for (t, table) in schema.tables.iter().enumerate() {
         tables.push(plan_table(profile, options, t, table, &rows, &order)?);

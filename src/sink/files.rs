@@ -178,7 +178,7 @@ impl Sink for FileSink {
     }
 
     fn begin(&mut self, plan: &Plan) -> Result<(), SinkError> {
-        for t in 0..plan.tables.len() {
+        for &t in &plan.order.tables {
             let path = self.dir.join(Self::file_name(plan, t, self.format));
             if path.exists() && self.options.existing != Existing::Truncate {
                 return Err(SinkError::InvalidTarget(format!(

@@ -211,7 +211,7 @@ impl MySqlSink {
             let Some(c) = plan.schema.tables[t].column_index(&column) else {
                 continue;
             };
-            if plan.tables[t].rows == 0 {
+            if plan.tables[t].rows == 0 || !plan.writes(t) {
                 continue;
             }
             let domain = match &plan.tables[t].columns[c].rule {

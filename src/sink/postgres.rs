@@ -227,6 +227,9 @@ impl Sink for PgSink {
         session::add_deferred_keys(self, &after_load)?;
         // Sequences past the loaded data, so the application can insert afterwards.
         for (t, table) in plan.schema.tables.iter().enumerate() {
+            if !plan.writes(t) {
+                continue;
+            }
             for (c, column) in table.columns.iter().enumerate() {
                 let numbered_here = match column.identity {
                     Some(Identity::Always | Identity::ByDefault | Identity::Serial) => true,

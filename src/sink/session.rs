@@ -78,6 +78,28 @@ pub fn create_schema(
 ) -> Result<Created, SinkError> {
     let dialect = session.dialect();
     let mut schema = plan.schema.clone();
+    // --tables: only the chosen tables are created, without foreign keys into the others.
+    let chosen: Vec<crate::schema::QualifiedName> = plan
+        .order
+        .tables
+        .iter()
+        .map(|&t| plan.schema.tables[t].name.clone())
+        .collect();
+    let mut left_out = Vec::new();
+    for table in &mut schema.tables {
+        table.foreign_keys.retain(|fk| {
+            let kept = chosen.contains(&fk.referenced_table);
+            if !kept && chosen.contains(&table.name) {
+                left_out.push(format!(
+                    "{}: foreign key {} not created: --tables leaves out {}",
+                    table.name,
+                    fk.label(),
+                    fk.referenced_table
+                ));
+            }
+            kept
+        });
+    }
     if dialect == Dialect::Mysql {
         // MySQL keys cannot hold unbounded text: size such a column by the
         // longest value patina will generate for it.
@@ -99,10 +121,12 @@ pub fn create_schema(
             }
         }
     }
+    schema.tables.retain(|t| chosen.contains(&t.name));
     let after_load = if defer_keys && dialect != Dialect::Sqlite {
-        let keep = |t: usize, table: &crate::schema::Table| {
+        let keep = |_: usize, table: &crate::schema::Table| {
+            let t = plan.schema.tables.iter().position(|x| x.name == table.name);
             dialect == Dialect::Mysql
-                && (plan.order.deferred.iter().any(|&(d, _)| d == t)
+                && (plan.order.deferred.iter().any(|&(d, _)| Some(d) == t)
                     || table.columns.iter().any(|c| {
                         c.identity.is_some()
                             && c.logical_type.integer_range().is_some()
@@ -113,7 +137,8 @@ pub fn create_schema(
     } else {
         Vec::new()
     };
-    let (statements, warnings) = ddl::create_statements(&schema, source, dialect);
+    let (statements, mut warnings) = ddl::create_statements(&schema, source, dialect);
+    warnings.extend(left_out);
     for sql in statements {
         let what = sql
             .lines()
@@ -237,6 +262,7 @@ pub fn empty_tables(session: &mut dyn Session, plan: &Plan) -> Result<(), SinkEr
         .tables
         .iter()
         .enumerate()
+        .filter(|&(t, _)| plan.writes(t))
         .flat_map(|(t, table)| {
             table
                 .foreign_keys

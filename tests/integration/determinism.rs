@@ -264,3 +264,71 @@ fn a_shard_cannot_load_a_database() {
     ]);
     assert!(err.contains("--out"), "{err}");
 }
+
+/// `--tables`: only the chosen tables are written, each with the bytes a
+/// whole run gives it; `--create-schema` creates only those, without the
+/// foreign keys into the others, and says so; an unknown name is an error.
+#[test]
+fn tables_writes_only_the_chosen_tables_with_a_whole_runs_bytes() {
+    let profile = root().join("profiles/chinook.json");
+    let profile = s(&profile);
+    for format in ["csv", "parquet"] {
+        let whole = generate_files(profile, format, "2", &["--chunk-rows", "500"]);
+        let some = generate_files(
+            profile,
+            format,
+            "2",
+            &[
+                "--chunk-rows",
+                "500",
+                "--tables",
+                "invoice_line,public.track",
+            ],
+        );
+        let names: Vec<&String> = some.keys().collect();
+        assert_eq!(
+            names,
+            [
+                &format!("invoice_line.{format}"),
+                &format!("track.{format}")
+            ]
+        );
+        for (name, bytes) in &some {
+            assert!(whole[name] == *bytes, "{name} differs from a whole run's");
+        }
+    }
+    let dir = temp_dir();
+    let db = dir.path().join("some.db");
+    let err = patina_ok(&[
+        "generate",
+        profile,
+        "--target",
+        &format!("sqlite://{}", db.display()),
+        "--create-schema",
+        "--tables",
+        "track,album,artist",
+    ]);
+    assert!(
+        err.contains(
+            "foreign key track_genre_id_fkey not created: --tables leaves out public.genre"
+        ),
+        "{err}"
+    );
+    let dump = sqlite_dump(&db);
+    let tables: Vec<&str> = dump.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        tables,
+        ["album", "artist", "track"],
+        "and no foreign-key violation"
+    );
+    assert_eq!(sqlite_count(&db, "track"), 3503);
+    let err = patina_err(&[
+        "generate",
+        profile,
+        "--out",
+        s(dir.path()),
+        "--tables",
+        "nope",
+    ]);
+    assert!(err.contains("--tables names table `nope`"), "{err}");
+}
