@@ -8,8 +8,10 @@
 //! introspect  live database ──► schema + statistics ──► profile (JSON file)
 //! plan        profile + options ──► row counts, load order, chunk ranges, a rule per column
 //! synth       plan + (table, column, purpose, row index) ──► value;  chunk ──► Arrow RecordBatch
-//! pipeline    chunks in parallel (rayon), written in chunk order through a bounded channel
-//! sink        RecordBatch ──► PostgreSQL COPY | SQLite prepared INSERT | Parquet | CSV
+//! pipeline    chunks (of a --shard) in parallel (rayon), each encoded by its sink's Encoder on
+//!             the same thread, written in chunk order through a bounded channel
+//! sink        RecordBatch ──► PostgreSQL COPY | MySQL multi-row INSERT | SQLite prepared INSERT
+//!             | Parquet row groups | CSV
 //! ```
 //!
 //! The central rule: every generated value is a pure function of (seed,
