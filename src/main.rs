@@ -3,6 +3,11 @@
 
 use std::process::ExitCode;
 
+/// mimalloc instead of the system allocator: generation makes and frees many
+/// small values and large per-chunk buffers on every thread (see docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match patina::cli::run() {
         Ok(code) => code,
