@@ -5,7 +5,7 @@
 //! a fixed `created_by` and the seed and tool version in the footer, so the
 //! same profile and seed give the same bytes with any thread count.
 
-use super::text::{Style, cell, csv_field};
+use super::text::{Style, csv_field, delimited};
 use super::{Chunk, Encoder, Existing, Sink, TextEncoder, WriteOptions};
 use crate::error::SinkError;
 use crate::plan::Plan;
@@ -340,19 +340,7 @@ impl Sink for FileSink {
     }
 }
 
-/// A batch's rows as CSV lines (no header).
+/// A batch's rows as CSV lines (no header); NULL is an empty field.
 fn csv_rows(batch: &RecordBatch, out: &mut Vec<u8>) {
-    let mut text = String::new();
-    for row in 0..batch.num_rows() {
-        for (i, column) in batch.columns().iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            text.clear();
-            if cell(column.as_ref(), row, Style::Csv, &mut text) {
-                csv_field(&text, out);
-            }
-        }
-        out.push(b'\n');
-    }
+    delimited(batch, Style::Csv, b',', b"", csv_field, out);
 }

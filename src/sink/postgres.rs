@@ -2,7 +2,7 @@
 
 use super::ddl::{Dialect, qualified, quote};
 use super::session::{self, Session, db_err};
-use super::text::{Style, cell, copy_escape};
+use super::text::{Style, copy_escape, delimited};
 use super::{Chunk, Encoder, Existing, Sink, TextEncoder, WriteOptions, runtime};
 use crate::error::SinkError;
 use crate::plan::Plan;
@@ -91,23 +91,9 @@ impl PgSink {
     }
 }
 
-/// Encodes a batch as COPY text rows.
+/// Encodes a batch as COPY text rows (tab-separated, NULL as `\N`).
 fn encode(batch: &RecordBatch, out: &mut Vec<u8>) {
-    let mut cell_text = String::new();
-    for row in 0..batch.num_rows() {
-        for (i, column) in batch.columns().iter().enumerate() {
-            if i > 0 {
-                out.push(b'\t');
-            }
-            cell_text.clear();
-            if cell(column.as_ref(), row, Style::Postgres, &mut cell_text) {
-                copy_escape(&cell_text, out);
-            } else {
-                out.extend_from_slice(b"\\N");
-            }
-        }
-        out.push(b'\n');
-    }
+    delimited(batch, Style::Postgres, b'\t', b"\\N", copy_escape, out);
 }
 
 fn column_list(plan: &Plan, t: usize, columns: &[usize]) -> String {

@@ -7,6 +7,7 @@ use arrow::array::{
     TimestampMicrosecondArray,
 };
 use arrow::datatypes::DataType;
+use arrow::record_batch::RecordBatch;
 use std::fmt::Write;
 
 /// Which text conventions to follow.
@@ -175,6 +176,33 @@ pub fn csv_field(text: &str, out: &mut Vec<u8>) {
         out.push(b);
     }
     out.push(b'"');
+}
+
+/// A batch's rows as delimited text lines: each cell in `style`, written by
+/// `field` (which escapes it), cells joined by `separator`, NULL as `null`.
+pub fn delimited(
+    batch: &RecordBatch,
+    style: Style,
+    separator: u8,
+    null: &[u8],
+    field: fn(&str, &mut Vec<u8>),
+    out: &mut Vec<u8>,
+) {
+    let mut text = String::new();
+    for row in 0..batch.num_rows() {
+        for (i, column) in batch.columns().iter().enumerate() {
+            if i > 0 {
+                out.push(separator);
+            }
+            text.clear();
+            if cell(column.as_ref(), row, style, &mut text) {
+                field(&text, out);
+            } else {
+                out.extend_from_slice(null);
+            }
+        }
+        out.push(b'\n');
+    }
 }
 
 #[cfg(test)]

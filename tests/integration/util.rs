@@ -111,16 +111,8 @@ impl PgDb {
 
     /// Runs SQL (several statements allowed).
     pub fn execute(&self, sql: &str) {
-        let url = self.url();
-        block_on(async {
-            let mut conn = PgConnection::connect(&url)
-                .await
-                .expect("connect to the test database");
-            sqlx::raw_sql(sql)
-                .execute(&mut conn)
-                .await
-                .unwrap_or_else(|e| panic!("SQL failed: {e}\n{sql}"));
-        });
+        self.try_execute(sql)
+            .unwrap_or_else(|e| panic!("SQL failed: {e}\n{sql}"));
     }
 
     /// Runs SQL that may fail; returns the server's error.
