@@ -130,6 +130,9 @@ pub enum ProfileError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PlanError {
+    /// The mess config file is wrong.
+    #[error("mess config: {0}")]
+    MessConfig(String),
     /// `--rows` names a table the profile does not hold.
     #[error("--rows names table `{table}`, which is not in the profile")]
     UnknownTable {

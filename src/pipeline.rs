@@ -41,6 +41,8 @@ pub struct Summary {
     pub rows: u64,
     /// Wall time.
     pub elapsed: Duration,
+    /// The mess injected, per table, place and class.
+    pub mess: crate::synth::mess::Tally,
 }
 
 /// Generates every table of the plan into the sink.
@@ -72,6 +74,7 @@ pub fn run(
                 tables,
                 rows,
                 elapsed: started.elapsed(),
+                mess: generator.tally(),
             })
         }
         Err(e) => {

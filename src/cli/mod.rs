@@ -162,6 +162,17 @@ pub struct GenerateArgs {
     /// together hold exactly the rows of one run (--out only).
     #[arg(long, value_name = "I/N", requires = "out", default_value_t = plan::Shard::WHOLE)]
     pub shard: plan::Shard,
+    /// How much production mess to put in: none, realistic (the shares the profile
+    /// observed; the default) or hostile (every class on, heavier). See docs/mess.md.
+    #[arg(long, value_name = "PRESET")]
+    pub mess: Option<plan::mess::Preset>,
+    /// A TOML file that overrides the preset per class and per column (docs/mess.md).
+    #[arg(long, value_name = "FILE")]
+    pub mess_config: Option<PathBuf>,
+    /// Write what the mess changed (per class, table and column: how many values,
+    /// the first row indexes) and where a class could not apply, as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
     /// No progress bars.
     #[arg(long, short)]
     pub quiet: bool,
@@ -301,6 +312,27 @@ fn profile(args: &ProfileArgs) -> anyhow::Result<ExitCode> {
 
 fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
     let profile = crate::profile::read(&args.profile)?;
+    let config = match &args.mess_config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            plan::mess::Config::parse(&text).with_context(|| format!("in {}", path.display()))?
+        }
+        None => plan::mess::Config::default(),
+    };
+    let mess_target = match args.target.as_deref() {
+        None => plan::mess::Target::Files,
+        Some(url) if url.starts_with("postgres") => plan::mess::Target::Postgres,
+        Some(url) if url.starts_with("mysql") || url.starts_with("mariadb") => {
+            plan::mess::Target::Mysql
+        }
+        Some(_) => plan::mess::Target::Sqlite,
+    };
+    let mess = plan::mess::Options {
+        preset: args.mess.or(config.preset).unwrap_or_default(),
+        config,
+        target: mess_target,
+    };
     let options = plan::Options {
         seed: args.seed,
         scale: args.scale,
@@ -309,6 +341,7 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         ignore_checks: args.ignore_checks.clone(),
         shard: args.shard,
         tables: args.tables.clone(),
+        mess,
     };
     let plan = plan::build(&profile, &options).context("planning the run")?;
     let target = match (&args.target, &args.out) {
@@ -356,6 +389,24 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         summary.rows as f64 / secs.max(1e-9),
         args.seed
     );
+    let manifest = crate::synth::mess::manifest(&plan, &summary.mess);
+    let changed: u64 = manifest.injected.iter().map(|i| i.count).sum();
+    let classes: std::collections::BTreeSet<_> =
+        manifest.injected.iter().map(|i| i.class).collect();
+    eprintln!(
+        "mess {}: {changed} values changed by {} classes{}",
+        plan.mess.preset,
+        classes.len(),
+        match &args.manifest {
+            Some(path) => format!("; manifest in {}", path.display()),
+            None => String::new(),
+        }
+    );
+    if let Some(path) = &args.manifest {
+        let json = serde_json::to_string_pretty(&manifest).context("writing the manifest")?;
+        std::fs::write(path, json + "\n")
+            .with_context(|| format!("writing the manifest {}", path.display()))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -175,9 +175,11 @@ pub fn analyze(
         out.mess = Some(mess(column, values, &counts));
     } else {
         let sentinels = sentinel_shares(&counts, n);
-        if !sentinels.is_empty() {
+        let extremes = round4(values.iter().filter(|v| is_extreme(column, v)).count() as f64 / n);
+        if !sentinels.is_empty() || extremes > 0.0 {
             out.mess = Some(MessObserved {
                 sentinels,
+                extremes,
                 ..MessObserved::default()
             });
         }
@@ -940,7 +942,122 @@ fn mess(column: &Column, values: &[&str], counts: &BTreeMap<&str, u64>) -> MessO
         non_ascii: share(&|v| !v.is_ascii()),
         near_duplicates: round4(near as f64 / n),
         at_max_length: max.map_or(0.0, |m| share(&|v| v.chars().count() == m)),
+        unusual_unicode: share(&|v| v.chars().any(unusual_char) || homoglyphs(v)),
+        markup: share(&looks_like_markup),
+        mojibake: share(&is_mojibake),
+        extremes: 0.0,
         sentinels: sentinel_shares(counts, n),
+    }
+}
+
+/// A character beyond accented letters: a combining mark, a zero-width or
+/// direction control, a right-to-left letter, or one outside the Basic
+/// Multilingual Plane (four bytes in UTF-8).
+pub fn unusual_char(ch: char) -> bool {
+    matches!(ch as u32,
+        0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060 | 0x2066..=0x2069 | 0xFEFF
+        | 0x0590..=0x06FF | 0x10000..)
+}
+
+/// Latin letters mixed with Cyrillic or Greek ones in one word (`pаypal` with a Cyrillic `а`).
+fn homoglyphs(v: &str) -> bool {
+    v.split_whitespace().any(|word| {
+        word.chars().any(|c| c.is_ascii_alphabetic())
+            && word.chars().any(|c| matches!(c as u32, 0x0370..=0x04FF))
+    })
+}
+
+/// Text that looks like SQL, HTML, a format string or a template.
+pub fn looks_like_markup(v: &str) -> bool {
+    let lower = v.to_lowercase();
+    let tag = lower
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'));
+    tag || [
+        "' or ",
+        "drop table",
+        "union select",
+        "%s",
+        "%n",
+        "%x",
+        "{0}",
+        "${",
+        "{{",
+        "\\x00",
+        "';--",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+}
+
+/// UTF-8 that was read as Latin-1 or Windows-1252 and stored again.
+pub fn is_mojibake(v: &str) -> bool {
+    let chars: Vec<char> = v.chars().collect();
+    chars.windows(2).any(|w| {
+        (w[0] == 'Ã' || w[0] == 'Â') && ('\u{80}'..='\u{BF}').contains(&w[1])
+            || w[0] == 'â' && w[1] == '€'
+    })
+}
+
+/// A number at its type's limits, NaN or infinite; a time before 1900 or after 2100.
+fn is_extreme(column: &Column, v: &str) -> bool {
+    let v = v.trim();
+    match &column.logical_type {
+        LogicalType::Date | LogicalType::Timestamp | LogicalType::TimestampTz => {
+            v.contains("infinity")
+                || v.get(..4)
+                    .and_then(|y| y.parse::<i32>().ok())
+                    .is_some_and(|y| !(1900..=2100).contains(&y))
+        }
+        LogicalType::Float32 | LogicalType::Float64 => {
+            let limit = if column.logical_type == LogicalType::Float32 {
+                1e38
+            } else {
+                1e307
+            };
+            v.parse::<f64>()
+                .is_ok_and(|x| !x.is_finite() || x.abs() >= limit)
+                || v.eq_ignore_ascii_case("nan")
+                || v.to_lowercase().contains("inf")
+        }
+        LogicalType::Decimal {
+            precision: Some(p),
+            scale,
+        } => {
+            let int_digits = v
+                .trim_start_matches('-')
+                .split('.')
+                .next()
+                .map_or(0, |d| d.trim_start_matches('0').len());
+            *p > scale.unwrap_or(0) && int_digits as u32 == p - scale.unwrap_or(0)
+        }
+        t => match t.integer_range() {
+            Some((lo, hi)) => {
+                let native = column.native_type.to_lowercase();
+                let (lo, hi) = if native.starts_with("tinyint") {
+                    if column.unsigned {
+                        (0, 255)
+                    } else {
+                        (-128, 127)
+                    }
+                } else if native.starts_with("mediumint") {
+                    if column.unsigned {
+                        (0, 16_777_215)
+                    } else {
+                        (-8_388_608, 8_388_607)
+                    }
+                } else if column.unsigned {
+                    (0, if hi == i64::MAX { i64::MAX } else { hi * 2 + 1 })
+                } else {
+                    (lo, hi)
+                };
+                v.parse::<i64>()
+                    .is_ok_and(|x| x == hi || (x == lo && lo != 0))
+            }
+            None => false,
+        },
     }
 }
 

@@ -11,6 +11,7 @@ pub mod distribution;
 pub mod domain;
 pub mod fanout;
 mod graph;
+pub mod mess;
 
 pub use distribution::Distribution;
 pub use domain::{Domain, Semantic};
@@ -48,6 +49,8 @@ pub struct Options {
     /// planned at their row counts, so references into them point at the
     /// rows they would hold.
     pub tables: Vec<String>,
+    /// Which mess goes where.
+    pub mess: mess::Options,
 }
 
 /// One of `count` runs that share a job: it generates the chunks whose index
@@ -119,6 +122,7 @@ impl Default for Options {
             ignore_checks: Vec::new(),
             shard: Shard::WHOLE,
             tables: Vec::new(),
+            mess: mess::Options::default(),
         }
     }
 }
@@ -136,6 +140,8 @@ pub struct Plan {
     pub order: LoadOrder,
     /// The chunks this run generates.
     pub shard: Shard,
+    /// Where the mess goes.
+    pub mess: mess::MessPlan,
 }
 
 impl Plan {
@@ -542,12 +548,14 @@ pub fn build(profile: &Profile, options: &Options) -> Result<Plan, PlanError> {
             }
         }
     }
+    let mess = mess::plan(profile, &tables, &options.mess, options.seed)?;
     Ok(Plan {
         seed: options.seed,
         schema: schema.clone(),
         tables,
         order,
         shard: options.shard,
+        mess,
     })
 }
 

@@ -350,6 +350,19 @@ pub struct MessObserved {
     pub near_duplicates: f64,
     /// Values at the column's declared maximum length.
     pub at_max_length: f64,
+    /// Characters beyond accented letters: combining marks, zero-width and
+    /// direction controls, characters outside the Basic Multilingual Plane.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unusual_unicode: f64,
+    /// Text that looks like SQL, HTML, a format string or a template.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub markup: f64,
+    /// UTF-8 read as Latin-1 (`Ã©`, `â€™`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub mojibake: f64,
+    /// Numbers at their type's limits, NaN or infinite; times before 1900 or after 2100.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub extremes: f64,
     /// Well-known placeholder values (`1970-01-01`, `9999-12-31`, `0`, `-1`, `N/A`, ...) and their shares.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sentinels: Vec<Frequency>,

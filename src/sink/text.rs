@@ -10,6 +10,25 @@ use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
 use std::fmt::Write;
 
+/// A float as every engine reads it: `NaN`, `Infinity` and `-Infinity`
+/// spelled out, very large and very small magnitudes in exponent form
+/// (Rust's plain form of `1e300` has 301 digits).
+fn float<F>(f: F, out: &mut String)
+where
+    F: Copy + Into<f64> + std::fmt::Display + std::fmt::LowerExp,
+{
+    let x: f64 = f.into();
+    if x.is_nan() {
+        out.push_str("NaN");
+    } else if x.is_infinite() {
+        out.push_str(if x > 0.0 { "Infinity" } else { "-Infinity" });
+    } else if x != 0.0 && (x.abs() >= 1e16 || x.abs() < 1e-6) {
+        let _ = write!(out, "{f:e}");
+    } else {
+        let _ = write!(out, "{f}");
+    }
+}
+
 /// Which text conventions to follow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
@@ -47,12 +66,8 @@ pub fn cell(array: &dyn Array, row: usize, style: Style, out: &mut String) -> bo
         DataType::Int16 => push_int(out, i64::from(downcast::<Int16Array>(array).value(row))),
         DataType::Int32 => push_int(out, i64::from(downcast::<Int32Array>(array).value(row))),
         DataType::Int64 => push_int(out, downcast::<Int64Array>(array).value(row)),
-        DataType::Float32 => {
-            let _ = write!(out, "{}", downcast::<Float32Array>(array).value(row));
-        }
-        DataType::Float64 => {
-            let _ = write!(out, "{}", downcast::<Float64Array>(array).value(row));
-        }
+        DataType::Float32 => float(downcast::<Float32Array>(array).value(row), out),
+        DataType::Float64 => float(downcast::<Float64Array>(array).value(row), out),
         DataType::Decimal128(_, scale) => {
             format_decimal(
                 downcast::<Decimal128Array>(array).value(row),

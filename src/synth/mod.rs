@@ -7,6 +7,7 @@
 //! reading the parent back. No I/O happens here.
 
 pub mod arrow;
+pub mod mess;
 pub mod permute;
 pub mod rng;
 pub mod sampler;
@@ -57,10 +58,24 @@ struct TableStreams {
     key_spreads: Vec<Option<(Permutation, Permutation, u64)>>,
 }
 
+/// Per table: the streams and precomputed facts of its mess.
+struct MessStreams {
+    /// Per column, per injection of `plan.mess.columns`.
+    columns: Vec<Vec<Stream>>,
+    /// Per foreign key, per injection of `plan.mess.references`.
+    references: Vec<Vec<Stream>>,
+    /// Per column with `id_gaps`: the ids skipped before each block of rows.
+    gaps: Vec<Option<Vec<u64>>>,
+    /// Per column: the day `burst_day` puts its rows on.
+    burst_days: Vec<i32>,
+}
+
 /// Computes values from a plan. Cheap to share across threads (`&Generator` is `Sync`).
 pub struct Generator<'p> {
     plan: &'p Plan,
     streams: Vec<TableStreams>,
+    mess: Vec<MessStreams>,
+    tally: std::sync::Mutex<mess::Tally>,
 }
 
 impl<'p> Generator<'p> {
@@ -136,7 +151,26 @@ impl<'p> Generator<'p> {
                 }
             })
             .collect();
-        Self { plan, streams }
+        let mess = plan
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(t, table)| mess_streams(plan, t, table))
+            .collect();
+        Self {
+            plan,
+            streams,
+            mess,
+            tally: std::sync::Mutex::new(mess::Tally::default()),
+        }
+    }
+
+    /// The mess injected so far, per table, place and class.
+    pub fn tally(&self) -> mess::Tally {
+        self.tally
+            .lock()
+            .map(|t| t.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
     }
 
     /// The plan.
@@ -270,7 +304,13 @@ impl<'p> Generator<'p> {
             }
         }
         match &column.rule {
-            Rule::Sequence { start } => Value::Int(start + row as i64),
+            Rule::Sequence { start } => {
+                let skipped = self.mess[t].gaps[c].as_ref().map_or(0, |prefix| {
+                    let block = (row / crate::plan::mess::GAP_BLOCK) as usize;
+                    prefix[block.min(prefix.len() - 1)]
+                });
+                Value::Int(start + (row + skipped) as i64)
+            }
             Rule::Key { key, component } => {
                 let digit = self.key_digit(t, *key, *component, row);
                 match &table.keys[*key].components[*component] {
@@ -362,6 +402,9 @@ impl<'p> Generator<'p> {
         if fk.null_per_million > 0 && null.at(row).chance(fk.null_per_million) {
             return None;
         }
+        if let Some((_, parent_row)) = self.reference_mess(t, f, row) {
+            return Some(parent_row);
+        }
         let parents = self.plan.tables[fk.parent].rows;
         match fk.pick {
             ParentPick::Uniform => (parents > 0).then(|| pick.at(row).below(parents)),
@@ -382,6 +425,118 @@ impl<'p> Generator<'p> {
                 }
             }
             ParentPick::Key { key, component } => Some(self.key_digit(t, key, component, row)),
+        }
+    }
+
+    /// A reference the mess moves: to one of a few hot parents, or (files
+    /// only) past the last parent row. `None`: the reference is as planned.
+    fn reference_mess(
+        &self,
+        t: usize,
+        f: usize,
+        row: u64,
+    ) -> Option<(crate::plan::mess::Class, u64)> {
+        use crate::plan::mess::Class;
+        let injections = &self.plan.mess.references[t][f];
+        if injections.is_empty() {
+            return None;
+        }
+        let parents = self.plan.tables[self.plan.tables[t].foreign_keys[f].parent].rows;
+        for (injection, stream) in injections.iter().zip(&self.mess[t].references[f]) {
+            let mut rng = stream.at(row);
+            if !rng.chance(injection.per_million) {
+                continue;
+            }
+            return Some(match injection.class {
+                Class::Orphans => (Class::Orphans, parents + rng.below(1_000)),
+                _ => {
+                    let hot = 1 + (injection.intensity.clamp(0.0, 1.0) * 4.0).round() as u64;
+                    let k = rng.below(hot);
+                    (
+                        injection.class,
+                        rng::mix64(stream.key() ^ k) % parents.max(1),
+                    )
+                }
+            });
+        }
+        None
+    }
+
+    /// Applies the mess to one chunk's values of column `c` (rows `range`),
+    /// counting what it changed in `tally`.
+    fn mess_column(
+        &self,
+        t: usize,
+        c: usize,
+        range: std::ops::Range<u64>,
+        values: &mut [Value],
+        axis: Option<&[Option<i64>]>,
+        tally: &mut mess::Tally,
+    ) {
+        use crate::plan::mess::Era;
+        let injections = &self.plan.mess.columns[t][c];
+        let streams = &self.mess[t].columns[c];
+        let column = &self.plan.tables[t].columns[c];
+        let other = |row: u64| self.value(t, c, row);
+        for (i, row) in range.enumerate() {
+            for (injection, stream) in injections.iter().zip(streams) {
+                let in_era = match injection.era {
+                    Era::All => true,
+                    Era::RowsBelow(n) => row < n,
+                    Era::Before(cut) => axis.and_then(|a| a[i]).is_some_and(|x| x < cut),
+                };
+                if !in_era {
+                    continue;
+                }
+                let mut rng = stream.at(row);
+                if injection.class == crate::plan::mess::Class::IdGaps
+                    || !rng.chance(injection.per_million)
+                {
+                    continue;
+                }
+                let cx = mess::Context {
+                    column,
+                    rows: self.plan.tables[t].rows,
+                    row,
+                    other: &other,
+                    burst_day: self.mess[t].burst_days[c],
+                };
+                if let Some(v) = mess::inject(injection, &values[i], &mut rng, &cx) {
+                    values[i] = v;
+                    tally.hit(t, mess::Place::Column(c), injection.class, row);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Counts the chunk's references the mess moved and its ids after a gap.
+    fn tally_keys(&self, t: usize, range: std::ops::Range<u64>, tally: &mut mess::Tally) {
+        use crate::plan::mess::{Class, GAP_BLOCK};
+        for f in 0..self.plan.mess.references[t].len() {
+            if self.plan.mess.references[t][f].is_empty() {
+                continue;
+            }
+            let fk = &self.plan.tables[t].foreign_keys[f];
+            let null = self.streams[t].references[f].null;
+            for row in range.clone() {
+                if fk.null_per_million > 0 && null.at(row).chance(fk.null_per_million) {
+                    continue;
+                }
+                if let Some((class, _)) = self.reference_mess(t, f, row) {
+                    tally.hit(t, mess::Place::Reference(f), class, row);
+                }
+            }
+        }
+        for (c, gaps) in self.mess[t].gaps.iter().enumerate() {
+            let Some(prefix) = gaps else { continue };
+            let first = range.start.div_ceil(GAP_BLOCK).max(1);
+            for block in first..=(range.end.saturating_sub(1) / GAP_BLOCK) {
+                let b = block as usize;
+                if b < prefix.len() && prefix[b] > prefix[b - 1] {
+                    tally.hit(t, mess::Place::Column(c), Class::IdGaps, block * GAP_BLOCK);
+                }
+            }
         }
     }
 
@@ -431,15 +586,54 @@ impl<'p> Generator<'p> {
                 memo.values[c].get_or_init(|| self.column(t, c, &memo));
             }
         }
+        // The time axis, for classes that hit only the oldest rows.
+        let axis: Option<Vec<Option<i64>>> = self.plan.mess.axis[t]
+            .filter(|_| {
+                self.plan.mess.columns[t]
+                    .iter()
+                    .flatten()
+                    .any(|i| matches!(i.era, crate::plan::mess::Era::Before(_)))
+            })
+            .map(|a| {
+                memo.values[a]
+                    .get_or_init(|| self.column(t, a, &memo))
+                    .iter()
+                    .map(|v| match v {
+                        Value::Date(d) => Some(i64::from(*d)),
+                        Value::Timestamp(m) => Some(*m),
+                        _ => None,
+                    })
+                    .collect()
+            });
         let mut computed: Vec<Option<Vec<Value>>> =
             memo.values.into_iter().map(OnceCell::into_inner).collect();
+        let mut tally = mess::Tally::default();
         let columns = written
             .iter()
             .map(|&c| match computed[c].take() {
-                Some(values) if !deferred[c] => values,
+                Some(mut values) if !deferred[c] => {
+                    if !self.plan.mess.columns[t][c].is_empty() {
+                        self.mess_column(
+                            t,
+                            c,
+                            range.clone(),
+                            &mut values,
+                            axis.as_deref(),
+                            &mut tally,
+                        );
+                    }
+                    values
+                }
                 _ => vec![Value::Null; (range.end - range.start) as usize],
             })
             .collect::<Vec<_>>();
+        self.tally_keys(t, range.clone(), &mut tally);
+        if !tally.0.is_empty() {
+            match self.tally.lock() {
+                Ok(mut all) => all.merge(tally),
+                Err(poisoned) => poisoned.into_inner().merge(tally),
+            }
+        }
         arrow::batch(self.plan, t, &written, columns)
     }
 
@@ -486,6 +680,88 @@ impl<'p> Generator<'p> {
     /// The table plan of table `t`.
     pub fn table(&self, t: usize) -> &TablePlan {
         &self.plan.tables[t]
+    }
+}
+
+/// The streams of table `t`'s mess, its id gaps and burst days.
+fn mess_streams(plan: &Plan, t: usize, table: &TablePlan) -> MessStreams {
+    use crate::plan::mess::{Class, GAP_BLOCK, max_gap};
+    let stream = |name: &str, class: Class| {
+        Stream::new(plan.seed, &table.address, name, &format!("mess-{class}"))
+    };
+    let columns: Vec<Vec<Stream>> = plan.mess.columns[t]
+        .iter()
+        .zip(&table.columns)
+        .map(|(injections, c)| {
+            injections
+                .iter()
+                .map(|i| stream(&c.name, i.class))
+                .collect()
+        })
+        .collect();
+    let references = plan.mess.references[t]
+        .iter()
+        .zip(&table.foreign_keys)
+        .map(|(injections, f)| {
+            injections
+                .iter()
+                .map(|i| stream(&f.label, i.class))
+                .collect()
+        })
+        .collect();
+    let gaps = (0..table.columns.len())
+        .map(|c| {
+            let injection = plan.mess.gaps(t, c)?;
+            let s = stream(&table.columns[c].name, Class::IdGaps);
+            let blocks = table.rows / GAP_BLOCK + 1;
+            let mut prefix = Vec::with_capacity(blocks as usize);
+            let mut skipped = 0u64;
+            for b in 0..blocks {
+                prefix.push(skipped);
+                let mut rng = s.at(b);
+                if rng.chance(injection.per_million) {
+                    skipped += 1 + rng.below(max_gap(injection.intensity));
+                }
+            }
+            Some(prefix)
+        })
+        .collect();
+    let burst_days = table
+        .columns
+        .iter()
+        .map(|c| {
+            let units = match &c.rule {
+                Rule::Sample(d) => distribution::units(d).map(|r| (d, r)),
+                _ => None,
+            };
+            let Some((domain, (lo, hi))) = units else {
+                return 0;
+            };
+            // A day in the later half of the column's values.
+            let u = 0.5
+                + 0.5
+                    * stream(&c.name, Class::BurstDay)
+                        .at(u64::MAX)
+                        .below(1_000_000) as f64
+                    / 1e6;
+            let at = if c.distribution.steps.is_empty() {
+                lo + ((hi - lo) as f64 * u) as i128
+            } else {
+                distribution::quantile(&c.distribution.steps, &c.distribution.guide, u).0
+            };
+            match domain {
+                Domain::Timestamp { .. } => {
+                    (at as i64).div_euclid(crate::value::MICROS_PER_DAY) as i32
+                }
+                _ => at as i32,
+            }
+        })
+        .collect();
+    MessStreams {
+        columns,
+        references,
+        gaps,
+        burst_days,
     }
 }
 

@@ -1,0 +1,750 @@
+//! Mess injectors: from a clean value and a row's own draws to the value
+//! production would hold.
+//!
+//! Each class draws from its own stream (`mess-<class>` per column), so
+//! turning a class on or off changes no other value. The classes of a
+//! column are tried in [`Class::ALL`]'s order and the first that hits a
+//! value wins: one value carries one kind of mess, which keeps the
+//! manifest's counts exact. Injectors never write what the target refuses:
+//! they respect the column's length, character set, type range and the
+//! engine's special values ([`Limits`]).
+
+use super::rng::RowRng;
+use crate::plan::mess::{Class, Injection, Limits};
+use crate::plan::{ColumnPlan, Domain, Rule, Semantic};
+use crate::value::{MICROS_PER_DAY, Value, days_from_civil};
+use std::collections::BTreeMap;
+
+/// Row indexes kept per class, table and column in the manifest.
+pub const FIRST_ROWS: usize = 10;
+
+/// Where a class hit: a column, or a foreign key's references.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Place {
+    /// Column index.
+    Column(usize),
+    /// Foreign-key index.
+    Reference(usize),
+}
+
+/// How many values one class changed in one place, and the first rows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Hits {
+    /// Values changed.
+    pub count: u64,
+    /// The lowest row indexes changed, at most [`FIRST_ROWS`], ascending.
+    pub first_rows: Vec<u64>,
+}
+
+impl Hits {
+    fn add(&mut self, row: u64) {
+        self.count += 1;
+        if self.first_rows.len() < FIRST_ROWS {
+            self.first_rows.push(row);
+        }
+    }
+
+    fn merge(&mut self, other: Hits) {
+        self.count += other.count;
+        self.first_rows.extend(other.first_rows);
+        self.first_rows.sort_unstable();
+        self.first_rows.dedup();
+        self.first_rows.truncate(FIRST_ROWS);
+    }
+}
+
+/// Hits per (table, place, class), merged from chunks in any order to the same result.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally(pub BTreeMap<(usize, Place, Class), Hits>);
+
+impl Tally {
+    /// Records one changed value.
+    pub fn hit(&mut self, t: usize, place: Place, class: Class, row: u64) {
+        self.0.entry((t, place, class)).or_default().add(row);
+    }
+
+    /// Adds another tally (a chunk's).
+    pub fn merge(&mut self, other: Tally) {
+        for (k, v) in other.0 {
+            self.0.entry(k).or_default().merge(v);
+        }
+    }
+}
+
+/// What an injector may read besides the value: the column and another
+/// row's clean value (near-duplicates copy one).
+pub struct Context<'a> {
+    /// The column's plan.
+    pub column: &'a ColumnPlan,
+    /// Rows in the table.
+    pub rows: u64,
+    /// This row.
+    pub row: u64,
+    /// The clean value of this column at another row.
+    pub other: &'a dyn Fn(u64) -> Value,
+    /// The day a burst lands on (days since the epoch), for `burst_day`.
+    pub burst_day: i32,
+}
+
+/// The messy value for a hit of `injection` on `value`, or `None` when the
+/// class cannot change this value (a NULL, a value already in that form).
+pub fn inject(
+    injection: &Injection,
+    value: &Value,
+    rng: &mut RowRng,
+    cx: &Context<'_>,
+) -> Option<Value> {
+    let limits = &injection.limits;
+    let intensity = injection.intensity;
+    match (injection.class, value) {
+        // Classes that hit NULLs too.
+        (Class::SoftDelete, _) => soft_delete(value, cx.column, rng),
+        (_, Value::Null) => None,
+        (Class::Drift, _) => Some(Value::Null),
+        (Class::Empty, Value::Text(t)) if !t.is_empty() => Some(Value::Text(String::new())),
+        (Class::Padded, Value::Text(t)) => padded(t, intensity, limits, rng).map(Value::Text),
+        (Class::Unicode, Value::Text(t)) => Some(Value::Text(unicode(t, intensity, limits, rng))),
+        (Class::MaxLength, Value::Text(t)) => {
+            max_length(t, intensity, limits, rng).map(Value::Text)
+        }
+        (Class::Injection, Value::Text(_)) => pick_fitting(INJECTIONS, limits, rng),
+        (Class::OddContact, Value::Text(_)) => match limits.semantic {
+            Some(Semantic::Email) => pick_fitting(EMAILS, limits, rng),
+            Some(Semantic::Phone) => pick_fitting(PHONES, limits, rng),
+            _ => None,
+        },
+        (Class::LegacyFormat, Value::Text(t)) => legacy(t, limits).map(Value::Text),
+        (Class::NearDuplicates, Value::Text(_)) => {
+            let other = rng.below(cx.rows.max(1));
+            match (cx.other)(other) {
+                Value::Text(o) => near_duplicate(&o, limits, rng).map(Value::Text),
+                _ => None,
+            }
+        }
+        (Class::Mojibake, Value::Text(t)) => Some(Value::Text(mojibake(t, limits, rng))),
+        (Class::Placeholders, v) => placeholder(v, limits, rng),
+        (Class::NumericEdge, v) => numeric_edge(v, limits, rng),
+        (Class::TimeEdge, v) => time_edge(v, limits, rng),
+        (Class::BurstDay, Value::Date(_)) => Some(Value::Date(cx.burst_day)),
+        (Class::BurstDay, Value::Timestamp(_)) => Some(Value::Timestamp(
+            i64::from(cx.burst_day) * MICROS_PER_DAY + rng.below(86_400) as i64 * 1_000_000,
+        )),
+        (Class::JsonEdge, Value::Text(_)) => Some(Value::Text(json_edge(intensity, rng))),
+        (Class::ArrayEdge, Value::List(items)) => Some(Value::List(if rng.below(2) == 0 {
+            Vec::new()
+        } else {
+            std::iter::once(Value::Null)
+                .chain(items.iter().cloned())
+                .collect()
+        })),
+        _ => None,
+    }
+    .filter(|v| v != value)
+}
+
+/// Text that looks like SQL, HTML, format strings and templates.
+const INJECTIONS: &[&str] = &[
+    "Robert'); DROP TABLE students;--",
+    "' OR '1'='1",
+    "1 UNION SELECT NULL--",
+    "<script>alert(1)</script>",
+    "<b>",
+    "<img src=x onerror=alert(1)>",
+    "</td></tr>",
+    "%s%s%s%n",
+    "%s",
+    "{0}",
+    "${jndi:ldap://x/a}",
+    "{{7*7}}",
+    "<!--",
+];
+
+/// Odd but valid e-mail addresses (RFC 5321/5322, RFC 6531).
+const EMAILS: &[&str] = &[
+    "o'brien+filter@example.co.uk",
+    "FIRST.LAST@EXAMPLE.COM",
+    "x@x.io",
+    "user@[192.0.2.1]",
+    "\"john..doe\"@example.org",
+    "user%host@example.net",
+    "a.b-c_d@sub-domain.example.museum",
+    "müller@bücher.example",
+];
+
+/// Phone numbers as people type them.
+const PHONES: &[&str] = &[
+    "+1 (555) 010-9999 ext. 123",
+    "555.010.9999",
+    "+44 20 7946 0958",
+    "0049 30 901820",
+    "(555)0109999",
+    "+1-555-010-9999 x7",
+    "555 010 9999 (mobile)",
+];
+
+/// Placeholders the profiler also counts as sentinels.
+const TEXT_PLACEHOLDERS: &[&str] = &[
+    "N/A", "n/a", "NA", "null", "NULL", "none", "-", "?", "TBD", "test", "xxx", "unknown",
+];
+
+/// One of `choices` that fits the column, or `None` when none does.
+fn pick_fitting(choices: &[&str], limits: &Limits, rng: &mut RowRng) -> Option<Value> {
+    let fitting: Vec<&str> = choices
+        .iter()
+        .copied()
+        .filter(|c| {
+            limits
+                .max_chars
+                .is_none_or(|m| c.chars().count() <= m as usize)
+        })
+        .filter(|c| !limits.narrow_charset || c.chars().all(|ch| ch.len_utf8() < 4))
+        .collect();
+    if fitting.is_empty() {
+        return None;
+    }
+    Some(Value::Text(
+        fitting[rng.below(fitting.len() as u64) as usize].to_owned(),
+    ))
+}
+
+/// `s` cut to the column's length.
+fn fit(s: String, limits: &Limits) -> String {
+    match limits.max_chars {
+        Some(m) if s.chars().count() > m as usize => s.chars().take(m as usize).collect(),
+        _ => s,
+    }
+}
+
+/// `piece` put at character `at` of `s`, dropping characters from the end
+/// to stay within the column's length.
+fn insert(s: &str, at: usize, piece: &str, limits: &Limits) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let room = limits.max_chars.map_or(usize::MAX, |m| {
+        (m as usize).saturating_sub(piece.chars().count())
+    });
+    let keep = chars.len().min(room);
+    let at = at.min(keep);
+    let mut out: String = chars[..at].iter().collect();
+    out.push_str(piece);
+    out.extend(&chars[at..keep]);
+    out
+}
+
+fn padded(t: &str, intensity: f64, limits: &Limits, rng: &mut RowRng) -> Option<String> {
+    let kinds: &[(&str, bool)] = if intensity < 0.5 {
+        &[(" ", false), (" ", true)]
+    } else {
+        &[
+            (" ", false),
+            (" ", true),
+            ("\t", true),
+            ("\u{a0}", true),
+            ("  ", false),
+            ("\n", true),
+        ]
+    };
+    let (pad, lead) = kinds[rng.below(kinds.len() as u64) as usize];
+    // A char(n) drops trailing blanks: pad in front.
+    let lead = lead || limits.fixed_width;
+    let n = t.chars().count();
+    Some(if lead {
+        insert(t, 0, pad, limits)
+    } else {
+        insert(t, n, pad, limits)
+    })
+}
+
+/// Accented forms of ASCII letters (NFC, two bytes each).
+const ACCENTS: &[(char, char)] = &[
+    ('a', 'á'),
+    ('e', 'é'),
+    ('i', 'í'),
+    ('o', 'ö'),
+    ('u', 'ü'),
+    ('n', 'ñ'),
+    ('c', 'ç'),
+    ('A', 'Å'),
+    ('E', 'É'),
+    ('O', 'Ø'),
+];
+
+/// Latin letters and their Cyrillic look-alikes.
+const HOMOGLYPHS: &[(char, char)] = &[
+    ('a', 'а'),
+    ('e', 'е'),
+    ('o', 'о'),
+    ('p', 'р'),
+    ('c', 'с'),
+    ('x', 'х'),
+];
+
+/// Characters outside the Basic Multilingual Plane (four bytes in UTF-8).
+const FOUR_BYTE: &[&str] = &["😀", "🦀", "𝒜", "👍🏽", "𠜎"];
+
+/// Positions of the characters of `t` that `f` accepts.
+fn positions(t: &str, f: impl Fn(char) -> bool) -> Vec<usize> {
+    t.chars()
+        .enumerate()
+        .filter(|(_, c)| f(*c))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// `t` with one character, chosen among those `table` maps, replaced.
+fn substitute(t: &str, table: &[(char, char)], rng: &mut RowRng) -> Option<String> {
+    let at = positions(t, |c| table.iter().any(|(a, _)| *a == c));
+    if at.is_empty() {
+        return None;
+    }
+    let k = at[rng.below(at.len() as u64) as usize];
+    Some(
+        t.chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == k {
+                    table.iter().find(|(a, _)| *a == c).map_or(c, |(_, b)| *b)
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
+fn unicode(t: &str, intensity: f64, limits: &Limits, rng: &mut RowRng) -> String {
+    // Intensity widens the kinds: accents; then decomposed accents,
+    // look-alikes and right-to-left text; then zero-width and 4-byte characters.
+    let kinds = if intensity < 0.34 {
+        1
+    } else if intensity < 0.67 {
+        4
+    } else if limits.narrow_charset {
+        5
+    } else {
+        6
+    };
+    let n = t.chars().count();
+    let at = rng.below(n as u64 + 1) as usize;
+    match rng.below(kinds) {
+        0 => substitute(t, ACCENTS, rng).unwrap_or_else(|| insert(t, at, "é", limits)),
+        // A combining acute accent after a letter: NFD, looks like `é`, compares unequal.
+        1 => {
+            let letters = positions(t, |c| c.is_ascii_alphabetic());
+            let at = if letters.is_empty() {
+                at
+            } else {
+                letters[rng.below(letters.len() as u64) as usize] + 1
+            };
+            insert(t, at, "\u{301}", limits)
+        }
+        2 => substitute(t, HOMOGLYPHS, rng).unwrap_or_else(|| insert(t, at, "\u{440}", limits)),
+        3 => insert(t, n, "\u{200f}שלום", limits),
+        4 => insert(t, at, "\u{200b}", limits),
+        _ => insert(
+            t,
+            at,
+            FOUR_BYTE[rng.below(FOUR_BYTE.len() as u64) as usize],
+            limits,
+        ),
+    }
+}
+
+fn max_length(t: &str, intensity: f64, limits: &Limits, rng: &mut RowRng) -> Option<String> {
+    let m = limits.max_chars? as usize;
+    if t.chars().count() == m {
+        return None;
+    }
+    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    // Incompressible (random characters) at the intensity's share, else the value repeated.
+    if (rng.below(1_000_000) as f64) < intensity * 1e6 || t.is_empty() {
+        Some(
+            (0..m)
+                .map(|_| ALNUM[rng.below(ALNUM.len() as u64) as usize] as char)
+                .collect(),
+        )
+    } else {
+        Some(t.chars().cycle().take(m).collect())
+    }
+}
+
+fn legacy(t: &str, limits: &Limits) -> Option<String> {
+    match limits.semantic {
+        // Before the format changed: digits only.
+        Some(Semantic::Phone) => {
+            let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+            (!digits.is_empty()).then_some(digits)
+        }
+        // Upper-case codes, names and addresses from an old system.
+        _ => Some(fit(t.to_uppercase(), limits)),
+    }
+}
+
+fn near_duplicate(o: &str, limits: &Limits, rng: &mut RowRng) -> Option<String> {
+    let room = limits
+        .max_chars
+        .is_none_or(|m| o.chars().count() < m as usize);
+    let variants = [
+        o.to_uppercase(),
+        o.to_lowercase(),
+        if room && !limits.fixed_width {
+            format!("{o} ")
+        } else {
+            o.to_uppercase()
+        },
+        if room {
+            format!(" {o}")
+        } else {
+            o.to_lowercase()
+        },
+        decompose(o),
+    ];
+    let start = rng.below(variants.len() as u64) as usize;
+    (0..variants.len())
+        .map(|k| &variants[(start + k) % variants.len()])
+        .find(|v| {
+            *v != o
+                && limits
+                    .max_chars
+                    .is_none_or(|m| v.chars().count() <= m as usize)
+        })
+        .cloned()
+}
+
+/// NFD for the accented letters [`ACCENTS`] knows (enough to make a value
+/// that differs only in Unicode form).
+fn decompose(o: &str) -> String {
+    let mut out = String::with_capacity(o.len() + 4);
+    for c in o.chars() {
+        match ACCENTS.iter().find(|(_, b)| *b == c) {
+            Some((a, 'á' | 'é' | 'í' | 'É' | 'Å')) if c != 'Å' => {
+                out.push(*a);
+                out.push('\u{301}');
+            }
+            Some((a, 'ö' | 'ü')) => {
+                out.push(*a);
+                out.push('\u{308}');
+            }
+            Some((a, 'ñ')) => {
+                out.push(*a);
+                out.push('\u{303}');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The Windows-1252 characters of bytes 0x80..=0x9F (`None` where the code page has none).
+const CP1252: [Option<char>; 32] = [
+    Some('€'),
+    None,
+    Some('‚'),
+    Some('ƒ'),
+    Some('„'),
+    Some('…'),
+    Some('†'),
+    Some('‡'),
+    Some('ˆ'),
+    Some('‰'),
+    Some('Š'),
+    Some('‹'),
+    Some('Œ'),
+    None,
+    Some('Ž'),
+    None,
+    None,
+    Some('‘'),
+    Some('’'),
+    Some('“'),
+    Some('”'),
+    Some('•'),
+    Some('–'),
+    Some('—'),
+    Some('˜'),
+    Some('™'),
+    Some('š'),
+    Some('›'),
+    Some('œ'),
+    None,
+    Some('ž'),
+    Some('Ÿ'),
+];
+
+/// UTF-8 read as Windows-1252 and stored again: `é` becomes `Ã©`. An
+/// ASCII value gets an accented letter first, as the migrated row had.
+fn mojibake(t: &str, limits: &Limits, rng: &mut RowRng) -> String {
+    let source = if t.is_ascii() {
+        substitute(t, ACCENTS, rng).unwrap_or_else(|| format!("{t}é"))
+    } else {
+        t.to_owned()
+    };
+    let mut out = String::with_capacity(source.len() * 2);
+    for b in source.bytes() {
+        match b {
+            0x80..=0x9F => out.push(CP1252[usize::from(b - 0x80)].unwrap_or('?')),
+            _ => out.push(char::from(b)),
+        }
+    }
+    fit(out, limits)
+}
+
+fn soft_delete(value: &Value, column: &ColumnPlan, rng: &mut RowRng) -> Option<Value> {
+    let day = |rng: &mut RowRng| {
+        let (lo, hi) = match &column.rule {
+            Rule::Sample(Domain::Date { lo, hi }) => (*lo, *hi),
+            Rule::Sample(Domain::Timestamp { lo, hi }) => (
+                lo.div_euclid(MICROS_PER_DAY) as i32,
+                hi.div_euclid(MICROS_PER_DAY) as i32,
+            ),
+            _ => (
+                days_from_civil(2015, 1, 1) as i32,
+                days_from_civil(2024, 12, 31) as i32,
+            ),
+        };
+        rng.between(i64::from(lo), i64::from(hi.max(lo))) as i32
+    };
+    let deleted = match column.logical_type {
+        crate::schema::LogicalType::Boolean => Value::Bool(true),
+        crate::schema::LogicalType::Date => Value::Date(day(rng)),
+        crate::schema::LogicalType::Timestamp | crate::schema::LogicalType::TimestampTz => {
+            Value::Timestamp(
+                i64::from(day(rng)) * MICROS_PER_DAY + rng.below(86_400) as i64 * 1_000_000,
+            )
+        }
+        _ => Value::Int(1),
+    };
+    (*value != deleted).then_some(deleted)
+}
+
+/// Days of the placeholder dates the profiler counts as sentinels.
+fn placeholder_days() -> [i32; 4] {
+    [
+        0,
+        days_from_civil(1900, 1, 1) as i32,
+        days_from_civil(1, 1, 1) as i32,
+        days_from_civil(9999, 12, 31) as i32,
+    ]
+}
+
+fn placeholder(value: &Value, limits: &Limits, rng: &mut RowRng) -> Option<Value> {
+    if !limits.choices.is_empty() {
+        // The profile's own placeholders, in its shares.
+        let u = rng.below(u64::from(crate::plan::distribution::MILLION)) as u32;
+        let k = crate::plan::distribution::pick(&limits.choices, u, |c| c.1);
+        return Some(limits.choices[k].0.clone());
+    }
+    let pick = |n: usize, rng: &mut RowRng| rng.below(n as u64) as usize;
+    match value {
+        Value::Text(_) => pick_fitting(TEXT_PLACEHOLDERS, limits, rng),
+        Value::Int(_) => {
+            let (lo, _) = limits.int_range.unwrap_or((i64::MIN, i64::MAX));
+            let choices: Vec<i64> = [0, -1].into_iter().filter(|v| *v >= lo).collect();
+            Some(Value::Int(choices[pick(choices.len(), rng)]))
+        }
+        Value::Decimal(_) => Some(Value::Decimal(0)),
+        Value::Date(_) | Value::Timestamp(_) => {
+            let (lo, hi) = limits.days;
+            let days: Vec<i32> = placeholder_days()
+                .into_iter()
+                .filter(|d| (lo..=hi).contains(d))
+                .collect();
+            if days.is_empty() {
+                return None;
+            }
+            let d = days[pick(days.len(), rng)];
+            Some(match value {
+                Value::Date(_) => Value::Date(d),
+                _ => Value::Timestamp(i64::from(d) * MICROS_PER_DAY),
+            })
+        }
+        _ => None,
+    }
+}
+
+fn numeric_edge(value: &Value, limits: &Limits, rng: &mut RowRng) -> Option<Value> {
+    let pick = |n: usize, rng: &mut RowRng| rng.below(n as u64) as usize;
+    match value {
+        Value::Int(_) => {
+            let (lo, hi) = limits.int_range?;
+            let mut edges = vec![hi, 0];
+            if lo < 0 {
+                edges.push(lo);
+            }
+            Some(Value::Int(edges[pick(edges.len(), rng)]))
+        }
+        Value::Decimal(_) => {
+            let (max, _) = limits.decimal?;
+            let min = if limits.int_range.is_some_and(|(lo, _)| lo >= 0) {
+                0
+            } else {
+                -max
+            };
+            let edges = [max, min, 1, 0];
+            Some(Value::Decimal(edges[pick(edges.len(), rng)]))
+        }
+        Value::Float(_) => {
+            let (max, tiny) = if limits.single_precision {
+                (3.0e38, 1.2e-38)
+            } else {
+                (f64::MAX, f64::MIN_POSITIVE)
+            };
+            let mut edges = vec![max, -max, tiny, -0.0];
+            if limits.float_specials {
+                edges.extend([f64::NAN, f64::INFINITY, f64::NEG_INFINITY]);
+            }
+            Some(Value::Float(edges[pick(edges.len(), rng)]))
+        }
+        _ => None,
+    }
+}
+
+fn time_edge(value: &Value, limits: &Limits, rng: &mut RowRng) -> Option<Value> {
+    let (lo, hi) = limits.days;
+    let at = |y, m, d, secs: i64| (days_from_civil(y, m, d), secs);
+    match value {
+        Value::Time(_) => {
+            let edges = [0, MICROS_PER_DAY - 1, 12 * 3_600_000_000];
+            Some(Value::Time(edges[rng.below(3) as usize]))
+        }
+        Value::Date(_) | Value::Timestamp(_) => {
+            let edges: Vec<(i64, i64)> = [
+                at(1970, 1, 1, 0),
+                at(1969, 12, 31, 86_399),
+                at(9999, 12, 31, 86_399),
+                at(2000, 2, 29, 43_200),
+                at(2024, 2, 29, 43_200),
+                // A local time that does not exist (US spring forward) and one that exists twice.
+                at(2021, 3, 14, 2 * 3600 + 1800),
+                at(2021, 11, 7, 3600 + 1800),
+                at(2038, 1, 19, 3 * 3600 + 14 * 60 + 8),
+                at(1, 1, 1, 0),
+                at(1000, 1, 1, 0),
+            ]
+            .into_iter()
+            .filter(|(d, _)| (i64::from(lo)..=i64::from(hi)).contains(d))
+            .collect();
+            if edges.is_empty() {
+                return None;
+            }
+            let (d, secs) = edges[rng.below(edges.len() as u64) as usize];
+            Some(match value {
+                Value::Date(_) => Value::Date(d as i32),
+                _ => Value::Timestamp(d * MICROS_PER_DAY + secs * 1_000_000),
+            })
+        }
+        _ => None,
+    }
+}
+
+fn json_edge(intensity: f64, rng: &mut RowRng) -> String {
+    match rng.below(4) {
+        // Deep nesting: 10 levels, up to 64 at full intensity (MySQL stops at 100).
+        0 => {
+            let depth = 10 + (intensity.clamp(0.0, 1.0) * 54.0) as usize;
+            format!("{}1{}", "{\"a\": ".repeat(depth), "}".repeat(depth))
+        }
+        1 => r##"{"": 1, "with space": 2, "ünïcödé": 3, "$ref": "#", "__proto__": {}, "1": null}"##
+            .to_owned(),
+        // One key, mixed types across rows.
+        2 => {
+            let id = rng.below(1000);
+            match rng.below(4) {
+                0 => format!(r#"{{"id": "{id}"}}"#),
+                1 => r#"{"id": null}"#.to_owned(),
+                2 => format!(r#"{{"id": [{id}, "{id}"]}}"#),
+                _ => format!(r#"{{"id": {id}.5, "tag": true}}"#),
+            }
+        }
+        _ => r#"[]"#.to_owned(),
+    }
+}
+
+/// What a run injected, written by `--manifest`: enough to find each
+/// changed value's row and make it again with the same seed.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Manifest {
+    /// The manifest's format version.
+    pub format: u32,
+    /// The run's seed.
+    pub seed: u64,
+    /// The preset the knobs started from.
+    pub preset: String,
+    /// The shard of the run (`0/1`: all of it); counts cover this shard only.
+    pub shard: String,
+    /// Every class's knob, before per-column overrides.
+    pub classes: Vec<ClassKnob>,
+    /// Per class, table and column (or foreign key): values changed and the first row indexes.
+    pub injected: Vec<Injected>,
+    /// Where a class in scope could not apply, and why.
+    pub not_applicable: Vec<crate::plan::mess::Skipped>,
+}
+
+/// A class's knob in the manifest.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ClassKnob {
+    /// The class.
+    pub class: Class,
+    /// Its family (`values`, `history`, `shape`).
+    pub family: crate::plan::mess::Family,
+    /// Chance per value in the era.
+    pub rate: f64,
+    /// How extreme.
+    pub intensity: f64,
+    /// The oldest share of the time axis hit.
+    pub era: f64,
+}
+
+/// One class's hits on one column or foreign key.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Injected {
+    /// The class.
+    pub class: Class,
+    /// The table.
+    pub table: String,
+    /// The column, or the foreign key's label for `hot_keys` and `orphans`.
+    pub column: String,
+    /// Values changed.
+    pub count: u64,
+    /// The first row indexes changed (0-based, in the table's generation order).
+    pub first_rows: Vec<u64>,
+}
+
+/// The manifest of a run of `plan` that injected `tally`.
+pub fn manifest(plan: &crate::plan::Plan, tally: &Tally) -> Manifest {
+    Manifest {
+        format: 1,
+        seed: plan.seed,
+        preset: plan.mess.preset.to_string(),
+        shard: plan.shard.to_string(),
+        classes: plan
+            .mess
+            .knobs
+            .iter()
+            .map(|(class, knob)| ClassKnob {
+                class: *class,
+                family: class.family(),
+                rate: knob.rate,
+                intensity: knob.intensity,
+                era: knob.era,
+            })
+            .collect(),
+        injected: tally
+            .0
+            .iter()
+            .map(|((t, place, class), hits)| {
+                let table = &plan.tables[*t];
+                Injected {
+                    class: *class,
+                    table: table.address.clone(),
+                    column: match place {
+                        Place::Column(c) => table.columns[*c].name.clone(),
+                        Place::Reference(f) => table.foreign_keys[*f].label.clone(),
+                    },
+                    count: hits.count,
+                    first_rows: hits.first_rows.clone(),
+                }
+            })
+            .collect(),
+        not_applicable: plan.mess.skipped.clone(),
+    }
+}
