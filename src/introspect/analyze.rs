@@ -903,6 +903,12 @@ fn sentinel_shares(counts: &BTreeMap<&str, u64>, n: f64) -> Vec<Frequency> {
             .strip_suffix(" 00:00:00")
             .or_else(|| t.strip_suffix("T00:00:00"))
             .unwrap_or(t);
+        // `0.00` and `-1.0` are the placeholders `0` and `-1` of a decimal.
+        let key = match key.parse::<f64>() {
+            Ok(x) if x == 0.0 && !key.starts_with('-') => "0",
+            Ok(-1.0) => "-1",
+            _ => key,
+        };
         if let Some(s) = SENTINELS.iter().find(|s| **s == key) {
             *found.entry(s).or_default() += c;
         }
@@ -927,7 +933,7 @@ fn mess(column: &Column, values: &[&str], counts: &BTreeMap<&str, u64>) -> MessO
     // Values whose normalised form (trimmed, lowercase) is shared by a different raw value.
     let mut forms: BTreeMap<String, (usize, u64)> = BTreeMap::new();
     for (v, c) in counts {
-        let e = forms.entry(v.trim().to_lowercase()).or_default();
+        let e = forms.entry(fold(v)).or_default();
         e.0 += 1;
         e.1 += c;
     }
@@ -948,6 +954,28 @@ fn mess(column: &Column, values: &[&str], counts: &BTreeMap<&str, u64>) -> MessO
         extremes: 0.0,
         sentinels: sentinel_shares(counts, n),
     }
+}
+
+/// A value as an accent- and case-insensitive collation compares it
+/// (MySQL's default ones do): trimmed, lowercase, combining marks dropped
+/// and Latin-1 accented letters read as their base letter.
+fn fold(v: &str) -> String {
+    v.trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .map(|c| match c {
+            'à'..='å' => 'a',
+            'ç' => 'c',
+            'è'..='ë' => 'e',
+            'ì'..='ï' => 'i',
+            'ñ' => 'n',
+            'ò'..='ö' | 'ø' => 'o',
+            'ù'..='ü' => 'u',
+            'ý' | 'ÿ' => 'y',
+            c => c,
+        })
+        .collect()
 }
 
 /// A character beyond accented letters: a combining mark, a zero-width or
@@ -996,20 +1024,39 @@ pub fn looks_like_markup(v: &str) -> bool {
 pub fn is_mojibake(v: &str) -> bool {
     let chars: Vec<char> = v.chars().collect();
     chars.windows(2).any(|w| {
-        (w[0] == 'Ã' || w[0] == 'Â') && ('\u{80}'..='\u{BF}').contains(&w[1])
+        (w[0] == 'Ã' || w[0] == 'Â')
+            && (('\u{80}'..='\u{BF}').contains(&w[1])
+                || crate::synth::mess::CP1252.contains(&Some(w[1])))
             || w[0] == 'â' && w[1] == '€'
     })
 }
 
-/// A number at its type's limits, NaN or infinite; a time before 1900 or after 2100.
+/// A time code is known to trip over: before 1900 or after 2100, the day
+/// before or of the epoch, a leap day, the 32-bit `time_t` rollover day, or
+/// a US daylight-saving gap or overlap hour (second Sunday of March
+/// 02:00-02:59, first Sunday of November 01:00-01:59).
+fn time_edge(micros: i64) -> bool {
+    let days = micros.div_euclid(value::MICROS_PER_DAY);
+    let hour = micros.rem_euclid(value::MICROS_PER_DAY) / 3_600_000_000;
+    let (y, m, d) = value::civil_from_days(days);
+    // 1970-01-01 was a Thursday: weekday 0 is Monday.
+    let sunday = (days + 3).rem_euclid(7) == 6;
+    !(1900..=2100).contains(&y)
+        || days == -1
+        || days == 0
+        || (m, d) == (2, 29)
+        || (y, m, d) == (2038, 1, 19)
+        || sunday && m == 3 && (8..=14).contains(&d) && hour == 2
+        || sunday && m == 11 && d <= 7 && hour == 1
+}
+
+/// A number at its type's limits, NaN, infinite, negative zero or
+/// vanishingly small; a time at an edge ([`time_edge`]).
 fn is_extreme(column: &Column, v: &str) -> bool {
     let v = v.trim();
     match &column.logical_type {
         LogicalType::Date | LogicalType::Timestamp | LogicalType::TimestampTz => {
-            v.contains("infinity")
-                || v.get(..4)
-                    .and_then(|y| y.parse::<i32>().ok())
-                    .is_some_and(|y| !(1900..=2100).contains(&y))
+            v.contains("infinity") || value::parse_timestamp(v).is_some_and(time_edge)
         }
         LogicalType::Float32 | LogicalType::Float64 => {
             let limit = if column.logical_type == LogicalType::Float32 {
@@ -1053,8 +1100,22 @@ fn is_extreme(column: &Column, v: &str) -> bool {
                 } else {
                     (lo, hi)
                 };
-                v.parse::<i64>()
-                    .is_ok_and(|x| x == hi || (x == lo && lo != 0))
+                // The limits of 16-, 24- and 32-bit types count too: a
+                // column read back from SQLite, whose INTEGER is 64-bit,
+                // keeps them (8-bit limits are too common to tell).
+                const LIMITS: [i64; 8] = [
+                    32_767,
+                    -32_768,
+                    65_535,
+                    8_388_607,
+                    -8_388_608,
+                    2_147_483_647,
+                    -2_147_483_648,
+                    4_294_967_295,
+                ];
+                v.parse::<i64>().is_ok_and(|x| {
+                    x == hi || (x == lo && lo != 0) || x == i64::MIN || LIMITS.contains(&x)
+                })
             }
             None => false,
         },

@@ -7,7 +7,7 @@
 //! and every number that could reveal a value is coarsened (see
 //! `profile::stats::coarsen`). Messages name tables and columns, never values.
 
-mod analyze;
+pub(crate) mod analyze;
 mod mysql;
 mod postgres;
 mod sqlite;

@@ -20,8 +20,11 @@ use crate::schema::{Column, LogicalType, Table};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// Rows per block of `id_gaps`: a gap may follow each block.
-pub const GAP_BLOCK: u64 = 1024;
+/// Rows per block of `id_gaps` in a table of `rows` rows: a gap may follow
+/// each block (1 row in small tables, at most 1024).
+pub fn gap_block(rows: u64) -> u64 {
+    (rows / 256).clamp(1, 1024)
+}
 
 /// One kind of mess.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -179,7 +182,7 @@ impl Class {
             Class::Drift => k(0.3, 0.2),
             Class::LegacyFormat => k(0.8, 0.3),
             Class::SoftDelete => k(0.05, 1.0),
-            // The share of 1024-row blocks followed by a gap.
+            // The share of blocks of rows followed by a gap (see `gap_block`).
             Class::IdGaps => k(0.05, 1.0),
             Class::Orphans => k(0.01, 1.0),
             Class::NearDuplicates => k(0.02, 1.0),
@@ -329,8 +332,16 @@ pub struct ColumnOverride {
 impl Config {
     /// Parses a config file's text; errors name the line.
     pub fn parse(text: &str) -> Result<Self, PlanError> {
-        let config: Config =
-            toml::from_str(text).map_err(|e| PlanError::MessConfig(e.to_string()))?;
+        let config: Config = toml::from_str(text).map_err(|e| {
+            // One line: where, then what (the crate's own text spans several).
+            let at = e.span().map_or(String::new(), |span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                format!("line {line}, column {column}: ")
+            });
+            PlanError::MessConfig(format!("{at}{}", e.message().trim()))
+        })?;
         let unit = |what: &str, v: Option<f64>| match v {
             Some(x) if !(0.0..=1.0).contains(&x) => Err(PlanError::MessConfig(format!(
                 "{what} must be between 0 and 1, not {x}"
@@ -434,6 +445,8 @@ pub struct Limits {
     pub narrow_charset: bool,
     /// Smallest and largest integer the column's type holds.
     pub int_range: Option<(i64, i64)>,
+    /// No value below zero (MySQL `UNSIGNED`).
+    pub unsigned: bool,
     /// Largest decimal magnitude, scaled, and the scale.
     pub decimal: Option<(i128, u32)>,
     /// NaN and infinities are stored.
@@ -544,8 +557,11 @@ pub fn plan(
         .map(|&class| {
             let mut knob = match preset {
                 Preset::Hostile => class.hostile(),
+                // Rates come per column from the profile, which observed
+                // them over all rows: the era is the whole table.
                 Preset::Realistic => Knob {
                     intensity: 0.0,
+                    era: 1.0,
                     ..class.hostile()
                 },
                 Preset::None => Knob {
@@ -925,7 +941,7 @@ fn gap_room(
     let (_, max) = limits.int_range.unwrap_or((i64::MIN, i64::MAX));
     let worst = i128::from(start)
         + i128::from(rows)
-        + i128::from(rows / GAP_BLOCK + 1) * i128::from(max_gap(intensity));
+        + i128::from(rows / gap_block(rows) + 1) * i128::from(max_gap(intensity));
     if worst > i128::from(max) {
         return Err(format!(
             "the type's largest value ({max}) leaves no room for gaps over {rows} rows"
@@ -1140,6 +1156,7 @@ fn limits(column: &Column, cp: &super::ColumnPlan, target: Target) -> Limits {
         fixed_width: matches!(column.logical_type, LogicalType::Char { .. }),
         narrow_charset,
         int_range,
+        unsigned: column.unsigned,
         decimal,
         float_specials,
         single_precision: column.logical_type == LogicalType::Float32,

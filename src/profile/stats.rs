@@ -346,7 +346,8 @@ pub struct MessObserved {
     pub padded: f64,
     /// Any character outside ASCII.
     pub non_ascii: f64,
-    /// Values equal to another value but for letter case or surrounding whitespace.
+    /// Values equal to another value but for letter case, surrounding
+    /// whitespace, accents or Unicode form (an accent- and case-insensitive collation's view).
     pub near_duplicates: f64,
     /// Values at the column's declared maximum length.
     pub at_max_length: f64,

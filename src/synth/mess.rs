@@ -435,7 +435,7 @@ fn decompose(o: &str) -> String {
 }
 
 /// The Windows-1252 characters of bytes 0x80..=0x9F (`None` where the code page has none).
-const CP1252: [Option<char>; 32] = [
+pub const CP1252: [Option<char>; 32] = [
     Some('€'),
     None,
     Some('‚'),
@@ -574,13 +574,13 @@ fn numeric_edge(value: &Value, limits: &Limits, rng: &mut RowRng) -> Option<Valu
         }
         Value::Decimal(_) => {
             let (max, _) = limits.decimal?;
-            let min = if limits.int_range.is_some_and(|(lo, _)| lo >= 0) {
-                0
-            } else {
+            // The largest magnitudes the precision holds.
+            let signed = !limits.unsigned;
+            Some(Value::Decimal(if signed && rng.below(2) == 1 {
                 -max
-            };
-            let edges = [max, min, 1, 0];
-            Some(Value::Decimal(edges[pick(edges.len(), rng)]))
+            } else {
+                max
+            }))
         }
         Value::Float(_) => {
             let (max, tiny) = if limits.single_precision {
@@ -603,8 +603,8 @@ fn time_edge(value: &Value, limits: &Limits, rng: &mut RowRng) -> Option<Value> 
     let at = |y, m, d, secs: i64| (days_from_civil(y, m, d), secs);
     match value {
         Value::Time(_) => {
-            let edges = [0, MICROS_PER_DAY - 1, 12 * 3_600_000_000];
-            Some(Value::Time(edges[rng.below(3) as usize]))
+            let edges = [0, MICROS_PER_DAY - 1];
+            Some(Value::Time(edges[rng.below(2) as usize]))
         }
         Value::Date(_) | Value::Timestamp(_) => {
             let edges: Vec<(i64, i64)> = [
@@ -621,6 +621,10 @@ fn time_edge(value: &Value, limits: &Limits, rng: &mut RowRng) -> Option<Value> 
                 at(1000, 1, 1, 0),
             ]
             .into_iter()
+            .enumerate()
+            // The daylight-saving hours mean nothing to a date.
+            .filter(|(k, _)| !(matches!(value, Value::Date(_)) && (*k == 5 || *k == 6)))
+            .map(|(_, e)| e)
             .filter(|(d, _)| (i64::from(lo)..=i64::from(hi)).contains(d))
             .collect();
             if edges.is_empty() {
@@ -746,5 +750,241 @@ pub fn manifest(plan: &crate::plan::Plan, tally: &Tally) -> Manifest {
             })
             .collect(),
         not_applicable: plan.mess.skipped.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::introspect::analyze::{is_mojibake, looks_like_markup, unusual_char};
+    use crate::plan::mess::Era;
+    use crate::synth::rng::Stream;
+
+    fn injection(class: Class, limits: Limits) -> Injection {
+        Injection {
+            class,
+            per_million: 1_000_000,
+            intensity: 1.0,
+            era: Era::All,
+            limits,
+        }
+    }
+
+    fn text_limits(max: u32) -> Limits {
+        Limits {
+            max_chars: Some(max),
+            days: (-719_162, 2_932_896),
+            ..Limits::default()
+        }
+    }
+
+    /// Runs `class` on `value` over many rows with a column of no rule.
+    fn outputs(class: Class, limits: Limits, value: Value) -> Vec<Value> {
+        let column = crate::plan::ColumnPlan {
+            name: "c".into(),
+            logical_type: crate::schema::LogicalType::Text { max_length: None },
+            written: true,
+            null_per_million: 0,
+            rule: Rule::Computed,
+            excluded: Vec::new(),
+            distribution: crate::plan::Distribution::default(),
+            copula: None,
+            follows: None,
+            given: None,
+            banded: None,
+            copy: None,
+        };
+        let other = |_row: u64| Value::Text("Émile Zola".into());
+        let injection = injection(class, limits);
+        let stream = Stream::new(7, "t", "c", "test");
+        (0..500)
+            .filter_map(|row| {
+                let cx = Context {
+                    column: &column,
+                    rows: 100,
+                    row,
+                    other: &other,
+                    burst_day: 0,
+                };
+                inject(&injection, &value, &mut stream.at(row), &cx)
+            })
+            .collect()
+    }
+
+    fn texts(values: Vec<Value>) -> Vec<String> {
+        values
+            .into_iter()
+            .map(|v| match v {
+                Value::Text(t) => t,
+                other => panic!("not text: {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn text_classes_stay_within_the_length_and_are_seen_by_the_profiler() {
+        let clean = Value::Text("Grace Hopper".into());
+        for class in [
+            Class::Unicode,
+            Class::MaxLength,
+            Class::Padded,
+            Class::Injection,
+            Class::Mojibake,
+            Class::Placeholders,
+            Class::NearDuplicates,
+            Class::LegacyFormat,
+        ] {
+            let out = texts(outputs(class, text_limits(16), clean.clone()));
+            assert!(out.len() > 400, "{class} changed only {} of 500", out.len());
+            for t in &out {
+                assert!(
+                    t.chars().count() <= 16,
+                    "{class} wrote {t:?}, over 16 characters"
+                );
+                assert!(!t.contains('\0'), "{class} wrote a NUL");
+                let seen = match class {
+                    Class::Unicode => !t.is_ascii(),
+                    Class::MaxLength => t.chars().count() == 16,
+                    Class::Padded => t.trim() != t,
+                    Class::Injection => looks_like_markup(t),
+                    Class::Mojibake => is_mojibake(t),
+                    Class::NearDuplicates => {
+                        t.trim().to_lowercase().replace("e\u{301}", "é") == "émile zola"
+                    }
+                    Class::LegacyFormat => *t == t.to_uppercase(),
+                    _ => t.len() <= 7,
+                };
+                assert!(seen, "{class} wrote {t:?}, which its detector does not see");
+            }
+        }
+    }
+
+    #[test]
+    fn unicode_reaches_every_kind_and_spares_utf8mb3() {
+        let clean = Value::Text("pineapple".into());
+        let wide = texts(outputs(Class::Unicode, text_limits(40), clean.clone()));
+        assert!(wide.iter().any(|t| t.chars().any(|c| c.len_utf8() == 4)));
+        assert!(wide.iter().any(|t| t.contains('\u{301}')));
+        assert!(wide.iter().any(|t| t.contains('\u{200b}')));
+        assert!(wide.iter().any(|t| t.chars().any(unusual_char)));
+        let narrow = Limits {
+            narrow_charset: true,
+            ..text_limits(40)
+        };
+        let narrow = texts(outputs(Class::Unicode, narrow, clean));
+        assert!(narrow.iter().all(|t| t.chars().all(|c| c.len_utf8() < 4)));
+    }
+
+    #[test]
+    fn mojibake_is_utf8_read_as_windows_1252() {
+        let out = texts(outputs(
+            Class::Mojibake,
+            text_limits(40),
+            Value::Text("café".into()),
+        ));
+        assert!(out.iter().all(|t| t == "cafÃ©"), "{out:?}");
+    }
+
+    #[test]
+    fn numbers_respect_the_type_and_the_engine() {
+        let ints = Limits {
+            int_range: Some((-128, 127)),
+            ..Limits::default()
+        };
+        for v in outputs(Class::NumericEdge, ints, Value::Int(5)) {
+            let Value::Int(i) = v else { panic!() };
+            assert!((-128..=127).contains(&i));
+        }
+        let no_specials = outputs(Class::NumericEdge, Limits::default(), Value::Float(1.5));
+        assert!(
+            no_specials
+                .iter()
+                .all(|v| matches!(v, Value::Float(f) if f.is_finite()))
+        );
+        let specials = Limits {
+            float_specials: true,
+            ..Limits::default()
+        };
+        let out = outputs(Class::NumericEdge, specials, Value::Float(1.5));
+        assert!(
+            out.iter()
+                .any(|v| matches!(v, Value::Float(f) if f.is_nan()))
+        );
+        let money = Limits {
+            decimal: Some((99_999, 2)),
+            unsigned: true,
+            ..Limits::default()
+        };
+        let out = outputs(Class::NumericEdge, money, Value::Decimal(1234));
+        assert!(out.iter().all(|v| *v == Value::Decimal(99_999)), "{out:?}");
+    }
+
+    #[test]
+    fn times_stay_in_the_engine_range() {
+        // MySQL's TIMESTAMP: 1970-01-02 to 2038-01-14.
+        let limits = Limits {
+            days: (1, 24_850),
+            ..Limits::default()
+        };
+        for v in outputs(Class::TimeEdge, limits.clone(), Value::Timestamp(0)) {
+            let Value::Timestamp(m) = v else { panic!() };
+            let day = m.div_euclid(MICROS_PER_DAY);
+            assert!((1..=24_850).contains(&day), "{v:?}");
+        }
+        for v in outputs(Class::Placeholders, limits, Value::Date(100)) {
+            let Value::Date(d) = v else { panic!() };
+            assert!((1..=24_850).contains(&d), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn nulls_stay_null_but_for_soft_deletes() {
+        for class in [
+            Class::Unicode,
+            Class::Empty,
+            Class::NumericEdge,
+            Class::Drift,
+        ] {
+            assert!(
+                outputs(class, text_limits(10), Value::Null).is_empty(),
+                "{class}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_edges_parse_and_stay_under_mysql_depth() {
+        for v in outputs(Class::JsonEdge, Limits::default(), Value::Text("{}".into())) {
+            let Value::Text(t) = v else { panic!() };
+            let parsed: serde_json::Value = serde_json::from_str(&t).expect("valid JSON");
+            let mut depth = 0;
+            let mut at = &parsed;
+            while let Some(inner) = at.get("a") {
+                depth += 1;
+                at = inner;
+            }
+            assert!(depth < 100);
+        }
+    }
+
+    #[test]
+    fn tallies_merge_to_the_same_result_in_any_order() {
+        let mut a = Tally::default();
+        let mut b = Tally::default();
+        for row in [30, 2, 17] {
+            a.hit(0, Place::Column(1), Class::Empty, row);
+        }
+        for row in 40..60 {
+            b.hit(0, Place::Column(1), Class::Empty, row);
+        }
+        let (mut ab, mut ba) = (Tally::default(), Tally::default());
+        ab.merge(a.clone());
+        ab.merge(b.clone());
+        ba.merge(b);
+        ba.merge(a);
+        assert_eq!(ab, ba);
+        let hits = &ab.0[&(0, Place::Column(1), Class::Empty)];
+        assert_eq!(hits.count, 23);
+        assert_eq!(hits.first_rows, vec![2, 17, 30, 40, 41, 42, 43, 44, 45, 46]);
     }
 }

@@ -64,8 +64,8 @@ struct MessStreams {
     columns: Vec<Vec<Stream>>,
     /// Per foreign key, per injection of `plan.mess.references`.
     references: Vec<Vec<Stream>>,
-    /// Per column with `id_gaps`: the ids skipped before each block of rows.
-    gaps: Vec<Option<Vec<u64>>>,
+    /// Per column with `id_gaps`: rows per block, and the ids skipped before each block.
+    gaps: Vec<Option<(u64, Vec<u64>)>>,
     /// Per column: the day `burst_day` puts its rows on.
     burst_days: Vec<i32>,
 }
@@ -305,9 +305,8 @@ impl<'p> Generator<'p> {
         }
         match &column.rule {
             Rule::Sequence { start } => {
-                let skipped = self.mess[t].gaps[c].as_ref().map_or(0, |prefix| {
-                    let block = (row / crate::plan::mess::GAP_BLOCK) as usize;
-                    prefix[block.min(prefix.len() - 1)]
+                let skipped = self.mess[t].gaps[c].as_ref().map_or(0, |(block, prefix)| {
+                    prefix[((row / block) as usize).min(prefix.len() - 1)]
                 });
                 Value::Int(start + (row + skipped) as i64)
             }
@@ -512,7 +511,7 @@ impl<'p> Generator<'p> {
 
     /// Counts the chunk's references the mess moved and its ids after a gap.
     fn tally_keys(&self, t: usize, range: std::ops::Range<u64>, tally: &mut mess::Tally) {
-        use crate::plan::mess::{Class, GAP_BLOCK};
+        use crate::plan::mess::Class;
         for f in 0..self.plan.mess.references[t].len() {
             if self.plan.mess.references[t][f].is_empty() {
                 continue;
@@ -529,12 +528,12 @@ impl<'p> Generator<'p> {
             }
         }
         for (c, gaps) in self.mess[t].gaps.iter().enumerate() {
-            let Some(prefix) = gaps else { continue };
-            let first = range.start.div_ceil(GAP_BLOCK).max(1);
-            for block in first..=(range.end.saturating_sub(1) / GAP_BLOCK) {
+            let Some((size, prefix)) = gaps else { continue };
+            let first = range.start.div_ceil(*size).max(1);
+            for block in first..=(range.end.saturating_sub(1) / size) {
                 let b = block as usize;
                 if b < prefix.len() && prefix[b] > prefix[b - 1] {
-                    tally.hit(t, mess::Place::Column(c), Class::IdGaps, block * GAP_BLOCK);
+                    tally.hit(t, mess::Place::Column(c), Class::IdGaps, block * size);
                 }
             }
         }
@@ -685,7 +684,7 @@ impl<'p> Generator<'p> {
 
 /// The streams of table `t`'s mess, its id gaps and burst days.
 fn mess_streams(plan: &Plan, t: usize, table: &TablePlan) -> MessStreams {
-    use crate::plan::mess::{Class, GAP_BLOCK, max_gap};
+    use crate::plan::mess::{Class, gap_block, max_gap};
     let stream = |name: &str, class: Class| {
         Stream::new(plan.seed, &table.address, name, &format!("mess-{class}"))
     };
@@ -713,7 +712,8 @@ fn mess_streams(plan: &Plan, t: usize, table: &TablePlan) -> MessStreams {
         .map(|c| {
             let injection = plan.mess.gaps(t, c)?;
             let s = stream(&table.columns[c].name, Class::IdGaps);
-            let blocks = table.rows / GAP_BLOCK + 1;
+            let size = gap_block(table.rows);
+            let blocks = table.rows / size + 1;
             let mut prefix = Vec::with_capacity(blocks as usize);
             let mut skipped = 0u64;
             for b in 0..blocks {
@@ -723,7 +723,7 @@ fn mess_streams(plan: &Plan, t: usize, table: &TablePlan) -> MessStreams {
                     skipped += 1 + rng.below(max_gap(injection.intensity));
                 }
             }
-            Some(prefix)
+            Some((size, prefix))
         })
         .collect();
     let burst_days = table

@@ -16,6 +16,8 @@ mod bad_input;
 mod determinism;
 /// Generated data has the profile's shape; `patina verify` measures it.
 mod fidelity;
+/// The mess engine: hostile loads everywhere, the manifest, overrides.
+mod mess;
 /// MySQL and MariaDB end to end, and across engines.
 mod mysql;
 /// PostgreSQL end to end, and PostgreSQL <-> SQLite.

@@ -438,3 +438,17 @@ pub fn mysql_shop_source() -> MyDb {
     db.execute(&fixture("schemas/shop.mysql.sql"));
     db
 }
+
+/// One integer from a SQLite file.
+pub fn sqlite_scalar(path: &Path, sql: &str) -> i64 {
+    let url = format!("sqlite://{}?mode=ro", path.display());
+    block_on(async {
+        let mut conn = SqliteConnection::connect(&url)
+            .await
+            .expect("open the SQLite file");
+        sqlx::query_scalar(sql)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    })
+}

@@ -1,0 +1,561 @@
+//! The mess engine end to end: `--mess hostile` loads into every engine with
+//! every constraint enabled, the profiler finds the manifest's mess again,
+//! the manifest points at the changed rows, and a class turned off changes
+//! no other value.
+
+use crate::util::*;
+use patina::profile::{self, Profile};
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const CHINOOK: &str = "profiles/chinook.json";
+
+fn read_json(path: &Path) -> Json {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read JSON")).expect("parse JSON")
+}
+
+/// The manifest's `injected` entries.
+fn injected(manifest: &Json) -> Vec<(String, String, String, u64, Vec<u64>)> {
+    manifest["injected"]
+        .as_array()
+        .expect("injected")
+        .iter()
+        .map(|i| {
+            (
+                i["class"].as_str().unwrap().to_owned(),
+                i["table"].as_str().unwrap().to_owned(),
+                i["column"].as_str().unwrap().to_owned(),
+                i["count"].as_u64().unwrap(),
+                i["first_rows"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_u64().unwrap())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// Values changed per class.
+fn per_class(manifest: &Json) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for (class, _, _, count, _) in injected(manifest) {
+        *out.entry(class).or_default() += count;
+    }
+    out
+}
+
+/// For every class the profiler observes, the values the profile of the
+/// loaded data shows with that mess, against the manifest's count: at least
+/// as many (clean values may look the same), within rounding.
+fn assert_found_again(manifest: &Json, back: &Profile) {
+    let mut expected: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut observed: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut counted = std::collections::BTreeSet::new();
+    for (class, table, column, count, _) in injected(manifest) {
+        let bare = table.rsplit('.').next().unwrap();
+        let stats = back
+            .tables
+            .iter()
+            .find(|t| t.table.name == bare)
+            .unwrap_or_else(|| panic!("{bare} in the profile"));
+        let Some(cs) = stats.column(&column) else {
+            continue; // a foreign key's label: hot keys and orphans, checked elsewhere
+        };
+        let non_null = stats.row_count as f64 * (1.0 - cs.null_fraction);
+        let mess = cs.mess.clone().unwrap_or_default();
+        let sentinels: f64 = mess.sentinels.iter().map(|s| s.fraction).sum();
+        let (key, share) = match class.as_str() {
+            "empty" => ("empty", mess.empty),
+            "padded" => ("padded", mess.padded),
+            "unicode" => ("unicode", mess.non_ascii),
+            "max_length" => ("max_length", mess.at_max_length),
+            "injection" => ("injection", mess.markup),
+            "mojibake" => ("mojibake", mess.mojibake),
+            "near_duplicates" => ("near_duplicates", mess.near_duplicates),
+            "placeholders" => ("placeholders+edges", sentinels + mess.extremes),
+            "numeric_edge" | "time_edge" => ("placeholders+edges", sentinels + mess.extremes),
+            "drift" => ("drift", cs.null_fraction),
+            _ => continue,
+        };
+        let total = if class == "drift" {
+            stats.row_count as f64
+        } else {
+            non_null
+        };
+        *expected.entry(key).or_default() += count as f64;
+        // A column's observation counts once per key, however many classes feed it.
+        if counted.insert((key, bare.to_owned(), column.clone())) {
+            *observed.entry(key).or_default() += share * total;
+        }
+    }
+    for (key, want) in &expected {
+        let got = observed[key];
+        // Near-duplicates: a copied value may itself be changed later; the rest are exact.
+        let floor = if *key == "near_duplicates" { 0.5 } else { 0.98 };
+        assert!(
+            got + 1.0 >= want * floor,
+            "{key}: the manifest injected {want} values, the profile shows {got:.1}"
+        );
+    }
+    for key in [
+        "empty",
+        "padded",
+        "unicode",
+        "max_length",
+        "injection",
+        "mojibake",
+        "near_duplicates",
+        "placeholders+edges",
+        "drift",
+    ] {
+        assert!(expected.contains_key(key), "hostile injected no {key}");
+    }
+}
+
+fn profile_back(url: &str, dir: &Path) -> Profile {
+    let out = dir.join("back.json");
+    patina_ok(&["profile", "--source", url, "--out", s(&out), "-q"]);
+    profile::read(&out).expect("the profile reads back")
+}
+
+#[test]
+fn hostile_loads_into_sqlite_and_profiles_back() {
+    let dir = temp_dir();
+    let db = dir.path().join("hostile.db");
+    let manifest_path = dir.path().join("manifest.json");
+    let url = format!("sqlite://{}", s(&db));
+    patina_ok(&[
+        "generate",
+        &root().join(CHINOOK).to_string_lossy(),
+        "--target",
+        &url,
+        "--create-schema",
+        "--mess",
+        "hostile",
+        "--manifest",
+        s(&manifest_path),
+        "-q",
+    ]);
+    // Every foreign key holds (sqlite_dump runs PRAGMA foreign_key_check).
+    sqlite_dump(&db);
+    let manifest = read_json(&manifest_path);
+    assert_eq!(manifest["preset"], "hostile");
+    let back = profile_back(&url, dir.path());
+    assert_found_again(&manifest, &back);
+    let entries = injected(&manifest);
+    let count_of = |class: &str, table: &str, column: &str| {
+        entries
+            .iter()
+            .find(|(c, t, col, _, _)| c == class && t.ends_with(table) && col.contains(column))
+            .map_or(0, |e| e.3)
+    };
+    // Id gaps: exactly as many holes in each sequence as the manifest says.
+    let mut gaps = 0;
+    for (class, table, column, count, _) in &entries {
+        if class != "id_gaps" {
+            continue;
+        }
+        let table = table.rsplit('.').next().unwrap();
+        let holes = sqlite_scalar(
+            &db,
+            &format!(
+                "SELECT count(*) FROM (SELECT \"{column}\" - LAG(\"{column}\") OVER (ORDER BY \"{column}\") AS d FROM \"{table}\") WHERE d > 1"
+            ),
+        );
+        assert_eq!(holes as u64, *count, "gaps in {table}.{column}");
+        gaps += count;
+    }
+    assert!(gaps > 0, "hostile made no id gaps");
+    // Hot keys: the hottest album holds at least the share hot keys sent to at most 5 albums.
+    let hot = count_of("hot_keys", "track", "album");
+    assert!(hot > 0);
+    let hottest = sqlite_scalar(
+        &db,
+        "SELECT max(n) FROM (SELECT count(*) AS n FROM track GROUP BY album_id)",
+    );
+    assert!(
+        hottest as u64 >= hot / 5,
+        "hottest album {hottest}, {hot} hot references"
+    );
+    // A burst day: one day holds at least the rows the burst put there.
+    let burst = count_of("burst_day", "invoice", "invoice_date");
+    let busiest = sqlite_scalar(
+        &db,
+        "SELECT max(n) FROM (SELECT count(*) AS n FROM invoice GROUP BY date(invoice_date))",
+    );
+    assert!(
+        burst > 0 && busiest as u64 >= burst,
+        "busiest day {busiest}, burst {burst}"
+    );
+    // Legacy formats: old rows upper-cased.
+    let legacy = count_of("legacy_format", "track", "name");
+    let upper = sqlite_scalar(
+        &db,
+        "SELECT count(*) FROM track WHERE name = upper(name) AND name GLOB '*[A-Z]*'",
+    );
+    assert!(
+        legacy > 0 && upper as u64 >= legacy,
+        "{upper} upper-case names, {legacy} injected"
+    );
+    // Orphans cannot apply where the target enforces the key, and the manifest says why.
+    let skipped = manifest["not_applicable"].as_array().unwrap();
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s["class"] == "orphans" && s["reason"].as_str().unwrap().contains("enforces"))
+    );
+    assert_eq!(per_class(&manifest).get("orphans"), None);
+
+    // Realistic from that profile: the shares the profile observed.
+    let realistic = dir.path().join("realistic.json");
+    let out = dir.path().join("out");
+    patina_ok(&[
+        "generate",
+        s(&dir.path().join("back.json")),
+        "--out",
+        s(&out),
+        "--format",
+        "csv",
+        "--manifest",
+        s(&realistic),
+        "-q",
+    ]);
+    let realistic = read_json(&realistic);
+    assert_eq!(realistic["preset"], "realistic");
+    let track_names = back
+        .tables
+        .iter()
+        .find(|t| t.table.name == "track")
+        .unwrap();
+    let name = track_names.column("name").unwrap();
+    let empty_share = name.mess.as_ref().unwrap().empty;
+    let empty = injected(&realistic)
+        .into_iter()
+        .find(|(c, t, col, _, _)| c == "empty" && t.ends_with("track") && col == "name")
+        .map_or(0, |e| e.3);
+    let rows = track_names.row_count as f64 * (1.0 - name.null_fraction);
+    assert!(
+        (empty as f64 - empty_share * rows).abs() <= 0.35 * empty_share * rows + 5.0,
+        "realistic injected {empty} empty names; the profile shows {:.0}",
+        empty_share * rows
+    );
+}
+
+#[test]
+fn hostile_loads_into_postgres_and_profiles_back() {
+    let db = PgDb::new("mess");
+    let dir = temp_dir();
+    let manifest_path = dir.path().join("manifest.json");
+    patina_ok(&[
+        "generate",
+        &root().join(CHINOOK).to_string_lossy(),
+        "--target",
+        &db.url(),
+        "--create-schema",
+        "--mess",
+        "hostile",
+        "--manifest",
+        s(&manifest_path),
+        "-q",
+    ]);
+    let manifest = read_json(&manifest_path);
+    let back = profile_back(&db.url(), dir.path());
+    assert_found_again(&manifest, &back);
+    // PostgreSQL takes NaN and infinities in floats; Chinook has none, so
+    // the numeric edges it got are decimal limits and integer limits.
+    assert!(per_class(&manifest)["numeric_edge"] > 0);
+}
+
+#[test]
+fn hostile_loads_into_mysql_and_profiles_back() {
+    let db = MyDb::new("mess");
+    let dir = temp_dir();
+    let manifest_path = dir.path().join("manifest.json");
+    patina_ok(&[
+        "generate",
+        &root().join(CHINOOK).to_string_lossy(),
+        "--target",
+        &db.url(),
+        "--create-schema",
+        "--mess",
+        "hostile",
+        "--manifest",
+        s(&manifest_path),
+        "-q",
+    ]);
+    let manifest = read_json(&manifest_path);
+    let back = profile_back(&db.url(), dir.path());
+    assert_found_again(&manifest, &back);
+}
+
+/// CSV files of a run, by file name.
+fn csv_run(dir: &Path, name: &str, extra: &[&str]) -> (BTreeMap<String, String>, Json) {
+    let out = dir.join(name);
+    let manifest = dir.join(format!("{name}.json"));
+    let profile = root().join(CHINOOK);
+    let mut args = vec![
+        "generate",
+        profile.to_str().unwrap(),
+        "--out",
+        s(&out),
+        "--format",
+        "csv",
+        "--manifest",
+        s(&manifest),
+        "-q",
+    ];
+    args.extend_from_slice(extra);
+    patina_ok(&args);
+    let files = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    (files, read_json(&manifest))
+}
+
+/// A CSV file's rows as fields (quoted fields may hold commas and newlines).
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut reader = arrow_free_csv(text);
+    reader.remove(0);
+    reader
+}
+
+/// A small RFC 4180 reader, enough for patina's CSV; quoted fields keep
+/// their opening quote so an empty string and NULL differ.
+fn arrow_free_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', true) => quoted = false,
+            // A quoted field keeps its opening quote: `""` (empty text) is not NULL.
+            ('"', false) if field.is_empty() => {
+                quoted = true;
+                field.push('"');
+            }
+            (',', false) => row.push(std::mem::take(&mut field)),
+            ('\n', false) => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    rows
+}
+
+#[test]
+fn the_manifest_points_at_the_changed_rows_and_the_same_seed_makes_them_again() {
+    let dir = temp_dir();
+    let (_, none) = csv_run(dir.path(), "none", &["--mess", "none"]);
+    assert!(injected(&none).is_empty(), "--mess none changes nothing");
+    // The baseline keeps the classes that move references and keys (values
+    // copied along a reference follow them) and turns every value class off.
+    let config = dir.path().join("keys-only.toml");
+    let value_classes = [
+        "unicode",
+        "max_length",
+        "empty",
+        "padded",
+        "injection",
+        "numeric_edge",
+        "time_edge",
+        "odd_contact",
+        "json_edge",
+        "array_edge",
+        "drift",
+        "legacy_format",
+        "soft_delete",
+        "near_duplicates",
+        "mojibake",
+        "placeholders",
+        "burst_day",
+    ];
+    let text: String = value_classes
+        .iter()
+        .map(|c| format!("[classes.{c}]\nrate = 0\n"))
+        .collect();
+    std::fs::write(&config, text).unwrap();
+    let (clean, _) = csv_run(
+        dir.path(),
+        "keys",
+        &["--mess", "hostile", "--mess-config", s(&config)],
+    );
+    let (messy, manifest) = csv_run(
+        dir.path(),
+        "hostile",
+        &["--mess", "hostile", "--threads", "1"],
+    );
+    let (again, manifest_again) = csv_run(
+        dir.path(),
+        "again",
+        &["--mess", "hostile", "--threads", "3", "--chunk-rows", "97"],
+    );
+    assert_eq!(
+        messy, again,
+        "the same seed makes the same mess whatever --threads"
+    );
+    assert_eq!(manifest, manifest_again);
+    // Each listed row differs from the clean run in that column (value classes).
+    let mut checked = 0;
+    for (class, table, column, count, first_rows) in injected(&manifest) {
+        if ["hot_keys", "orphans", "id_gaps"].contains(&class.as_str()) {
+            continue;
+        }
+        assert!(count >= first_rows.len() as u64);
+        let file = format!("{}.csv", table.rsplit('.').next().unwrap());
+        let header = clean[&file].lines().next().unwrap().to_owned();
+        let at = header.split(',').position(|h| h == column).unwrap();
+        let (a, b) = (csv_rows(&clean[&file]), csv_rows(&messy[&file]));
+        for row in first_rows {
+            assert_ne!(
+                a[row as usize][at], b[row as usize][at],
+                "{class} at {table}.{column} row {row}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100);
+    // Files enforce nothing: orphans apply, and point past every parent.
+    let orphans: Vec<_> = injected(&manifest)
+        .into_iter()
+        .filter(|e| e.0 == "orphans")
+        .collect();
+    assert!(!orphans.is_empty());
+    let ids: std::collections::BTreeSet<String> = csv_rows(&messy["invoice.csv"])
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    let lines = csv_rows(&messy["invoice_line.csv"]);
+    let dangling = lines.iter().filter(|r| !ids.contains(&r[1])).count() as u64;
+    let expected = orphans
+        .iter()
+        .find(|e| e.1.ends_with("invoice_line") && e.2.contains("invoice_id"))
+        .map_or(0, |e| e.3);
+    assert_eq!(dangling, expected, "orphaned invoice lines");
+}
+
+#[test]
+fn a_class_turned_off_changes_no_other_value() {
+    let dir = temp_dir();
+    let config = dir.path().join("mess.toml");
+    std::fs::write(&config, "[classes.unicode]\nrate = 0\n").unwrap();
+    let (with, manifest) = csv_run(dir.path(), "with", &["--mess", "hostile"]);
+    let (without, manifest_without) = csv_run(
+        dir.path(),
+        "without",
+        &["--mess", "hostile", "--mess-config", s(&config)],
+    );
+    assert_eq!(per_class(&manifest_without).get("unicode"), None);
+    let unicode: BTreeMap<(String, String), u64> = injected(&manifest)
+        .into_iter()
+        .filter(|e| e.0 == "unicode")
+        .map(|e| ((e.1.rsplit('.').next().unwrap().to_owned(), e.2), e.3))
+        .collect();
+    let mut differing = 0u64;
+    for (file, text) in &with {
+        let table = file.trim_end_matches(".csv").to_owned();
+        let header: Vec<String> = text
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .map(String::from)
+            .collect();
+        let (a, b) = (csv_rows(text), csv_rows(&without[file]));
+        assert_eq!(a.len(), b.len());
+        for (ra, rb) in a.iter().zip(&b) {
+            for (k, (x, y)) in ra.iter().zip(rb).enumerate() {
+                if x != y {
+                    let key = (table.clone(), header[k].clone());
+                    assert!(
+                        unicode.contains_key(&key),
+                        "{table}.{} changed though unicode never touched it",
+                        header[k]
+                    );
+                    differing += 1;
+                }
+            }
+        }
+    }
+    let total: u64 = unicode.values().sum();
+    assert!(
+        differing > 0 && differing <= total,
+        "{differing} cells differ, unicode hit {total}"
+    );
+}
+
+#[test]
+fn a_bad_mess_config_names_what_is_wrong() {
+    let dir = temp_dir();
+    let profile = root().join(CHINOOK);
+    let run = |text: &str| {
+        let config = dir.path().join("bad.toml");
+        std::fs::write(&config, text).unwrap();
+        patina_err(&[
+            "generate",
+            profile.to_str().unwrap(),
+            "--out",
+            s(&dir.path().join("out")),
+            "--mess-config",
+            s(&config),
+            "-q",
+        ])
+    };
+    let err = run("[classes.unicorn]\nrate = 0.1\n");
+    assert!(err.contains("unicorn"), "{err}");
+    let err = run("[classes.unicode]\nrate = 2\n");
+    assert!(
+        err.contains("classes.unicode.rate") && err.contains("between 0 and 1"),
+        "{err}"
+    );
+    let err = run("[[column]]\ncolumn = \"track.nope\"\nclass = \"empty\"\nrate = 0.5\n");
+    assert!(err.contains("track.nope"), "{err}");
+    let err = run("[[column]]\ncolumn = \"track.name\"\nclass = \"emptyy\"\n");
+    assert!(err.contains("emptyy"), "{err}");
+    assert!(!dir.path().join("out").exists(), "nothing written");
+    let err = patina_err(&[
+        "generate",
+        profile.to_str().unwrap(),
+        "--out",
+        s(&dir.path().join("out")),
+        "--mess",
+        "chaos",
+    ]);
+    assert!(err.contains("none, realistic or hostile"), "{err}");
+}
+
+#[test]
+fn a_column_override_sets_its_own_rate() {
+    let dir = temp_dir();
+    let config = dir.path().join("mess.toml");
+    std::fs::write(
+        &config,
+        "preset = \"none\"\n[[column]]\ncolumn = \"track.composer\"\nclass = \"empty\"\nrate = 0.5\n",
+    )
+    .unwrap();
+    let (_, manifest) = csv_run(dir.path(), "one", &["--mess-config", s(&config)]);
+    let entries = injected(&manifest);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let (class, table, column, count, _) = &entries[0];
+    assert_eq!((class.as_str(), column.as_str()), ("empty", "composer"));
+    assert!(table.ends_with("track"));
+    // Half of the non-NULL composers of 3503 tracks, give or take.
+    assert!((1000..1800).contains(count), "{count}");
+}
