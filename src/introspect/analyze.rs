@@ -1059,14 +1059,16 @@ fn is_extreme(column: &Column, v: &str) -> bool {
             v.contains("infinity") || value::parse_timestamp(v).is_some_and(time_edge)
         }
         LogicalType::Float32 | LogicalType::Float64 => {
-            let limit = if column.logical_type == LogicalType::Float32 {
-                1e38
-            } else {
-                1e307
-            };
-            v.parse::<f64>()
-                .is_ok_and(|x| !x.is_finite() || x.abs() >= limit)
-                || v.eq_ignore_ascii_case("nan")
+            // One threshold for both widths: a 32-bit float's edge read back
+            // through SQLite's 64-bit REAL is still an edge, and no measured
+            // quantity is beyond 1e38 or below 1e-37.
+            let (limit, tiny) = (1e38, 1e-37);
+            v.parse::<f64>().is_ok_and(|x| {
+                !x.is_finite()
+                    || x.abs() >= limit
+                    || (x != 0.0 && x.abs() < tiny)
+                    || (x == 0.0 && x.is_sign_negative())
+            }) || v.eq_ignore_ascii_case("nan")
                 || v.to_lowercase().contains("inf")
         }
         LogicalType::Decimal {
@@ -1385,6 +1387,59 @@ mod tests {
             "a key set in one document is not kept"
         );
         assert_eq!(*shape.depth.last().unwrap(), 3);
+    }
+
+    #[test]
+    fn extremes_are_counted() {
+        let real = Column {
+            native_type: "real".into(),
+            logical_type: LogicalType::Float32,
+            ..text_column("freight", None)
+        };
+        for v in [
+            "-0",
+            "1.2e-38",
+            "-Infinity",
+            "Infinity",
+            "NaN",
+            "3e+38",
+            "-3e+38",
+        ] {
+            assert!(is_extreme(&real, v), "{v}");
+        }
+        for v in ["0", "12.5", "-3.25", "1e-3"] {
+            assert!(!is_extreme(&real, v), "{v}");
+        }
+        let int = Column {
+            native_type: "integer".into(),
+            logical_type: LogicalType::Int32,
+            ..text_column("n", None)
+        };
+        assert!(is_extreme(&int, "2147483647") && is_extreme(&int, "-2147483648"));
+        assert!(!is_extreme(&int, "0") && !is_extreme(&int, "1000"));
+        let when = Column {
+            native_type: "timestamp".into(),
+            logical_type: LogicalType::Timestamp,
+            ..text_column("at", None)
+        };
+        for v in [
+            "1970-01-01 00:00:00",
+            "1969-12-31 23:59:59",
+            "2024-02-29 12:00:00",
+            "2021-03-14 02:30:00",
+            "2021-11-07 01:30:00",
+            "9999-12-31 23:59:59",
+            "0001-01-01 00:00:00",
+        ] {
+            assert!(is_extreme(&when, v), "{v}");
+        }
+        for v in [
+            "2021-03-14 03:30:00",
+            "2023-06-01 10:00:00",
+            "2021-11-14 01:30:00",
+        ] {
+            assert!(!is_extreme(&when, v), "{v}");
+        }
     }
 
     #[test]

@@ -922,8 +922,9 @@ fn applies(
     if class == Class::MaxLength && limits.max_chars.is_none() {
         return Err("the column has no declared maximum length".into());
     }
-    if class == Class::Unicode && limits.max_chars.is_some_and(|m| m < 2) {
-        return Err("one character leaves no room to mark".into());
+    if matches!(class, Class::Unicode | Class::Mojibake) && limits.max_chars.is_some_and(|m| m < 2)
+    {
+        return Err("one character leaves no room for it".into());
     }
     Ok(())
 }

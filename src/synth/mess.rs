@@ -227,7 +227,8 @@ fn insert(s: &str, at: usize, piece: &str, limits: &Limits) -> String {
     let mut out: String = chars[..at].iter().collect();
     out.push_str(piece);
     out.extend(&chars[at..keep]);
-    out
+    // A piece longer than the column is cut too.
+    fit(out, limits)
 }
 
 fn padded(t: &str, intensity: f64, limits: &Limits, rng: &mut RowRng) -> Option<String> {
@@ -485,7 +486,15 @@ fn mojibake(t: &str, limits: &Limits, rng: &mut RowRng) -> String {
             _ => out.push(char::from(b)),
         }
     }
-    fit(out, limits)
+    match limits.max_chars {
+        // Too long for the column: the first mis-read pair goes in front,
+        // so the cut keeps it whole.
+        Some(m) if out.chars().count() > m as usize => {
+            let pair: String = out.chars().skip_while(char::is_ascii).take(2).collect();
+            fit(format!("{pair}{t}"), limits)
+        }
+        _ => out,
+    }
 }
 
 fn soft_delete(value: &Value, column: &ColumnPlan, rng: &mut RowRng) -> Option<Value> {
@@ -855,6 +864,21 @@ mod tests {
                     _ => t.len() <= 7,
                 };
                 assert!(seen, "{class} wrote {t:?}, which its detector does not see");
+            }
+        }
+    }
+
+    #[test]
+    fn text_classes_fit_a_two_character_column() {
+        // JSON edges go to JSON columns only, which have no length.
+        for class in Class::ALL.into_iter().filter(|c| *c != Class::JsonEdge) {
+            for v in outputs(class, text_limits(2), Value::Text("TX".into())) {
+                if let Value::Text(t) = v {
+                    assert!(
+                        t.chars().count() <= 2,
+                        "{class} wrote {t:?} into varchar(2)"
+                    );
+                }
             }
         }
     }
