@@ -166,6 +166,11 @@ pub struct GenerateArgs {
     /// observed; the default) or hostile (every class on, heavier). See docs/mess.md.
     #[arg(long, value_name = "PRESET")]
     pub mess: Option<plan::mess::Preset>,
+    /// After loading into PostgreSQL, churn each table (updates to the same values, autovacuum held
+    /// off) until its dead-tuple share and key-order correlation are the profile's, or the mess
+    /// config's [fragment] goals; on by default with --mess hostile. See docs/mess/fragmentation.md.
+    #[arg(long)]
+    pub fragment: bool,
     /// A TOML file that overrides the preset per class and per column (docs/mess.md).
     #[arg(long, value_name = "FILE")]
     pub mess_config: Option<PathBuf>,
@@ -328,8 +333,18 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         }
         Some(_) => plan::mess::Target::Sqlite,
     };
+    let preset = args.mess.or(config.preset).unwrap_or_default();
+    let fragment = args.fragment
+        || (preset == plan::mess::Preset::Hostile && mess_target == plan::mess::Target::Postgres);
+    if args.fragment && mess_target != plan::mess::Target::Postgres {
+        bail!(
+            "--fragment works on PostgreSQL targets only: the MySQL/InnoDB form (random-order \
+             inserts that leave pages partly full) is not built yet"
+        );
+    }
+    let fragment_options = config.fragment.clone();
     let mess = plan::mess::Options {
-        preset: args.mess.or(config.preset).unwrap_or_default(),
+        preset,
         config,
         target: mess_target,
     };
@@ -389,6 +404,33 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         summary.rows as f64 / secs.max(1e-9),
         args.seed
     );
+    let mut reached = Vec::new();
+    if fragment && let Target::Database(url) = &target {
+        let note = |text: &str| {
+            if !args.quiet {
+                eprintln!("note: {text}");
+            }
+        };
+        reached = crate::sink::fragment::postgres(url, &plan, &profile, &fragment_options, &note)
+            .with_context(|| format!("fragmenting {where_to}"))?;
+        for r in &reached {
+            eprintln!(
+                "fragmented {}: dead tuples {:.1}% (asked {:.1}%), key order correlation {:.2} (asked {:.2}{}){}",
+                r.table,
+                r.dead_share * 100.0,
+                r.asked_dead_share * 100.0,
+                r.correlation,
+                r.asked_correlation,
+                r.pg_stats_correlation
+                    .map_or(String::new(), |c| format!("; pg_stats {c:.2}")),
+                if r.vacuumed {
+                    ", vacuumed on the way"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
     let manifest = crate::synth::mess::manifest(&plan, &summary.mess);
     let changed: u64 = manifest.injected.iter().map(|i| i.count).sum();
     let classes: std::collections::BTreeSet<_> =
@@ -403,7 +445,14 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         }
     );
     if let Some(path) = &args.manifest {
-        let json = serde_json::to_string_pretty(&manifest).context("writing the manifest")?;
+        let mut json = serde_json::to_value(&manifest).context("writing the manifest")?;
+        if fragment && let Some(object) = json.as_object_mut() {
+            object.insert(
+                "fragmentation".into(),
+                serde_json::to_value(&reached).context("writing the manifest")?,
+            );
+        }
+        let json = serde_json::to_string_pretty(&json).context("writing the manifest")?;
         std::fs::write(path, json + "\n")
             .with_context(|| format!("writing the manifest {}", path.display()))?;
     }

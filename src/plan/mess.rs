@@ -295,6 +295,26 @@ pub struct Config {
     /// Per column (and class, or every class): new knob values.
     #[serde(default, rename = "column")]
     pub columns: Vec<ColumnOverride>,
+    /// Physical fragmentation's goals (`--fragment`).
+    #[serde(default)]
+    pub fragment: Fragment,
+}
+
+/// What `--fragment` aims at (PostgreSQL, see `sink::fragment`); `None` takes the profile's figure, else a default.
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fragment {
+    /// Dead tuples over live plus dead tuples, per table.
+    pub dead_share: Option<f64>,
+    /// Rank correlation between the key and the physical row order.
+    pub correlation: Option<f64>,
+    /// Leave the planner statistics as they were before the churn (no ANALYZE).
+    #[serde(default)]
+    pub stale_statistics: bool,
+    /// Keep autovacuum off on fragmented tables afterwards (else it is turned
+    /// back on, and will soon vacuum the dead tuples away).
+    #[serde(default)]
+    pub keep_autovacuum_off: bool,
 }
 
 /// A class's settings in a config file.
@@ -360,6 +380,20 @@ impl Config {
                     )));
                 }
             }
+        }
+        unit("fragment.dead_share", config.fragment.dead_share)?;
+        if config.fragment.dead_share.is_some_and(|d| d > 0.9) {
+            return Err(PlanError::MessConfig(
+                "fragment.dead_share above 0.9 would write ten versions of every row; ask less"
+                    .into(),
+            ));
+        }
+        if let Some(c) = config.fragment.correlation
+            && !(-1.0..=1.0).contains(&c)
+        {
+            return Err(PlanError::MessConfig(format!(
+                "fragment.correlation must be between -1 and 1, not {c}"
+            )));
         }
         for o in &config.columns {
             let what = format!("the [[column]] for `{}`", o.column);

@@ -9,6 +9,7 @@
 
 pub mod ddl;
 mod files;
+pub mod fragment;
 mod mysql;
 mod postgres;
 mod session;

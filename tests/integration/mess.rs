@@ -559,3 +559,72 @@ fn a_column_override_sets_its_own_rate() {
     // Half of the non-NULL composers of 3503 tracks, give or take.
     assert!((1000..1800).contains(count), "{count}");
 }
+
+#[test]
+fn fragment_reaches_the_asked_dead_share_and_key_order() {
+    let db = PgDb::new("frag");
+    let dir = temp_dir();
+    let config = dir.path().join("fragment.toml");
+    std::fs::write(
+        &config,
+        "preset = \"none\"\n[fragment]\ndead_share = 0.25\ncorrelation = 0.3\n",
+    )
+    .unwrap();
+    let manifest_path = dir.path().join("manifest.json");
+    patina_ok(&[
+        "generate",
+        &root().join(CHINOOK).to_string_lossy(),
+        "--target",
+        &db.url(),
+        "--create-schema",
+        "--fragment",
+        "--mess-config",
+        s(&config),
+        "--manifest",
+        s(&manifest_path),
+        "-q",
+    ]);
+    let manifest = read_json(&manifest_path);
+    let reported = manifest["fragmentation"].as_array().unwrap();
+    assert_eq!(reported.len(), 11, "every table with rows is fragmented");
+    // What the server's own statistics say, for tables big enough to measure.
+    for (table, key, rows) in [
+        ("invoice", "invoice_id", 412),
+        ("track", "track_id", 3503),
+        ("invoice_line", "invoice_line_id", 2240),
+        ("playlist_track", "playlist_id", 8715),
+    ] {
+        // Statistics first: a scan prunes the pages it reads, which takes
+        // their dead tuples out of n_dead_tup (see docs/mess/fragmentation.md).
+        let dead = db.scalar(&format!(
+            "SELECT (1000 * n_dead_tup / (n_live_tup + n_dead_tup))::int8 FROM pg_stat_user_tables \
+             WHERE relname = '{table}'"
+        )) as f64
+            / 1000.0;
+        assert!((dead - 0.25).abs() <= 0.1, "{table}: dead share {dead}");
+        let correlation = db.scalar(&format!(
+            "SELECT (1000 * correlation)::int8 FROM pg_stats WHERE tablename = '{table}' AND attname = '{key}'"
+        )) as f64
+            / 1000.0;
+        assert!(
+            (correlation - 0.3).abs() <= 0.1,
+            "{table}: correlation {correlation}"
+        );
+        assert_eq!(db.scalar(&format!("SELECT count(*) FROM {table}")), rows);
+    }
+    // Autovacuum is back on; the values are untouched (no value class ran).
+    assert_eq!(
+        db.scalar(
+            "SELECT count(*) FROM pg_class WHERE reloptions::text LIKE '%autovacuum_enabled%'"
+        ),
+        0
+    );
+    let err = patina_err(&[
+        "generate",
+        &root().join(CHINOOK).to_string_lossy(),
+        "--out",
+        s(&dir.path().join("files")),
+        "--fragment",
+    ]);
+    assert!(err.contains("PostgreSQL targets only"), "{err}");
+}
