@@ -111,11 +111,29 @@ fn load(
         progress.table_started(&table.address, table.shard_rows(plan.shard));
         sink.begin_table(plan, t)?;
         let encoder = sink.encoder(plan, t);
+        let mut chunks: Vec<u64> = table.shard_chunks(plan.shard).collect();
+        let shuffled = plan.mess.shuffled.get(t).copied().unwrap_or(false);
+        if shuffled {
+            // MySQL fragmentation: chunks and rows in a random (seeded) order.
+            let order = crate::synth::permute::Permutation::new(
+                chunks.len() as u64,
+                crate::synth::rng::Stream::new(plan.seed, &table.address, "", "load-order").key(),
+            );
+            let original = chunks.clone();
+            for (k, chunk) in chunks.iter_mut().enumerate() {
+                *chunk = original[order.apply(k as u64) as usize];
+            }
+        }
         ordered(
             pool,
-            table.shard_chunks(plan.shard).collect(),
+            chunks,
             |i| {
                 let batch = generator.chunk(t, i, pass);
+                let batch = if shuffled {
+                    shuffle_rows(plan, t, i, batch)?
+                } else {
+                    batch
+                };
                 match &encoder {
                     // Encoded here, in parallel: the sink's thread only writes.
                     Some(encoder) => encoder.encode(batch),
@@ -168,6 +186,30 @@ fn load(
     }
     sink.finish(plan)?;
     Ok(done)
+}
+
+/// The chunk's rows in a seeded random order (values unchanged).
+fn shuffle_rows(
+    plan: &Plan,
+    t: usize,
+    chunk: u64,
+    batch: arrow::record_batch::RecordBatch,
+) -> Result<arrow::record_batch::RecordBatch, SinkError> {
+    let n = batch.num_rows() as u64;
+    let key = crate::synth::rng::Stream::new(plan.seed, &plan.tables[t].address, "", "row-order")
+        .derive(chunk)
+        .key();
+    let order = crate::synth::permute::Permutation::new(n, key);
+    let indices =
+        arrow::array::UInt32Array::from_iter_values((0..n).map(|i| order.apply(i) as u32));
+    let columns = batch
+        .columns()
+        .iter()
+        .map(|c| arrow::compute::take(c.as_ref(), &indices, None))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| SinkError::Generation(format!("shuffling rows: {e}")))?;
+    arrow::record_batch::RecordBatch::try_new(batch.schema(), columns)
+        .map_err(|e| SinkError::Generation(format!("shuffling rows: {e}")))
 }
 
 /// Maps `make` over the chunk indexes in parallel and feeds the results to

@@ -334,12 +334,15 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         Some(_) => plan::mess::Target::Sqlite,
     };
     let preset = args.mess.or(config.preset).unwrap_or_default();
-    let fragment = args.fragment
-        || (preset == plan::mess::Preset::Hostile && mess_target == plan::mess::Target::Postgres);
-    if args.fragment && mess_target != plan::mess::Target::Postgres {
+    let database = matches!(
+        mess_target,
+        plan::mess::Target::Postgres | plan::mess::Target::Mysql
+    );
+    let fragment = args.fragment || (preset == plan::mess::Preset::Hostile && database);
+    if args.fragment && !database {
         bail!(
-            "--fragment works on PostgreSQL targets only: the MySQL/InnoDB form (random-order \
-             inserts that leave pages partly full) is not built yet"
+            "--fragment works on PostgreSQL (dead tuples, key order) and MySQL/MariaDB \
+             (random-order inserts) targets only"
         );
     }
     let fragment_options = config.fragment.clone();
@@ -347,6 +350,7 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         preset,
         config,
         target: mess_target,
+        fragment,
     };
     let options = plan::Options {
         seed: args.seed,
@@ -405,7 +409,10 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         args.seed
     );
     let mut reached = Vec::new();
-    if fragment && let Target::Database(url) = &target {
+    if fragment
+        && mess_target == plan::mess::Target::Postgres
+        && let Target::Database(url) = &target
+    {
         let note = |text: &str| {
             if !args.quiet {
                 eprintln!("note: {text}");
@@ -431,6 +438,20 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    let mut pages = Vec::new();
+    if fragment
+        && mess_target == plan::mess::Target::Mysql
+        && let Target::Database(url) = &target
+    {
+        pages = crate::sink::fragment::mysql_pages(url, &plan)
+            .with_context(|| format!("measuring {where_to}"))?;
+        for p in &pages {
+            eprintln!(
+                "fragmented {}: rows loaded in random order, {} rows in {} pages of the clustered index",
+                p.table, p.rows, p.pages
+            );
+        }
+    }
     let manifest = crate::synth::mess::manifest(&plan, &summary.mess);
     let changed: u64 = manifest.injected.iter().map(|i| i.count).sum();
     let classes: std::collections::BTreeSet<_> =
@@ -447,9 +468,14 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.manifest {
         let mut json = serde_json::to_value(&manifest).context("writing the manifest")?;
         if fragment && let Some(object) = json.as_object_mut() {
+            let report = if pages.is_empty() {
+                serde_json::to_value(&reached)
+            } else {
+                serde_json::to_value(&pages)
+            };
             object.insert(
                 "fragmentation".into(),
-                serde_json::to_value(&reached).context("writing the manifest")?,
+                report.context("writing the manifest")?,
             );
         }
         let json = serde_json::to_string_pretty(&json).context("writing the manifest")?;

@@ -439,6 +439,8 @@ pub struct Options {
     pub config: Config,
     /// Where the values go.
     pub target: Target,
+    /// Physical fragmentation was asked for (`--fragment`, or `hostile` on a database).
+    pub fragment: bool,
 }
 
 /// The slice of a table's rows a class hits.
@@ -524,6 +526,9 @@ pub struct MessPlan {
     pub axis: Vec<Option<usize>>,
     /// Classes that could not apply, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Per table: load its rows in a shuffled order (MySQL/InnoDB
+    /// fragmentation: random-order inserts split pages and leave them partly full).
+    pub shuffled: Vec<bool>,
 }
 
 impl MessPlan {
@@ -789,6 +794,14 @@ pub fn plan(
             references.push(injections);
         }
         out.references.push(references);
+        // Rows of a table that refer to earlier rows of itself must load in order.
+        out.shuffled.push(
+            options.fragment
+                && options.target == Target::Mysql
+                && !plan.foreign_keys.iter().any(|f| {
+                    !f.deferred && matches!(f.pick, ParentPick::Earlier | ParentPick::Previous)
+                }),
+        );
     }
     Ok(out)
 }

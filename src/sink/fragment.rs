@@ -409,3 +409,63 @@ async fn name_parts(conn: &mut PgConnection, name: &str) -> Result<(String, Stri
     .await?;
     Ok((row.get("s"), row.get("t")))
 }
+
+/// What a MySQL/InnoDB table looks like after a shuffled load.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Pages {
+    /// The table.
+    pub table: String,
+    /// Rows, as InnoDB's persistent statistics count them.
+    pub rows: u64,
+    /// Pages of the clustered index (16 KiB each by default).
+    pub pages: u64,
+}
+
+/// Reads the clustered-index size of every shuffled table, after ANALYZE
+/// TABLE refreshes InnoDB's persistent statistics.
+pub fn mysql_pages(url: &str, plan: &Plan) -> Result<Vec<Pages>, SinkError> {
+    use sqlx::mysql::MySqlConnectOptions;
+    let runtime = runtime()?;
+    let options =
+        MySqlConnectOptions::from_str(url).map_err(|e| SinkError::InvalidTarget(e.to_string()))?;
+    runtime.block_on(async {
+        let mut conn = options
+            .connect()
+            .await
+            .map_err(|source| SinkError::Connect {
+                engine: "MySQL",
+                source,
+            })?;
+        let mut out = Vec::new();
+        for &t in &plan.order.tables {
+            if !plan.writes(t) || !plan.mess.shuffled.get(t).copied().unwrap_or(false) {
+                continue;
+            }
+            let name = &plan.schema.tables[t].name.name;
+            let err = || db_err(format!("reading the pages of table `{name}`"));
+            conn.execute(format!("ANALYZE TABLE {}", quote_in_mysql(name)).as_str())
+                .await
+                .map_err(err())?;
+            let row = sqlx::query(
+                "SELECT CAST(n_rows AS SIGNED) AS n, CAST(clustered_index_size AS SIGNED) AS pages \
+                 FROM mysql.innodb_table_stats WHERE database_name = DATABASE() AND table_name = ?",
+            )
+            .bind(name)
+            .fetch_optional(&mut conn)
+            .await
+            .map_err(err())?;
+            if let Some(row) = row {
+                out.push(Pages {
+                    table: plan.tables[t].address.clone(),
+                    rows: row.get::<i64, _>("n").max(0) as u64,
+                    pages: row.get::<i64, _>("pages").max(0) as u64,
+                });
+            }
+        }
+        Ok(out)
+    })
+}
+
+fn quote_in_mysql(name: &str) -> String {
+    super::ddl::quote_in(name, Dialect::Mysql)
+}

@@ -628,3 +628,42 @@ fn fragment_reaches_the_asked_dead_share_and_key_order() {
     ]);
     assert!(err.contains("PostgreSQL targets only"), "{err}");
 }
+
+#[test]
+fn fragment_on_mysql_loads_in_random_order_and_leaves_pages_partly_full() {
+    let pages = |fragment: bool| {
+        let db = MyDb::new("frag");
+        let mut args = vec![
+            "generate".to_owned(),
+            root().join(CHINOOK).to_string_lossy().into_owned(),
+            "--target".into(),
+            db.url(),
+            "--create-schema".into(),
+            "--mess".into(),
+            "none".into(),
+            "-q".into(),
+        ];
+        if fragment {
+            args.push("--fragment".into());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        patina_ok(&args);
+        db.execute("ANALYZE TABLE track");
+        let dump = db.dump();
+        let pages = db.scalar(
+            "SELECT clustered_index_size FROM mysql.innodb_table_stats \
+             WHERE database_name = DATABASE() AND table_name = 'track'",
+        );
+        (dump, pages)
+    };
+    let (ordered, ordered_pages) = pages(false);
+    let (shuffled, shuffled_pages) = pages(true);
+    assert_eq!(
+        ordered, shuffled,
+        "the same rows, in another physical order"
+    );
+    assert!(
+        shuffled_pages * 10 >= ordered_pages * 12,
+        "{shuffled_pages} pages after a random-order load, {ordered_pages} in order"
+    );
+}
