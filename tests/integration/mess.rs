@@ -626,7 +626,7 @@ fn fragment_reaches_the_asked_dead_share_and_key_order() {
         s(&dir.path().join("files")),
         "--fragment",
     ]);
-    assert!(err.contains("PostgreSQL targets only"), "{err}");
+    assert!(err.contains("works on PostgreSQL") && err.contains("MySQL"), "{err}");
 }
 
 #[test]
