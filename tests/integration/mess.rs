@@ -626,7 +626,10 @@ fn fragment_reaches_the_asked_dead_share_and_key_order() {
         s(&dir.path().join("files")),
         "--fragment",
     ]);
-    assert!(err.contains("works on PostgreSQL") && err.contains("MySQL"), "{err}");
+    assert!(
+        err.contains("works on PostgreSQL") && err.contains("MySQL"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -665,5 +668,33 @@ fn fragment_on_mysql_loads_in_random_order_and_leaves_pages_partly_full() {
     assert!(
         shuffled_pages * 10 >= ordered_pages * 12,
         "{shuffled_pages} pages after a random-order load, {ordered_pages} in order"
+    );
+}
+
+#[test]
+fn the_documented_example_config_runs() {
+    let dir = temp_dir();
+    let example = root().join("docs/mess.example.toml");
+    let (_, manifest) = csv_run(dir.path(), "example", &["--mess-config", s(&example)]);
+    assert_eq!(manifest["preset"], "hostile");
+    let entries = injected(&manifest);
+    assert!(entries.iter().all(|e| e.0 != "hot_keys"), "hot_keys is off");
+    assert!(
+        entries
+            .iter()
+            .filter(|e| e.0 == "unicode")
+            .all(|e| e.1.ends_with("customer") || e.1.ends_with("invoice")),
+        "unicode only in customer and invoice"
+    );
+    assert!(
+        !entries
+            .iter()
+            .any(|e| e.1.ends_with(".invoice") && e.2 == "total"),
+        "invoice.total stays clean"
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.0 == "odd_contact" && e.1.ends_with("customer") && e.2 == "email")
     );
 }
