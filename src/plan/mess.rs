@@ -621,6 +621,18 @@ pub fn plan(
         knobs: knobs.clone(),
         ..MessPlan::default()
     };
+    // Whether a class's `tables` scope (if any) holds table `t`.
+    let in_tables = |class: Class, t: usize| {
+        config
+            .classes
+            .get(&class)
+            .and_then(|o| o.tables.as_ref())
+            .is_none_or(|names| {
+                names
+                    .iter()
+                    .any(|n| super::find_table(schema, n) == Some(t))
+            })
+    };
     for (t, (table, plan)) in schema.tables.iter().zip(tables).enumerate() {
         let stats = profile.stats(&table.name);
         let axis = time_axis(table, plan);
@@ -642,33 +654,23 @@ pub fn plan(
                 if !matches(class, column, cp) {
                     continue;
                 }
-                let mut knob = base;
-                if preset == Preset::Realistic
-                    && config.classes.get(&class).and_then(|o| o.rate).is_none()
-                {
-                    knob.rate = observed_rate(class, observed, cp);
-                }
-                if let Some(o) = config.classes.get(&class) {
-                    let in_tables = o.tables.as_ref().is_none_or(|names| {
-                        names
-                            .iter()
-                            .any(|n| super::find_table(schema, n) == Some(t))
-                    });
-                    let in_types = o
-                        .types
-                        .as_ref()
-                        .is_none_or(|ts| ts.iter().any(|f| f == type_family(&column.logical_type)));
-                    if !(in_tables && in_types) {
-                        knob.rate = 0.0;
-                    }
-                }
-                for (_, _, o) in overrides.iter().filter(|(ot, oc, o)| {
-                    *ot == t && *oc == c && (o.class == "*" || o.class == class.name())
-                }) {
-                    knob.rate = o.rate.unwrap_or(knob.rate);
-                    knob.intensity = o.intensity.unwrap_or(knob.intensity);
-                    knob.era = o.era.unwrap_or(knob.era);
-                }
+                let in_types = config
+                    .classes
+                    .get(&class)
+                    .and_then(|o| o.types.as_ref())
+                    .is_none_or(|ts| ts.iter().any(|f| f == type_family(&column.logical_type)));
+                let knob = knob_for(
+                    class,
+                    base,
+                    preset,
+                    observed_rate(class, observed, cp),
+                    config,
+                    in_types && in_tables(class, t),
+                    overrides
+                        .iter()
+                        .filter(|(ot, oc, _)| *ot == t && *oc == c)
+                        .map(|(_, _, o)| *o),
+                );
                 if knob.rate <= 0.0 {
                     continue;
                 }
@@ -676,7 +678,11 @@ pub fn plan(
                 if class == Class::Placeholders && preset == Preset::Realistic {
                     limits.choices = observed_placeholders(observed, cp);
                 }
-                if let Err(reason) = applies(class, column, cp, &keys, &checked, c, &limits) {
+                let fits = match class {
+                    Class::IdGaps => gap_room(cp, plan.rows, knob.intensity, &limits),
+                    _ => applies(class, column, cp, &keys, &checked, c, &limits),
+                };
+                if let Err(reason) = fits {
                     out.skipped.push(Skipped {
                         class,
                         table: plan.address.clone(),
@@ -709,17 +715,6 @@ pub fn plan(
                     Class::IdGaps => Era::All,
                     _ => era_of(knob.era),
                 };
-                if class == Class::IdGaps
-                    && let Err(reason) = gap_room(cp, plan.rows, knob.intensity, &limits)
-                {
-                    out.skipped.push(Skipped {
-                        class,
-                        table: plan.address.clone(),
-                        column: column.name.clone(),
-                        reason,
-                    });
-                    continue;
-                }
                 injections.push(Injection {
                     class,
                     per_million,
@@ -744,32 +739,22 @@ pub fn plan(
             let fk_stats = stats.and_then(|s| s.foreign_keys.iter().find(|k| k.columns == names));
             for class in [Class::Orphans, Class::HotKeys] {
                 let (_, base) = knobs[Class::ALL.iter().position(|c| *c == class).unwrap_or(0)];
-                let mut knob = base;
-                if preset == Preset::Realistic {
-                    knob.rate = match class {
-                        Class::Orphans => fk_stats.map_or(0.0, |s| s.orphan_share),
-                        _ => 0.0,
-                    };
-                }
-                if let Some(o) = config.classes.get(&class) {
-                    knob.rate = o.rate.unwrap_or(knob.rate);
-                    knob.intensity = o.intensity.unwrap_or(knob.intensity);
-                    if o.tables.as_ref().is_some_and(|names| {
-                        !names
-                            .iter()
-                            .any(|n| super::find_table(schema, n) == Some(t))
-                    }) {
-                        knob.rate = 0.0;
-                    }
-                }
-                for (_, _, o) in overrides.iter().filter(|(ot, oc, o)| {
-                    *ot == t
-                        && fk.columns.contains(oc)
-                        && (o.class == "*" || o.class == class.name())
-                }) {
-                    knob.rate = o.rate.unwrap_or(knob.rate);
-                    knob.intensity = o.intensity.unwrap_or(knob.intensity);
-                }
+                let observed = match class {
+                    Class::Orphans => fk_stats.map_or(0.0, |s| s.orphan_share),
+                    _ => 0.0,
+                };
+                let knob = knob_for(
+                    class,
+                    base,
+                    preset,
+                    observed,
+                    config,
+                    in_tables(class, t),
+                    overrides
+                        .iter()
+                        .filter(|(ot, oc, _)| *ot == t && fk.columns.contains(oc))
+                        .map(|(_, _, o)| *o),
+                );
                 if knob.rate <= 0.0 {
                     continue;
                 }
@@ -804,6 +789,34 @@ pub fn plan(
         );
     }
     Ok(out)
+}
+
+/// A class's knob for one column or foreign key: the preset's (under
+/// `realistic`, what the profile `observed`, unless the config sets the
+/// class's rate), off outside the class's scope, then the place's
+/// `[[column]]` overrides in file order.
+fn knob_for<'c>(
+    class: Class,
+    base: Knob,
+    preset: Preset,
+    observed: f64,
+    config: &Config,
+    in_scope: bool,
+    overrides: impl Iterator<Item = &'c ColumnOverride>,
+) -> Knob {
+    let mut knob = base;
+    if preset == Preset::Realistic && config.classes.get(&class).and_then(|o| o.rate).is_none() {
+        knob.rate = observed;
+    }
+    if !in_scope {
+        knob.rate = 0.0;
+    }
+    for o in overrides.filter(|o| o.class == "*" || o.class == class.name()) {
+        knob.rate = o.rate.unwrap_or(knob.rate);
+        knob.intensity = o.intensity.unwrap_or(knob.intensity);
+        knob.era = o.era.unwrap_or(knob.era);
+    }
+    knob
 }
 
 /// A class's rate under `realistic`: what the profile observed.
@@ -854,17 +867,9 @@ fn matches(class: Class, column: &Column, cp: &super::ColumnPlan) -> bool {
         | Class::Injection
         | Class::NearDuplicates
         | Class::Mojibake
-        | Class::LegacyFormat => textual,
-        Class::MaxLength => textual,
-        Class::NumericEdge => matches!(
-            t,
-            LogicalType::Int16
-                | LogicalType::Int32
-                | LogicalType::Int64
-                | LogicalType::Float32
-                | LogicalType::Float64
-                | LogicalType::Decimal { .. }
-        ),
+        | Class::LegacyFormat
+        | Class::MaxLength => textual,
+        Class::NumericEdge => t.is_ordered_numeric(),
         Class::TimeEdge => temporal || *t == LogicalType::Time,
         Class::BurstDay => temporal,
         Class::OddContact => {
@@ -944,10 +949,6 @@ fn applies(
     c: usize,
     limits: &Limits,
 ) -> Result<(), String> {
-    if class == Class::IdGaps {
-        // The key's values themselves move; every reference computes them the same way.
-        return Ok(());
-    }
     if keys.contains(&c) || matches!(cp.rule, Rule::Key { .. } | Rule::Reference { .. }) {
         return Err(
             "a key column (primary, unique or foreign key, or referenced): \
@@ -977,6 +978,8 @@ fn applies(
 }
 
 /// Why `id_gaps` cannot widen a sequence: the type must hold the last id.
+/// (A key column: its values themselves move, and every reference computes
+/// them the same way.)
 fn gap_room(
     cp: &super::ColumnPlan,
     rows: u64,
