@@ -375,6 +375,7 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         (None, None) => bail!("give --target URL or --out DIR"),
     };
     let write_options = WriteOptions {
+        enforce_foreign_keys: true,
         create_schema: args.create_schema,
         defer_indexes: args.defer_indexes,
         existing: if args.truncate {

@@ -47,6 +47,10 @@ pub struct WriteOptions {
     /// With `create_schema` on PostgreSQL or MySQL: create the tables without
     /// their keys and foreign keys and add them after the load.
     pub defer_indexes: bool,
+    /// SQLite only: check foreign keys while loading (`PRAGMA foreign_keys`).
+    /// `patina verify` turns it off to load files that hold orphans on
+    /// purpose (the mess engine's `orphans`) and count them afterwards.
+    pub enforce_foreign_keys: bool,
 }
 
 /// A destination.

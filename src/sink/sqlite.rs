@@ -63,7 +63,7 @@ impl SqliteSink {
         let connect = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
             .map_err(|e| SinkError::InvalidTarget(e.to_string()))?
             .create_if_missing(true)
-            .foreign_keys(true)
+            .foreign_keys(options.enforce_foreign_keys)
             .journal_mode(SqliteJournalMode::Delete)
             .synchronous(SqliteSynchronous::Normal);
         let conn = runtime

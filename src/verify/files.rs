@@ -34,6 +34,8 @@ pub fn load(
         .map(|t| find(&plan, t, dir))
         .collect::<Result<_, _>>()?;
     let options = WriteOptions {
+        // Orphans (files enforce nothing) load, and are counted as violations.
+        enforce_foreign_keys: false,
         create_schema: true,
         defer_indexes: false,
         existing: Existing::Refuse,
@@ -141,6 +143,39 @@ fn find(plan: &Plan, t: usize, dir: &Path) -> Result<(PathBuf, FileFormat), Veri
 type Batches = Box<dyn Iterator<Item = Result<RecordBatch, VerifyError>>>;
 
 /// The file's batches, with the columns `generate` writes for the table.
+/// `batch` with the NULLs of its NOT NULL text columns read as empty strings.
+fn empty_strings(batch: RecordBatch, not_null: &[bool]) -> RecordBatch {
+    use arrow::array::{Array, AsArray, StringArray};
+    let mut changed = false;
+    let columns: Vec<arrow::array::ArrayRef> = batch
+        .columns()
+        .iter()
+        .zip(not_null)
+        .map(|(column, &not_null)| {
+            if !not_null || column.data_type() != &DataType::Utf8 || column.null_count() == 0 {
+                return column.clone();
+            }
+            changed = true;
+            let strings = column.as_string::<i32>();
+            Arc::new(
+                (0..strings.len())
+                    .map(|i| {
+                        Some(if strings.is_null(i) {
+                            ""
+                        } else {
+                            strings.value(i)
+                        })
+                    })
+                    .collect::<StringArray>(),
+            ) as arrow::array::ArrayRef
+        })
+        .collect();
+    if !changed {
+        return batch;
+    }
+    RecordBatch::try_new(batch.schema(), columns).unwrap_or(batch)
+}
+
 fn read(plan: &Plan, t: usize, path: &Path, format: FileFormat) -> Result<Batches, VerifyError> {
     let fail = |reason: String| VerifyError::File {
         path: path.to_owned(),
@@ -203,8 +238,16 @@ fn read(plan: &Plan, t: usize, path: &Path, format: FileFormat) -> Result<Batche
                 .build(file)
                 .map_err(|e| fail(e.to_string()))?;
             let owned = path.to_owned();
+            // The CSV reader reads `""` (an empty string) as NULL, as it does an
+            // empty field: where the column is NOT NULL it can only be `""`.
+            let table = &plan.schema.tables[t];
+            let not_null: Vec<bool> = plan.tables[t]
+                .written_columns()
+                .iter()
+                .map(|&c| !table.columns[c].nullable)
+                .collect();
             Ok(Box::new(reader.map(move |batch| {
-                let batch = wrap(batch)?;
+                let batch = empty_strings(wrap(batch)?, &not_null);
                 decode_bytes(&batch, &schema).map_err(|reason| VerifyError::File {
                     path: owned.clone(),
                     reason,

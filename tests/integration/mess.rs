@@ -441,6 +441,24 @@ fn the_manifest_points_at_the_changed_rows_and_the_same_seed_makes_them_again() 
         .find(|e| e.1.ends_with("invoice_line") && e.2.contains("invoice_id"))
         .map_or(0, |e| e.3);
     assert_eq!(dangling, expected, "orphaned invoice lines");
+    // verify loads files that hold orphans and counts them as violations, exactly.
+    let out = patina(&[
+        "verify",
+        root().join(CHINOOK).to_str().unwrap(),
+        "--target",
+        s(&dir.path().join("hostile")),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "orphans are violations");
+    let report: Json = serde_json::from_slice(&out.stdout).unwrap();
+    let counted: i64 = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["rows"].as_i64().unwrap())
+        .sum();
+    let orphaned: u64 = orphans.iter().map(|e| e.3).sum();
+    assert_eq!(counted as u64, orphaned, "{report}");
 }
 
 #[test]
