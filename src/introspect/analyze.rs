@@ -142,6 +142,7 @@ pub fn analyze(
             .map(|(v, c)| frequency(v, c as f64 / n))
             .collect();
     }
+    let mut busiest = 0.0;
     match &column.logical_type {
         t if t.is_ordered_numeric() => {
             let mut numbers: Vec<f64> = values
@@ -161,6 +162,7 @@ pub fn analyze(
             let date = column.logical_type == LogicalType::Date;
             out.histogram = time_histogram(&times, date);
             out.time = time_profile(&times, date, table_rows, sampled_rows);
+            busiest = busiest_day(&times, n);
         }
         _ => {}
     }
@@ -172,14 +174,24 @@ pub fn analyze(
         lengths.sort_unstable();
         out.length_histogram = quantiles(&lengths);
         out.shapes = shapes(values, privacy.min_count, n);
-        out.mess = Some(mess(column, values, &counts));
+        out.mess = Some(mess(column, out.semantic, values, &counts));
     } else {
         let sentinels = sentinel_shares(&counts, n);
-        let extremes = round4(values.iter().filter(|v| is_extreme(column, v)).count() as f64 / n);
-        if !sentinels.is_empty() || extremes > 0.0 {
+        let share =
+            |f: &dyn Fn(&str) -> bool| round4(values.iter().filter(|v| f(v)).count() as f64 / n);
+        let extremes = share(&|v| is_extreme(column, v));
+        let array_edges = if matches!(column.logical_type, LogicalType::Array { .. }) {
+            share(&is_array_edge)
+        } else {
+            0.0
+        };
+        let busiest_day = round4(busiest);
+        if !sentinels.is_empty() || extremes > 0.0 || array_edges > 0.0 || busiest_day > 0.0 {
             out.mess = Some(MessObserved {
                 sentinels,
                 extremes,
+                array_edges,
+                busiest_day,
                 ..MessObserved::default()
             });
         }
@@ -919,7 +931,12 @@ fn sentinel_shares(counts: &BTreeMap<&str, u64>, n: f64) -> Vec<Frequency> {
         .collect()
 }
 
-fn mess(column: &Column, values: &[&str], counts: &BTreeMap<&str, u64>) -> MessObserved {
+fn mess(
+    column: &Column,
+    semantic: Option<SemanticClass>,
+    values: &[&str],
+    counts: &BTreeMap<&str, u64>,
+) -> MessObserved {
     let n = values.len() as f64;
     let share =
         |f: &dyn Fn(&str) -> bool| round4(values.iter().filter(|v| f(v)).count() as f64 / n);
@@ -930,6 +947,7 @@ fn mess(column: &Column, values: &[&str], counts: &BTreeMap<&str, u64>) -> MessO
         | LogicalType::Char { length: m } => Some(m as usize),
         _ => None,
     };
+    let json = column.logical_type == LogicalType::Json || semantic == Some(SemanticClass::Json);
     // Values whose normalised form (trimmed, lowercase) is shared by a different raw value.
     let mut forms: BTreeMap<String, (usize, u64)> = BTreeMap::new();
     for (v, c) in counts {
@@ -951,9 +969,154 @@ fn mess(column: &Column, values: &[&str], counts: &BTreeMap<&str, u64>) -> MessO
         unusual_unicode: share(&|v| v.chars().any(unusual_char) || homoglyphs(v)),
         markup: share(&looks_like_markup),
         mojibake: share(&is_mojibake),
-        extremes: 0.0,
+        upper_case: share(&is_upper_case),
+        odd_contact: match semantic {
+            Some(SemanticClass::Email) => share(&odd_email),
+            Some(SemanticClass::Phone) => share(&odd_phone),
+            _ => 0.0,
+        },
+        // JSON (a JSON type, or text holding JSON, as SQLite stores it): its
+        // edges, and the edges of the arrays a JSON column may hold instead
+        // of a native array (MySQL and SQLite store arrays as JSON).
+        json_edges: if json { json_edges(values) } else { 0.0 },
+        array_edges: if json { share(&is_array_edge) } else { 0.0 },
         sentinels: sentinel_shares(counts, n),
+        ..MessObserved::default()
     }
+}
+
+/// Two letters at least, and every letter upper case.
+fn is_upper_case(v: &str) -> bool {
+    v.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && v.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
+}
+
+/// An e-mail address other than lower-case `local@domain.tld` of letters,
+/// digits, dots, hyphens and underscores: tags (`+`), quotes, IP literals,
+/// `%`, apostrophes, upper case, non-ASCII.
+fn odd_email(v: &str) -> bool {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c))
+    };
+    match v.split_once('@') {
+        Some((local, domain)) => !(plain(local) && plain(domain) && domain.contains('.')),
+        None => false,
+    }
+}
+
+/// A phone number with words (`ext.`, `(mobile)`), dots or spaces between
+/// groups, or a leading `+` or `(` group.
+fn odd_phone(v: &str) -> bool {
+    v.contains("ext")
+        || v.contains("mobile")
+        || v.contains('.')
+        || v.contains('(')
+        || v.trim().starts_with('+')
+        || v.trim().contains(' ')
+}
+
+/// An empty array or one holding NULL, in PostgreSQL's `{…}` or JSON's `[…]` form.
+fn is_array_edge(v: &str) -> bool {
+    let v = v.trim();
+    if v == "{}" || v == "[]" {
+        return true;
+    }
+    let inner = v
+        .trim_start_matches(['{', '['])
+        .trim_end_matches(['}', ']']);
+    inner
+        .split(',')
+        .any(|item| item.trim().eq_ignore_ascii_case("null"))
+}
+
+/// The share of JSON documents that are not objects, nest deeper than 8,
+/// have an empty key, a key with a space, a `$` or `__` prefix or a
+/// non-ASCII character, or give a top-level key a type other than the one
+/// most documents give it.
+fn json_edges(values: &[&str]) -> f64 {
+    fn depth(v: &serde_json::Value) -> usize {
+        match v {
+            serde_json::Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+            serde_json::Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    fn kind(v: &serde_json::Value) -> u8 {
+        match v {
+            serde_json::Value::Null => 0,
+            serde_json::Value::Bool(_) => 1,
+            serde_json::Value::Number(_) => 2,
+            serde_json::Value::String(_) => 3,
+            serde_json::Value::Array(_) => 4,
+            serde_json::Value::Object(_) => 5,
+        }
+    }
+    let docs: Vec<serde_json::Value> = values
+        .iter()
+        .filter_map(|v| serde_json::from_str(v).ok())
+        .collect();
+    if docs.is_empty() {
+        return 0.0;
+    }
+    // The usual type of each top-level key.
+    let mut kinds: BTreeMap<&str, BTreeMap<u8, u64>> = BTreeMap::new();
+    for doc in &docs {
+        if let serde_json::Value::Object(map) = doc {
+            for (k, v) in map {
+                *kinds
+                    .entry(k.as_str())
+                    .or_default()
+                    .entry(kind(v))
+                    .or_default() += 1;
+            }
+        }
+    }
+    let usual: BTreeMap<&str, u8> = kinds
+        .iter()
+        .filter_map(|(k, m)| m.iter().max_by_key(|(_, c)| **c).map(|(t, _)| (*k, *t)))
+        .collect();
+    let odd_key = |k: &str| {
+        k.is_empty()
+            || k.contains(' ')
+            || k.starts_with('$')
+            || k.starts_with("__")
+            || !k.is_ascii()
+    };
+    let edges = docs
+        .iter()
+        .filter(|doc| match doc {
+            serde_json::Value::Object(map) => {
+                depth(doc) > 8
+                    || map.keys().any(|k| odd_key(k))
+                    || map
+                        .iter()
+                        .any(|(k, v)| usual.get(k.as_str()) != Some(&kind(v)))
+            }
+            _ => true,
+        })
+        .count();
+    round4(edges as f64 / values.len() as f64)
+}
+
+/// The share of `n` sampled values on the day most of them fall on (`times` sorted, microseconds).
+fn busiest_day(times: &[i64], n: f64) -> f64 {
+    let mut best = 0usize;
+    let mut run = 0usize;
+    let mut day = None;
+    for t in times {
+        let d = t.div_euclid(value::MICROS_PER_DAY);
+        if Some(d) == day {
+            run += 1;
+        } else {
+            day = Some(d);
+            run = 1;
+        }
+        best = best.max(run);
+    }
+    // One day among many holds at least one value: only a day with two or more is worth saying.
+    if best < 2 { 0.0 } else { best as f64 / n }
 }
 
 /// A value as an accent- and case-insensitive collation compares it
@@ -1387,6 +1550,44 @@ mod tests {
             "a key set in one document is not kept"
         );
         assert_eq!(*shape.depth.last().unwrap(), 3);
+    }
+
+    #[test]
+    fn the_other_mess_detectors() {
+        assert!(is_upper_case("SHIPPED") && is_upper_case("JOHN SMITH 12"));
+        assert!(!is_upper_case("Shipped") && !is_upper_case("A1") && !is_upper_case("12"));
+        for odd in [
+            "o'brien+x@example.co.uk",
+            "FIRST@EXAMPLE.COM",
+            "user@[192.0.2.1]",
+            "\"a..b\"@x.org",
+        ] {
+            assert!(odd_email(odd), "{odd}");
+        }
+        assert!(!odd_email("jane.doe-1@mail.example.com"));
+        assert!(
+            odd_phone("+44 20 7946 0958")
+                && odd_phone("555.010.9999")
+                && odd_phone("555 010 9999 (mobile)")
+        );
+        assert!(!odd_phone("555-010-9999"));
+        for edge in ["{}", "[]", "{NULL,a}", "[1, null]", "{a,NULL}"] {
+            assert!(is_array_edge(edge), "{edge}");
+        }
+        assert!(!is_array_edge("{a,b}") && !is_array_edge("[1,2]"));
+        let docs = [
+            r#"{"id": 1}"#,
+            r#"{"id": 2}"#,
+            r#"{"id": "3"}"#,
+            r#"{"": 1, "id": 4}"#,
+            r#"[]"#,
+            r#"{"a": {"a": {"a": {"a": {"a": {"a": {"a": {"a": {"a": 1}}}}}}}}, "id": 5}"#,
+        ];
+        // A string id, an empty key, an array, nine levels: 4 of 6.
+        assert_eq!(json_edges(&docs), round4(4.0 / 6.0));
+        let day = value::MICROS_PER_DAY;
+        assert_eq!(busiest_day(&[0, 1, 2, day, 2 * day], 5.0), 0.6);
+        assert_eq!(busiest_day(&[0, day, 2 * day], 3.0), 0.0);
     }
 
     #[test]

@@ -268,6 +268,42 @@ const COPY_COLUMNS: usize = 12;
 /// A child column equal to a parent column in this share of rows is a copy.
 const COPY_SHARE: f64 = 0.9;
 
+/// For a table keyed by one integer column: the column and a query counting
+/// the holes in its sequence (rows whose key is more than one above the
+/// previous key), over the whole table, through the primary key's index.
+fn gap_query(
+    table: &crate::schema::Table,
+    name: &str,
+    quote: impl Fn(&str) -> String,
+) -> Option<(String, String)> {
+    let key = table.primary_key.as_ref()?;
+    let [column] = key.columns.as_slice() else {
+        return None;
+    };
+    table.column(column)?.logical_type.integer_range()?;
+    let k = quote(column);
+    Some((
+        column.clone(),
+        format!(
+            "SELECT COUNT(*) FROM (SELECT {k} - LAG({k}) OVER (ORDER BY {k}) AS d FROM {name}) s \
+             WHERE d > 1"
+        ),
+    ))
+}
+
+/// Records a gap query's count (see [`gap_query`]) as the key column's
+/// `mess.id_gaps`: holes over the table's rows.
+fn record_gaps(stats: &mut profile::TableStats, column: &str, holes: i64) {
+    let rows = stats.row_count.max(1) as f64;
+    if holes <= 0 {
+        return;
+    }
+    if let Some(cs) = stats.columns.iter_mut().find(|c| c.column == column) {
+        let share = (holes as f64 / rows * 10_000.0).round() / 10_000.0;
+        cs.mess.get_or_insert_with(Default::default).id_gaps = share;
+    }
+}
+
 /// A foreign key's relation query: (foreign key, (child, parent) column pairs, SQL).
 type RelationQuery = (usize, Vec<(String, String)>, String);
 

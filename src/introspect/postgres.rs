@@ -627,6 +627,15 @@ async fn table_stats(
             .collect();
         super::relations(&mut stats, f, &pairs, &counts);
     }
+    if row_count <= super::EXACT_FAN_OUT_ROWS
+        && let Some((column, sql)) = super::gap_query(table, &qualified, quote_ident)
+    {
+        let holes: i64 = sqlx::query_scalar(&sql)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(query_err(what("the holes in its key")))?;
+        super::record_gaps(&mut stats, &column, holes);
+    }
     stats.physical = physical(conn, table, &qualified).await?;
     Ok(stats)
 }

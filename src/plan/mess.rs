@@ -663,7 +663,7 @@ pub fn plan(
                     class,
                     base,
                     preset,
-                    observed_rate(class, observed, cp),
+                    observed_rate(class, observed, cp, plan.rows),
                     config,
                     in_types && in_tables(class, t),
                     overrides
@@ -824,6 +824,7 @@ fn observed_rate(
     class: Class,
     observed: Option<&crate::profile::stats::MessObserved>,
     cp: &super::ColumnPlan,
+    rows: u64,
 ) -> f64 {
     let Some(m) = observed else { return 0.0 };
     let common = |v: &str| {
@@ -840,6 +841,12 @@ fn observed_rate(
         Class::MaxLength => m.at_max_length,
         Class::Mojibake => m.mojibake,
         Class::Injection => m.markup,
+        Class::JsonEdge => m.json_edges,
+        Class::ArrayEdge => m.array_edges,
+        // Generated phone numbers already come in many forms; e-mails are plain.
+        Class::OddContact if semantic(cp) == Some(Semantic::Email) => m.odd_contact,
+        // Holes per row, as the share of blocks of rows followed by a gap.
+        Class::IdGaps => (m.id_gaps * gap_block(rows) as f64).min(1.0),
         Class::Placeholders => m
             .sentinels
             .iter()

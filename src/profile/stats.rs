@@ -364,6 +364,26 @@ pub struct MessObserved {
     /// Numbers at their type's limits, NaN or infinite; times before 1900 or after 2100.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub extremes: f64,
+    /// Text whose letters (two at least) are all upper case (`SHIPPED`, `JOHN SMITH`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub upper_case: f64,
+    /// E-mail addresses or phone numbers in an unusual but valid form.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub odd_contact: f64,
+    /// Dates and timestamps: the share of values on the single busiest day (the day is not kept).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub busiest_day: f64,
+    /// JSON documents that are not objects, nest deeper than 8, have an odd key, or give a key
+    /// a type other than its usual one.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub json_edges: f64,
+    /// Arrays that are empty or hold a NULL.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub array_edges: f64,
+    /// Integer keys: the share of rows whose key is more than one above the previous one
+    /// (holes in the sequence), over the whole table.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub id_gaps: f64,
     /// Well-known placeholder values (`1970-01-01`, `9999-12-31`, `0`, `-1`, `N/A`, ...) and their shares.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sentinels: Vec<Frequency>,
@@ -411,7 +431,14 @@ pub fn coarsen(x: f64, up: bool) -> f64 {
     // Re-round to kill representation noise (0.30000000000000004).
     let value = rounded * unit;
     let digits = (1 - magnitude).clamp(0, 15) as usize;
-    format!("{value:.digits$}").parse().unwrap_or(value)
+    let value = format!("{value:.digits$}").parse().unwrap_or(value);
+    // Outward from the largest floats overflows to infinity, which JSON cannot
+    // hold: the bound stays at the largest finite magnitude.
+    if value.is_finite() {
+        value
+    } else {
+        f64::MAX.copysign(x)
+    }
 }
 
 #[cfg(test)]
@@ -423,6 +450,8 @@ mod tests {
         assert_eq!(coarsen(1234.5, false), 1200.0);
         assert_eq!(coarsen(1234.5, true), 1300.0);
         assert_eq!(coarsen(0.99, false), 0.99);
+        assert_eq!(coarsen(-f64::MAX, false), -f64::MAX);
+        assert_eq!(coarsen(f64::MAX, true), f64::MAX);
         assert_eq!(coarsen(-17.3, false), -18.0);
         assert_eq!(coarsen(-17.3, true), -17.0);
         assert_eq!(coarsen(3.0, true), 3.0);
