@@ -64,6 +64,10 @@ pub struct VerifyArgs {
     /// A CHECK constraint (TABLE.CONSTRAINT) generate was told to ignore (needed to read files back).
     #[arg(long = "ignore-check", value_name = "TABLE.CONSTRAINT")]
     pub ignore_checks: Vec<String>,
+    /// The manifest `generate --manifest` wrote: exit with status 1 unless the target shows each
+    /// kind of mess it lists; its orphans are expected foreign-key violations.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
     /// No progress bars.
     #[arg(long, short)]
     pub quiet: bool,
@@ -234,9 +238,21 @@ pub fn run() -> anyhow::Result<ExitCode> {
 fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let profile = crate::profile::read(&args.profile)?;
     let target = crate::verify::Target::parse(&args.target);
+    let manifest = match &args.manifest {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Some(
+                serde_json::from_str::<crate::verify::mess::Manifest>(&text)
+                    .with_context(|| format!("{} is not a patina manifest", path.display()))?,
+            )
+        }
+        None => None,
+    };
     let options = crate::verify::Options {
         sample_rows: args.sample_rows,
         ignore_checks: args.ignore_checks.clone(),
+        manifest,
         ..crate::verify::Options::default()
     };
     let observer = progress::ProfileBars::new(args.quiet);
@@ -268,6 +284,18 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         failed.push(format!(
             "{} rows break constraints",
             report.violation_count()
+        ));
+    }
+    let missing: Vec<&str> = report
+        .mess
+        .iter()
+        .filter(|m| !m.found)
+        .map(|m| m.observation.as_str())
+        .collect();
+    if !missing.is_empty() {
+        failed.push(format!(
+            "the manifest's mess is not all there: {}",
+            missing.join(", ")
         ));
     }
     if let Some(d) = args.max_distance.filter(|d| worst > *d) {

@@ -41,6 +41,31 @@ pub fn write(report: &Report, min_score: f64, out: &mut dyn Write) -> io::Result
     for u in &report.unchecked {
         writeln!(out, "  not checked: {u}")?;
     }
+    for v in &report.expected_violations {
+        writeln!(
+            out,
+            "  expected: {}: {} ({} rows, the manifest's orphans)",
+            v.table, v.constraint, v.rows
+        )?;
+    }
+    if !report.mess.is_empty() {
+        let found = report.mess.iter().filter(|m| m.found).count();
+        writeln!(
+            out,
+            "mess: {found} of {} kinds in the manifest found again",
+            report.mess.len()
+        )?;
+        for m in &report.mess {
+            writeln!(
+                out,
+                "  {} {}: {} injected, {:.0} observed",
+                if m.found { "found  " } else { "MISSING" },
+                m.observation,
+                m.injected,
+                m.observed
+            )?;
+        }
+    }
     let short: Vec<_> = report
         .rows
         .iter()

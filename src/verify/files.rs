@@ -17,13 +17,14 @@ use std::sync::Arc;
 /// Rows read per batch.
 const BATCH_ROWS: usize = 8192;
 
-/// Loads every table's file from `dir` into the SQLite database at `url`.
+/// Loads every table's file from `dir` into the SQLite database at `url`;
+/// true when any was CSV.
 pub fn load(
     profile: &Profile,
     dir: &Path,
     url: &str,
     ignore_checks: &[String],
-) -> Result<(), VerifyError> {
+) -> Result<bool, VerifyError> {
     let options = plan::Options {
         ignore_checks: ignore_checks.to_vec(),
         ..plan::Options::default()
@@ -46,7 +47,7 @@ pub fn load(
     if result.is_err() {
         target.abort();
     }
-    result
+    result.map(|()| files.iter().any(|(_, format)| *format == FileFormat::Csv))
 }
 
 fn fill(

@@ -9,6 +9,7 @@
 
 mod checks;
 mod files;
+pub mod mess;
 pub mod score;
 
 use crate::error::{IntrospectError, PlanError, SinkError};
@@ -48,6 +49,9 @@ pub struct Options {
     pub statement_timeout: Duration,
     /// CHECK constraints to leave out when reading files back (as `generate --ignore-check`).
     pub ignore_checks: Vec<String>,
+    /// The manifest of the run (`generate --manifest`): its mess is looked for in the target,
+    /// and its orphans are expected foreign-key violations.
+    pub manifest: Option<mess::Manifest>,
 }
 
 impl Default for Options {
@@ -56,6 +60,7 @@ impl Default for Options {
             sample_rows: 100_000,
             statement_timeout: Duration::from_secs(300),
             ignore_checks: Vec::new(),
+            manifest: None,
         }
     }
 }
@@ -89,6 +94,12 @@ pub struct Report {
     pub violations: Vec<Violation>,
     /// Constraints that could not be checked, and why.
     pub unchecked: Vec<String>,
+    /// Foreign-key violations the manifest's `orphans` account for, row for row.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expected_violations: Vec<Violation>,
+    /// With a manifest: each kind of mess, injected against observed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mess: Vec<mess::MessCheck>,
 }
 
 impl Report {
@@ -138,23 +149,26 @@ pub fn verify(
     observer: &dyn Observer,
 ) -> Result<Report, VerifyError> {
     match target {
-        Target::Database(url) => verify_database(profile, url, options, observer),
+        Target::Database(url) => verify_database(profile, url, options, false, observer),
         Target::Files(dir) => {
             let scratch = tempfile::tempdir().map_err(|e| VerifyError::File {
                 path: std::env::temp_dir(),
                 reason: format!("cannot make a scratch directory: {e}"),
             })?;
             let url = format!("sqlite://{}", scratch.path().join("verify.db").display());
-            files::load(profile, dir, &url, &options.ignore_checks)?;
-            verify_database(profile, &url, options, observer)
+            let csv = files::load(profile, dir, &url, &options.ignore_checks)?;
+            verify_database(profile, &url, options, csv, observer)
         }
     }
 }
 
+/// `csv`: the target was loaded from CSV files (an empty string in a
+/// nullable column read back as NULL).
 fn verify_database(
     profile: &Profile,
     url: &str,
     options: &Options,
+    csv: bool,
     observer: &dyn Observer,
 ) -> Result<Report, VerifyError> {
     let introspect_options = introspect::Options {
@@ -176,7 +190,28 @@ fn verify_database(
     }
     let found = introspect::profile(url, &introspect_options, observer)?;
     let (rows, mut columns, mut foreign_keys, time_orders) = score::compare(profile, &found);
-    let (violations, unchecked) = checks::run(profile, url)?;
+    let (mut violations, unchecked) = checks::run(profile, url)?;
+    let mut expected_violations = Vec::new();
+    let mut mess_checks = Vec::new();
+    if let Some(manifest) = &options.manifest {
+        mess_checks = mess::check(manifest, &found, csv);
+        // The manifest's orphans break their foreign key on purpose.
+        violations.retain(|v| {
+            let bare = |t: &str| t.rsplit('.').next().unwrap_or(t).to_owned();
+            let orphans = manifest.injected.iter().any(|i| {
+                i.class == crate::plan::mess::Class::Orphans
+                    && bare(&i.table) == bare(&v.table)
+                    && i.foreign_key
+                        .as_ref()
+                        .is_some_and(|f| v.constraint == format!("foreign key {f}"))
+                    && i.count == v.rows as u64
+            });
+            if orphans {
+                expected_violations.push(v.clone());
+            }
+            !orphans
+        });
+    }
     let distances: Vec<f64> = columns
         .iter()
         .map(|c| c.distance)
@@ -197,5 +232,7 @@ fn verify_database(
         time_orders,
         violations,
         unchecked,
+        expected_violations,
+        mess: mess_checks,
     })
 }

@@ -47,81 +47,6 @@ fn per_class(manifest: &Json) -> BTreeMap<String, u64> {
     out
 }
 
-/// For every class in the manifest, what the profile of the loaded data
-/// shows of it, against the manifest's count: at least as many (clean values
-/// may look the same), within rounding. Every class the manifest lists must
-/// be observable; `orphans` only go to files, which are checked apart.
-fn assert_found_again(manifest: &Json, back: &Profile) {
-    let mut expected: BTreeMap<&str, f64> = BTreeMap::new();
-    let mut observed: BTreeMap<&str, f64> = BTreeMap::new();
-    let mut counted = std::collections::BTreeSet::new();
-    for (class, table, column, count, _) in injected(manifest) {
-        let bare = table.rsplit('.').next().unwrap();
-        let stats = back
-            .tables
-            .iter()
-            .find(|t| t.table.name == bare)
-            .unwrap_or_else(|| panic!("{bare} in the profile"));
-        let rows = stats.row_count as f64;
-        let (key, seen): (&str, f64) = if class == "hot_keys" {
-            // The hottest parent holds at least the hot references over the (at most 5) hot parents.
-            let columns: Vec<String> = column.split(", ").map(String::from).collect();
-            let fan = stats
-                .foreign_keys
-                .iter()
-                .find(|f| f.columns == columns)
-                .unwrap_or_else(|| panic!("foreign key ({column}) of {bare}"));
-            (
-                "hot_keys",
-                *fan.children_per_parent.last().unwrap() as f64 * 5.0,
-            )
-        } else {
-            let cs = stats
-                .column(&column)
-                .unwrap_or_else(|| panic!("{bare}.{column} in the profile"));
-            let non_null = rows * (1.0 - cs.null_fraction);
-            let mess = cs.mess.clone().unwrap_or_default();
-            let sentinels: f64 = mess.sentinels.iter().map(|s| s.fraction).sum();
-            match class.as_str() {
-                "empty" => ("empty", mess.empty * non_null),
-                "padded" => ("padded", mess.padded * non_null),
-                "unicode" => ("unicode", mess.non_ascii * non_null),
-                "max_length" => ("max_length", mess.at_max_length * non_null),
-                "injection" => ("injection", mess.markup * non_null),
-                "mojibake" => ("mojibake", mess.mojibake * non_null),
-                "near_duplicates" => ("near_duplicates", mess.near_duplicates * non_null),
-                "placeholders" | "numeric_edge" | "time_edge" => {
-                    ("placeholders+edges", (sentinels + mess.extremes) * non_null)
-                }
-                "drift" => ("drift", cs.null_fraction * rows),
-                "odd_contact" => ("odd_contact", mess.odd_contact * non_null),
-                "legacy_format" => ("legacy_format", mess.upper_case * non_null),
-                "burst_day" => ("burst_day", mess.busiest_day * non_null),
-                "json_edge" => ("json_edge", mess.json_edges * non_null),
-                "array_edge" => ("array_edge", mess.array_edges * non_null),
-                "soft_delete" => ("soft_delete", non_null),
-                // Exact, but for the share's rounding to 4 digits.
-                "id_gaps" => ("id_gaps", mess.id_gaps * rows + rows * 0.00005),
-                other => panic!("the profiler has no observation for class {other}"),
-            }
-        };
-        *expected.entry(key).or_default() += count as f64;
-        // A column's observation counts once per key, however many classes feed it.
-        if counted.insert((key, bare.to_owned(), column.clone())) {
-            *observed.entry(key).or_default() += seen;
-        }
-    }
-    for (key, want) in &expected {
-        let got = observed[key];
-        // Near-duplicates: a copied value may itself be changed later; the rest are exact.
-        let floor = if *key == "near_duplicates" { 0.5 } else { 0.98 };
-        assert!(
-            got + 1.0 >= want * floor,
-            "{key}: the manifest injected {want} values, the profile shows {got:.1}"
-        );
-    }
-}
-
 fn profile_back(url: &str, dir: &Path) -> Profile {
     let out = dir.join("back.json");
     patina_ok(&["profile", "--source", url, "--out", s(&out), "-q"]);
@@ -132,26 +57,12 @@ fn profile_back(url: &str, dir: &Path) -> Profile {
 fn hostile_loads_into_sqlite_and_profiles_back() {
     let dir = temp_dir();
     let db = dir.path().join("hostile.db");
-    let manifest_path = dir.path().join("manifest.json");
     let url = format!("sqlite://{}", s(&db));
-    patina_ok(&[
-        "generate",
-        &root().join(CHINOOK).to_string_lossy(),
-        "--target",
-        &url,
-        "--create-schema",
-        "--mess",
-        "hostile",
-        "--manifest",
-        s(&manifest_path),
-        "-q",
-    ]);
+    let manifest = hostile_into(&url);
     // Every foreign key holds (sqlite_dump runs PRAGMA foreign_key_check).
     sqlite_dump(&db);
-    let manifest = read_json(&manifest_path);
     assert_eq!(manifest["preset"], "hostile");
     let back = profile_back(&url, dir.path());
-    assert_found_again(&manifest, &back);
     let entries = injected(&manifest);
     let count_of = |class: &str, table: &str, column: &str| {
         entries
@@ -276,8 +187,39 @@ fn hostile_from(profile: &Path, url: &str, extra: &[&str]) -> Json {
     args.extend_from_slice(extra);
     patina_ok(&args);
     let manifest = read_json(&manifest_path);
-    let back = profile_back(url, dir.path());
-    assert_found_again(&manifest, &back);
+    // patina verify --manifest profiles the target and looks for each kind of mess.
+    let out = patina(&[
+        "verify",
+        profile.to_str().unwrap(),
+        "--target",
+        url,
+        "--manifest",
+        s(&manifest_path),
+        "--json",
+        "-q",
+    ]);
+    let report: Json = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(out.status.success(), "{report}");
+    let checks = report["mess"].as_array().unwrap();
+    for check in checks {
+        assert_eq!(check["found"], true, "{url}: {check}");
+    }
+    // Every class of the manifest was looked for (placeholders and numeric and time edges share
+    // one observation).
+    let looked: std::collections::BTreeSet<&str> = checks
+        .iter()
+        .map(|c| c["observation"].as_str().unwrap())
+        .collect();
+    for class in per_class(&manifest).keys() {
+        let key = match class.as_str() {
+            "placeholders" | "numeric_edge" | "time_edge" => "placeholders+edges",
+            other => other,
+        };
+        assert!(
+            looked.contains(key),
+            "{url}: verify did not look for {class}"
+        );
+    }
     manifest
 }
 
@@ -474,6 +416,48 @@ fn the_manifest_points_at_the_changed_rows_and_the_same_seed_makes_them_again() 
         .sum();
     let orphaned: u64 = orphans.iter().map(|e| e.3).sum();
     assert_eq!(counted as u64, orphaned, "{report}");
+    // Given the manifest, verify expects those orphans and finds every kind of mess again
+    // (CSV reads an empty string in a nullable column back as NULL: verify allows for it).
+    let out = patina(&[
+        "verify",
+        root().join(CHINOOK).to_str().unwrap(),
+        "--target",
+        s(&dir.path().join("hostile")),
+        "--manifest",
+        s(&dir.path().join("hostile.json")),
+        "--json",
+    ]);
+    let report: Json = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(out.status.success(), "{report}");
+    assert!(report["violations"].as_array().unwrap().is_empty());
+    assert_eq!(
+        report["expected_violations"].as_array().unwrap().len(),
+        orphans.len()
+    );
+    assert!(
+        report["mess"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["found"] == true)
+    );
+    // The same manifest against clean data: the mess is missing, and verify says so.
+    let out = patina(&[
+        "verify",
+        root().join(CHINOOK).to_str().unwrap(),
+        "--target",
+        s(&dir.path().join("none")),
+        "--manifest",
+        s(&dir.path().join("hostile.json")),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("MISSING unicode"), "{text}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("the manifest's mess is not all there"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
