@@ -1,5 +1,6 @@
 -- A clean PostgreSQL source in which every mess class has a column to hit:
--- e-mails and phones, a categorical status, free text, a soft-delete time,
+-- e-mails and phones, a categorical status, a NOT NULL column with a
+-- default (drift writes it in old rows), free text, a soft-delete time,
 -- numbers, dates, JSON, an array, an integer key and a foreign key.
 -- tests/integration/mess.rs profiles it, generates it with --mess hostile,
 -- and profiles the result to find every class of the manifest again.
@@ -9,6 +10,7 @@ CREATE TABLE account (
     phone       varchar(30),
     full_name   varchar(60) NOT NULL,
     status      varchar(12) NOT NULL,
+    plan        varchar(10) NOT NULL DEFAULT 'basic',
     note        text,
     created_at  timestamp NOT NULL,
     deleted_at  timestamp,
@@ -31,6 +33,7 @@ SELECT i,
        '555-01' || lpad((i % 100)::text, 2, '0'),
        'Person ' || md5(i::text),
        (ARRAY['active', 'closed', 'pending'])[1 + i % 3],
+       (ARRAY['basic', 'pro'])[1 + i % 2],
        'note about account ' || i,
        timestamp '2015-01-01' + (i * interval '37 hours'),
        NULL,

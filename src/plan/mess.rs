@@ -494,6 +494,11 @@ pub struct Limits {
     pub choices: Vec<(crate::value::Value, u32)>,
     /// Earliest and latest day a date or timestamp may be.
     pub days: (i32, i32),
+    /// Dates and timestamps take `infinity` and `-infinity` (PostgreSQL).
+    pub time_infinity: bool,
+    /// The column's DEFAULT as a value, when it is a literal: what `drift`
+    /// writes in old rows (NULL when there is none).
+    pub default: Option<crate::value::Value>,
     /// Semantic of the text (e-mail, phone, ...), if known.
     pub semantic: Option<Semantic>,
 }
@@ -884,7 +889,8 @@ fn matches(class: Class, column: &Column, cp: &super::ColumnPlan) -> bool {
         }
         Class::JsonEdge => *t == LogicalType::Json,
         Class::ArrayEdge => matches!(t, LogicalType::Array { .. }),
-        Class::Drift => column.nullable,
+        // A column "added later": NULL in old rows, or its literal default.
+        Class::Drift => column.nullable || default_value(column).is_some(),
         Class::SoftDelete => is_soft_delete(column),
         Class::Placeholders => {
             textual
@@ -1218,6 +1224,8 @@ fn limits(column: &Column, cp: &super::ColumnPlan, target: Target) -> Limits {
         decimal,
         float_specials,
         single_precision: column.logical_type == LogicalType::Float32,
+        time_infinity: target == Target::Postgres,
+        default: default_value(column),
         choices: Vec::new(),
         days,
         semantic: semantic(cp),
@@ -1252,4 +1260,148 @@ fn observed_placeholders(
             (v, (until * 1e6).round().min(1e6) as u32)
         })
         .collect()
+}
+
+/// A column's DEFAULT when it is a literal of the column's type
+/// (`'active'::character varying`, `0`, `false`, `'2020-01-01'`), as a value;
+/// `None` for expressions (`now()`, `nextval(…)`, `CURRENT_TIMESTAMP`).
+fn default_value(column: &Column) -> Option<crate::value::Value> {
+    use crate::value::{self, Value};
+    let literal = default_literal(column)?;
+    match &column.logical_type {
+        LogicalType::Boolean => match literal.to_ascii_lowercase().as_str() {
+            "true" | "t" | "1" => Some(Value::Bool(true)),
+            "false" | "f" | "0" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        t if t.integer_range().is_some() => {
+            let (lo, hi) = t.integer_range()?;
+            let v: i64 = literal.parse().ok()?;
+            let lo = if column.unsigned { 0 } else { lo };
+            (lo..=hi).contains(&v).then_some(Value::Int(v))
+        }
+        LogicalType::Float32 | LogicalType::Float64 => literal
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Value::Float),
+        LogicalType::Decimal { precision, scale } => {
+            let scale = scale.unwrap_or(crate::synth::arrow::DEFAULT_DECIMAL_SCALE as u32);
+            let v: f64 = literal.parse().ok()?;
+            let scaled = (v * 10f64.powi(scale as i32)).round();
+            let digits = precision.unwrap_or(15 + scale).min(38);
+            (scaled.abs() < 10f64.powi(digits as i32)).then_some(Value::Decimal(scaled as i128))
+        }
+        LogicalType::Text { max_length } => (max_length
+            .is_none_or(|m| literal.chars().count() <= m as usize)
+            && !literal.contains('\0'))
+        .then_some(Value::Text(literal)),
+        LogicalType::Date => value::parse_date(&literal).map(|d| Value::Date(d as i32)),
+        LogicalType::Timestamp | LogicalType::TimestampTz => {
+            value::parse_timestamp(&literal).map(Value::Timestamp)
+        }
+        _ => None,
+    }
+}
+
+/// The text of a column's DEFAULT when it is a literal, unquoted and
+/// without PostgreSQL's `::type` cast; `None` for an expression.
+pub fn default_literal(column: &Column) -> Option<String> {
+    let mut text = column.default.as_deref()?.trim();
+    // PostgreSQL casts its literals: strip `::type` that follows the literal.
+    while let Some(i) = text.rfind("::") {
+        if text[i..].contains('\'') {
+            break;
+        }
+        text = text[..i].trim();
+    }
+    let text = text.trim_start_matches('(').trim_end_matches(')').trim();
+    let quoted = text.len() >= 2 && text.starts_with('\'') && text.ends_with('\'');
+    let literal = if quoted {
+        text[1..text.len() - 1].replace("''", "'")
+    } else {
+        text.to_owned()
+    };
+    // An unquoted word with letters is an expression or a keyword (MySQL
+    // leaves string defaults unquoted, but then they are not SQL words).
+    let expression = !quoted
+        && (literal.contains('(')
+            || literal.eq_ignore_ascii_case("null")
+            || literal.to_ascii_uppercase().starts_with("CURRENT_"));
+    (!expression).then_some(literal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Value;
+
+    fn column(logical_type: LogicalType, default: &str) -> Column {
+        Column {
+            name: "c".into(),
+            native_type: String::new(),
+            logical_type,
+            nullable: false,
+            default: Some(default.into()),
+            identity: None,
+            generated: None,
+            domain: None,
+            unsigned: false,
+            collation: None,
+            comment: None,
+        }
+    }
+
+    #[test]
+    fn literal_defaults_are_values_and_expressions_are_not() {
+        let text = LogicalType::Text {
+            max_length: Some(10),
+        };
+        let cases = [
+            (
+                text.clone(),
+                "'basic'::character varying",
+                Some(Value::Text("basic".into())),
+            ),
+            (text.clone(), "'it''s'", Some(Value::Text("it's".into()))),
+            (text.clone(), "'far too long for it'", None),
+            (LogicalType::Int32, "0", Some(Value::Int(0))),
+            (LogicalType::Int32, "(-1)", Some(Value::Int(-1))),
+            (LogicalType::Int32, "nextval('s'::regclass)", None),
+            (LogicalType::Boolean, "false", Some(Value::Bool(false))),
+            (
+                LogicalType::Decimal {
+                    precision: Some(8),
+                    scale: Some(2),
+                },
+                "0.5",
+                Some(Value::Decimal(50)),
+            ),
+            (LogicalType::Timestamp, "now()", None),
+            (LogicalType::Timestamp, "CURRENT_TIMESTAMP", None),
+            (
+                LogicalType::Date,
+                "'2020-01-01'::date",
+                Some(Value::Date(18_262)),
+            ),
+            (text, "NULL", None),
+        ];
+        for (t, default, want) in cases {
+            assert_eq!(default_value(&column(t, default)), want, "{default}");
+        }
+    }
+
+    #[test]
+    fn config_errors_name_the_place() {
+        let err = Config::parse("[classes.unicode]\nrate = 0.1\nspeed = 3\n").unwrap_err();
+        assert!(
+            err.to_string().contains("line 3") && err.to_string().contains("speed"),
+            "{err}"
+        );
+        let err = Config::parse("[fragment]\ndead_share = 0.95\n").unwrap_err();
+        assert!(err.to_string().contains("0.9"), "{err}");
+        let ok = Config::parse("preset = \"none\"\n[fragment]\ncorrelation = -0.5\n").unwrap();
+        assert_eq!(ok.preset, Some(Preset::None));
+        assert_eq!(ok.fragment.correlation, Some(-0.5));
+    }
 }

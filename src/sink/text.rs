@@ -10,6 +10,17 @@ use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
 use std::fmt::Write;
 
+/// PostgreSQL's `infinity` and `-infinity` for dates and timestamps, which
+/// the mess engine writes as the type's largest and smallest value (for a
+/// PostgreSQL target only; other engines have no such value).
+fn infinity(value: i64, max: i64, min: i64, style: Style) -> Option<&'static str> {
+    match style {
+        Style::Postgres if value == max => Some("infinity"),
+        Style::Postgres if value == min => Some("-infinity"),
+        _ => None,
+    }
+}
+
 /// A float as every engine reads it: `NaN`, `Infinity` and `-Infinity`
 /// spelled out, very large and very small magnitudes in exponent form
 /// (Rust's plain form of `1e300` has 301 digits).
@@ -82,12 +93,27 @@ pub fn cell(array: &dyn Array, row: usize, style: Style, out: &mut String) -> bo
                 let _ = write!(out, "{b:02x}");
             }
         }
-        DataType::Date32 => format_date(downcast::<Date32Array>(array).value(row), out),
+        DataType::Date32 => {
+            let days = downcast::<Date32Array>(array).value(row);
+            match infinity(
+                i64::from(days),
+                i64::from(i32::MAX),
+                i64::from(i32::MIN),
+                style,
+            ) {
+                Some(word) => out.push_str(word),
+                None => format_date(days, out),
+            }
+        }
         DataType::Time64(_) => {
             format_time(downcast::<Time64MicrosecondArray>(array).value(row), out)
         }
         DataType::Timestamp(_, tz) => {
             let micros = downcast::<TimestampMicrosecondArray>(array).value(row);
+            if let Some(word) = infinity(micros, i64::MAX, i64::MIN, style) {
+                out.push_str(word);
+                return true;
+            }
             let sep = if style == Style::Csv { 'T' } else { ' ' };
             format_timestamp(micros, sep, out);
             if tz.is_some() {
@@ -223,6 +249,25 @@ pub fn delimited(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn infinity_is_written_for_postgresql_only() {
+        assert_eq!(
+            infinity(i64::MAX, i64::MAX, i64::MIN, Style::Postgres),
+            Some("infinity")
+        );
+        assert_eq!(
+            infinity(i64::MIN, i64::MAX, i64::MIN, Style::Postgres),
+            Some("-infinity")
+        );
+        assert_eq!(infinity(0, i64::MAX, i64::MIN, Style::Postgres), None);
+        assert_eq!(infinity(i64::MAX, i64::MAX, i64::MIN, Style::Csv), None);
+        let mut out = String::new();
+        float(f64::NEG_INFINITY, &mut out);
+        float(1e300, &mut out);
+        float(-0.0f32, &mut out);
+        assert_eq!(out, "-Infinity1e300-0");
+    }
 
     #[test]
     fn escapes() {

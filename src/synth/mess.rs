@@ -100,7 +100,7 @@ pub fn inject(
         // Classes that hit NULLs too.
         (Class::SoftDelete, _) => soft_delete(value, cx.column, rng),
         (_, Value::Null) => None,
-        (Class::Drift, _) => Some(Value::Null),
+        (Class::Drift, _) => Some(limits.default.clone().unwrap_or(Value::Null)),
         (Class::Empty, Value::Text(t)) if !t.is_empty() => Some(Value::Text(String::new())),
         (Class::Padded, Value::Text(t)) => padded(t, intensity, limits, rng).map(Value::Text),
         (Class::Unicode, Value::Text(t)) => Some(Value::Text(unicode(t, intensity, limits, rng))),
@@ -615,6 +615,17 @@ fn time_edge(value: &Value, limits: &Limits, rng: &mut RowRng) -> Option<Value> 
             let edges = [0, MICROS_PER_DAY - 1];
             Some(Value::Time(edges[rng.below(2) as usize]))
         }
+        Value::Date(_) | Value::Timestamp(_) if limits.time_infinity && rng.below(6) == 0 => {
+            // PostgreSQL's `infinity` and `-infinity`: the type's extremes,
+            // which the PostgreSQL sink writes as those words.
+            let later = rng.below(2) == 0;
+            Some(match (value, later) {
+                (Value::Date(_), true) => Value::Date(i32::MAX),
+                (Value::Date(_), false) => Value::Date(i32::MIN),
+                (_, true) => Value::Timestamp(i64::MAX),
+                (_, false) => Value::Timestamp(i64::MIN),
+            })
+        }
         Value::Date(_) | Value::Timestamp(_) => {
             let edges: Vec<(i64, i64)> = [
                 at(1970, 1, 1, 0),
@@ -972,6 +983,40 @@ mod tests {
             let Value::Date(d) = v else { panic!() };
             assert!((1..=24_850).contains(&d), "{v:?}");
         }
+    }
+
+    #[test]
+    fn postgres_gets_infinity_and_the_others_do_not() {
+        let pg = Limits {
+            days: (-719_162, 2_932_896),
+            time_infinity: true,
+            ..Limits::default()
+        };
+        let out = outputs(Class::TimeEdge, pg, Value::Timestamp(0));
+        assert!(
+            out.contains(&Value::Timestamp(i64::MAX)) && out.contains(&Value::Timestamp(i64::MIN))
+        );
+        let other = Limits {
+            days: (-719_162, 2_932_896),
+            ..Limits::default()
+        };
+        let out = outputs(Class::TimeEdge, other, Value::Date(0));
+        assert!(
+            out.iter()
+                .all(|v| matches!(v, Value::Date(d) if *d != i32::MAX && *d != i32::MIN))
+        );
+    }
+
+    #[test]
+    fn drift_writes_the_default_where_there_is_one() {
+        let with_default = Limits {
+            default: Some(Value::Text("basic".into())),
+            ..Limits::default()
+        };
+        let out = outputs(Class::Drift, with_default, Value::Text("pro".into()));
+        assert!(!out.is_empty() && out.iter().all(|v| *v == Value::Text("basic".into())));
+        let out = outputs(Class::Drift, Limits::default(), Value::Text("pro".into()));
+        assert!(out.iter().all(|v| *v == Value::Null));
     }
 
     #[test]

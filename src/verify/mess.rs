@@ -52,14 +52,15 @@ pub struct MessCheck {
 /// target's profile has no table or column for counts as not found. From
 /// CSV files (`csv`), an empty string in a nullable column reads back as
 /// NULL, so `empty` is looked for among the empty strings and the NULLs.
-pub fn check(manifest: &Manifest, found: &Profile, csv: bool) -> Vec<MessCheck> {
+/// `source` is the profile the run was generated from (for the columns' defaults).
+pub fn check(manifest: &Manifest, source: &Profile, found: &Profile, csv: bool) -> Vec<MessCheck> {
     let mut injected: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut observed: BTreeMap<&'static str, f64> = BTreeMap::new();
     let mut counted: BTreeSet<(&'static str, String, String)> = BTreeSet::new();
     for entry in &manifest.injected {
         let key = observation(entry.class);
         *injected.entry(key).or_default() += entry.count;
-        let seen = seen(entry, found, csv).unwrap_or(0.0);
+        let seen = seen(entry, source, found, csv).unwrap_or(0.0);
         // A column's observation counts once, however many classes feed it.
         if counted.insert((key, entry.table.clone(), entry.column.clone())) {
             *observed.entry(key).or_default() += seen;
@@ -90,7 +91,7 @@ fn observation(class: Class) -> &'static str {
 }
 
 /// How many values of the entry's table and column show its class's mess.
-fn seen(entry: &Injected, found: &Profile, csv: bool) -> Option<f64> {
+fn seen(entry: &Injected, source: &Profile, found: &Profile, csv: bool) -> Option<f64> {
     let bare = entry.table.rsplit('.').next().unwrap_or(&entry.table);
     let stats = found.tables.iter().find(|t| t.table.name == bare)?;
     let rows = stats.row_count as f64;
@@ -119,7 +120,24 @@ fn seen(entry: &Injected, found: &Profile, csv: bool) -> Option<f64> {
         Class::Placeholders | Class::NumericEdge | Class::TimeEdge => {
             (sentinels + m.extremes) * non_null
         }
-        Class::Drift => cs.null_fraction * rows,
+        // NULL in old rows, or the column's default where it has a literal one.
+        Class::Drift => {
+            let default = source
+                .schema
+                .tables
+                .iter()
+                .find(|t| t.name.name == bare)
+                .and_then(|t| t.column(&entry.column))
+                .and_then(crate::plan::mess::default_literal);
+            let defaulted = default.map_or(0.0, |d| {
+                cs.most_common
+                    .iter()
+                    .filter(|f| f.value == d)
+                    .map(|f| f.fraction * non_null)
+                    .sum()
+            });
+            cs.null_fraction * rows + defaulted
+        }
         Class::SoftDelete => non_null,
         Class::OddContact => m.odd_contact * non_null,
         Class::LegacyFormat => m.upper_case * non_null,

@@ -194,7 +194,7 @@ fn verify_database(
     let mut expected_violations = Vec::new();
     let mut mess_checks = Vec::new();
     if let Some(manifest) = &options.manifest {
-        mess_checks = mess::check(manifest, &found, csv);
+        mess_checks = mess::check(manifest, profile, &found, csv);
         // The manifest's orphans break their foreign key on purpose.
         violations.retain(|v| {
             let bare = |t: &str| t.rsplit('.').next().unwrap_or(t).to_owned();

@@ -724,11 +724,13 @@ fn every_class_is_found_again_in_every_engine() {
         s(&profile),
         "-q",
     ]);
-    // Drift picks whole columns by chance; make sure one column drifts.
+    // Drift picks whole columns by chance; make sure a nullable column drifts (to NULL) and a
+    // NOT NULL one with a default (to the default).
     let config = dir.path().join("drift.toml");
     std::fs::write(
         &config,
-        "[[column]]\ncolumn = \"account.note\"\nclass = \"drift\"\nrate = 1\n",
+        "[[column]]\ncolumn = \"account.note\"\nclass = \"drift\"\nrate = 1\n\
+         [[column]]\ncolumn = \"account.plan\"\nclass = \"drift\"\nrate = 1\n",
     )
     .unwrap();
     let extra = ["--mess-config", s(&config)];
