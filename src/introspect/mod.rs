@@ -285,8 +285,9 @@ fn gap_query(
     Some((
         column.clone(),
         format!(
-            "SELECT COUNT(*) FROM (SELECT {k} - LAG({k}) OVER (ORDER BY {k}) AS d FROM {name}) s \
-             WHERE d > 1"
+            // `p + 1 < k` rather than `k - p > 1`: never overflows, since p < k.
+            "SELECT COUNT(*) FROM (SELECT {k} AS k, LAG({k}) OVER (ORDER BY {k}) AS p FROM {name}) s \
+             WHERE p + 1 < k"
         ),
     ))
 }

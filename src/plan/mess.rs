@@ -479,6 +479,8 @@ pub struct Limits {
     pub fixed_width: bool,
     /// Four-byte characters are refused (MySQL utf8mb3).
     pub narrow_charset: bool,
+    /// A single-byte character set (MySQL `latin1`, ...): only what Windows-1252 holds.
+    pub single_byte: bool,
     /// Smallest and largest integer the column's type holds.
     pub int_range: Option<(i64, i64)>,
     /// No value below zero (MySQL `UNSIGNED`).
@@ -656,7 +658,7 @@ pub fn plan(
                 continue;
             }
             for &(class, base) in &knobs {
-                if !matches(class, column, cp) {
+                if !matches(class, column, cp, schema) {
                     continue;
                 }
                 let in_types = config
@@ -679,11 +681,14 @@ pub fn plan(
                 if knob.rate <= 0.0 {
                     continue;
                 }
-                let mut limits = limits(column, cp, options.target);
+                let mut limits = limits(column, cp, options.target, profile.source.engine);
                 if class == Class::Placeholders && preset == Preset::Realistic {
                     limits.choices = observed_placeholders(observed, cp);
                 }
                 let fits = match class {
+                    Class::IdGaps if checked.contains(&c) => {
+                        Err("a CHECK constraint names this column; its values stay clean".into())
+                    }
                     Class::IdGaps => gap_room(cp, plan.rows, knob.intensity, &limits),
                     _ => applies(class, column, cp, &keys, &checked, c, &limits),
                 };
@@ -865,7 +870,12 @@ fn observed_rate(
 /// Whether the class concerns a column of this type and content at all
 /// (a class that does not is simply not listed; one that does but cannot
 /// apply is recorded as skipped, with the reason).
-fn matches(class: Class, column: &Column, cp: &super::ColumnPlan) -> bool {
+fn matches(
+    class: Class,
+    column: &Column,
+    cp: &super::ColumnPlan,
+    schema: &crate::schema::Schema,
+) -> bool {
     let t = &column.logical_type;
     let textual = t.is_textual();
     let temporal = matches!(
@@ -890,7 +900,7 @@ fn matches(class: Class, column: &Column, cp: &super::ColumnPlan) -> bool {
         Class::JsonEdge => *t == LogicalType::Json,
         Class::ArrayEdge => matches!(t, LogicalType::Array { .. }),
         // A column "added later": NULL in old rows, or its literal default.
-        Class::Drift => column.nullable || default_value(column).is_some(),
+        Class::Drift => nullable(column, schema) || default_value(column).is_some(),
         Class::SoftDelete => is_soft_delete(column),
         Class::Placeholders => {
             textual
@@ -908,6 +918,16 @@ fn matches(class: Class, column: &Column, cp: &super::ColumnPlan) -> bool {
         Class::IdGaps => matches!(cp.rule, Rule::Sequence { .. }),
         Class::Orphans | Class::HotKeys => false,
     }
+}
+
+/// NULL is allowed by the column and by its domain, if it has one.
+fn nullable(column: &Column, schema: &crate::schema::Schema) -> bool {
+    column.nullable
+        && column
+            .domain
+            .as_ref()
+            .and_then(|d| schema.domain(d))
+            .is_none_or(|d| d.nullable)
 }
 
 /// A column whose name says it marks rows deleted.
@@ -970,7 +990,14 @@ fn applies(
         );
     }
     if checked.contains(&c) {
-        return Err("a CHECK constraint names this column; its values stay clean".into());
+        return Err(
+            "a CHECK constraint, a generated column or the partitioning names this column; \
+             its values stay clean"
+                .into(),
+        );
+    }
+    if class == Class::Unicode && limits.single_byte {
+        return Err("its character set holds single bytes only".into());
     }
     if matches!(column.logical_type, LogicalType::Enum { .. }) {
         return Err("an enumerated type takes only its labels".into());
@@ -1042,6 +1069,17 @@ fn reference_applies(
     if tables[fk.parent].rows == 0 || tables[t].rows == 0 {
         return Err("no rows to point at".into());
     }
+    let f = tables[t]
+        .foreign_keys
+        .iter()
+        .position(|o| std::ptr::eq(o, fk));
+    let takes_values = tables[t]
+        .columns
+        .iter()
+        .any(|c| matches!(c.rule, Rule::Reference { foreign_key, .. } if Some(foreign_key) == f));
+    if !takes_values {
+        return Err("its columns take their values from a wider foreign key".into());
+    }
     if class == Class::Orphans {
         if target != Target::Files {
             return Err("the target enforces this foreign key".into());
@@ -1087,27 +1125,40 @@ fn key_columns(schema: &crate::schema::Schema, t: usize) -> BTreeSet<usize> {
         .collect()
 }
 
-/// Columns a CHECK of the table (or of the column's domain) names: a word
-/// of the expression equal to the column's name, compared without case.
+/// Columns whose values other rules depend on, so they stay clean: those a
+/// CHECK of the table names (or whose domain has a CHECK), those a generated
+/// column's expression reads (a unique `lower(email)` would collide, a
+/// `price * qty` overflow), and the partition key (a row must find its
+/// partition). A name counts when it is a word of an expression, compared
+/// without case, or appears quoted (`"Unit Price"`).
 fn checked_columns(table: &Table, schema: &crate::schema::Schema) -> BTreeSet<usize> {
-    let words: BTreeSet<String> = table
+    let expressions: Vec<String> = table
         .checks
         .iter()
-        .flat_map(|check| {
-            check
-                .expression
-                .split(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+        .map(|check| check.expression.clone())
+        .chain(table.columns.iter().filter_map(|c| c.generated.clone()))
+        .collect();
+    let words: BTreeSet<String> = expressions
+        .iter()
+        .flat_map(|e| {
+            e.split(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
                 .filter(|w| !w.is_empty())
                 .map(str::to_lowercase)
                 .collect::<Vec<_>>()
         })
         .collect();
+    let partition: Vec<&String> = table.partitioning.iter().flat_map(|p| &p.columns).collect();
     table
         .columns
         .iter()
         .enumerate()
         .filter(|(_, column)| {
+            let quoted = [format!("\"{}\"", column.name), format!("`{}`", column.name)];
             words.contains(&column.name.to_lowercase())
+                || expressions
+                    .iter()
+                    .any(|e| quoted.iter().any(|q| e.contains(q.as_str())))
+                || partition.contains(&&column.name)
                 || column
                     .domain
                     .as_ref()
@@ -1172,26 +1223,30 @@ fn era(plan: &TablePlan, axis: Option<usize>, share: f64) -> Era {
 }
 
 /// What the target lets the column hold.
-fn limits(column: &Column, cp: &super::ColumnPlan, target: Target) -> Limits {
+fn limits(
+    column: &Column,
+    cp: &super::ColumnPlan,
+    target: Target,
+    engine: crate::profile::Engine,
+) -> Limits {
     let native = column.native_type.to_lowercase();
-    let narrow_charset = column.collation.as_deref().is_some_and(|c| {
-        let c = c.to_lowercase();
-        c.starts_with("utf8_") || c.starts_with("utf8mb3")
-    });
+    let collation = column.collation.as_deref().map(str::to_lowercase);
+    let narrow_charset = collation
+        .as_deref()
+        .is_some_and(|c| c.starts_with("utf8_") || c.starts_with("utf8mb3"));
+    // A MySQL column in a single-byte or other non-Unicode character set.
+    let single_byte = collation.as_deref().is_some_and(|c| !c.starts_with("utf8"));
     let max_chars = match column.logical_type {
         LogicalType::Text { max_length } => max_length,
         LogicalType::Char { length } => Some(length),
         _ => None,
     };
-    let int_range = column.logical_type.integer_range().map(|(lo, hi)| {
-        let (lo, hi) = if native.starts_with("tinyint") {
-            (-128, 127)
-        } else if native.starts_with("mediumint") {
-            (-8_388_608, 8_388_607)
-        } else {
-            (lo, hi)
-        };
-        if column.unsigned { (0, hi) } else { (lo, hi) }
+    // The type's range as the engine holds it (MySQL's TINYINT, SMALLINT
+    // UNSIGNED, YEAR, ... are narrower than the logical type).
+    let int_range = column.logical_type.integer_range().and_then(|_| {
+        let mut constraints = super::domain::Constraints::default();
+        super::engine_limits(engine, column, &mut constraints);
+        super::domain::integer_limits(&column.logical_type, &constraints).ok()
     });
     let decimal = match column.logical_type {
         LogicalType::Decimal { precision, scale } => {
@@ -1219,6 +1274,7 @@ fn limits(column: &Column, cp: &super::ColumnPlan, target: Target) -> Limits {
         max_chars,
         fixed_width: matches!(column.logical_type, LogicalType::Char { .. }),
         narrow_charset,
+        single_byte,
         int_range,
         unsigned: column.unsigned,
         decimal,

@@ -1582,7 +1582,7 @@ fn assign_parent_orders(
 /// Limits a column's type carries beyond its logical type: MySQL's
 /// `UNSIGNED`, `TIMESTAMP` (1970-01-01 00:00:01 to 2038-01-19 03:14:07 UTC)
 /// and `YEAR` (1901 to 2155).
-fn engine_limits(
+pub(super) fn engine_limits(
     engine: crate::profile::Engine,
     column: &crate::schema::Column,
     c: &mut Constraints,

@@ -3,7 +3,8 @@
 //! query plans that were fine on a freshly loaded staging copy.
 //!
 //! Per table, with autovacuum held off, patina updates rows to their own
-//! values (`SET key = key`: no value changes, every update leaves a dead
+//! values (`SET key = key`, or another column an UPDATE may write: no value
+//! changes; every update leaves a dead
 //! tuple and moves the row):
 //!
 //! 0. **Sorted first** (`CLUSTER` on the primary key) when the key order is
@@ -95,6 +96,13 @@ pub fn postgres(
             continue;
         }
         let table = &plan.schema.tables[t];
+        if table.partitioning.is_some() {
+            note(&format!(
+                "not fragmenting {}: a partitioned table (its partitions are not churned one by one yet)",
+                plan.tables[t].address
+            ));
+            continue;
+        }
         let stats = profile.stats(&table.name).and_then(|s| s.physical.as_ref());
         let goal = (
             options
@@ -110,35 +118,63 @@ pub fn postgres(
             || vec![table.columns[0].name.clone()],
             |k| k.columns.clone(),
         );
+        // The column updates set to itself: one the database lets us write
+        // (not `GENERATED ALWAYS`, not a generated column), the key first.
+        let writable = |name: &str| {
+            table.column(name).is_some_and(|c| {
+                c.generated.is_none() && c.identity != Some(crate::schema::Identity::Always)
+            })
+        };
+        let Some(set) = key_columns
+            .iter()
+            .chain(table.columns.iter().map(|c| &c.name))
+            .find(|name| writable(name))
+            .cloned()
+        else {
+            note(&format!(
+                "not fragmenting {}: no column an UPDATE may write",
+                plan.tables[t].address
+            ));
+            continue;
+        };
         note(&format!(
             "fragmenting {}: dead tuples {:.0}%, key order correlation {:.2}",
             plan.tables[t].address,
             goal.0 * 100.0,
             goal.1
         ));
-        let reached = runtime.block_on(fragment(
-            &mut conn,
-            &mut holder,
-            &qualified(&table.name, Dialect::Postgres),
-            &plan.tables[t].address,
-            &key_columns,
-            goal,
-            options,
-        ))?;
+        let job = Job {
+            name: qualified(&table.name, Dialect::Postgres),
+            address: &plan.tables[t].address,
+            key_columns: &key_columns,
+            set: &set,
+        };
+        let reached = runtime.block_on(fragment(&mut conn, &mut holder, &job, goal, options))?;
         out.push(reached);
     }
     Ok(out)
 }
 
+/// One table to fragment.
+struct Job<'a> {
+    /// Its qualified, quoted name.
+    name: String,
+    /// Its name for messages.
+    address: &'a str,
+    /// The primary key's columns (the first column when there is none).
+    key_columns: &'a [String],
+    /// The column updates set to itself.
+    set: &'a str,
+}
+
 async fn fragment(
     conn: &mut PgConnection,
     holder: &mut PgConnection,
-    name: &str,
-    address: &str,
-    key_columns: &[String],
+    job: &Job<'_>,
     (dead_goal, correlation_goal): (f64, f64),
     options: &Options,
 ) -> Result<Reached, SinkError> {
+    let (name, address, key_columns) = (job.name.as_str(), job.address, job.key_columns);
     // Order and correlation follow the key's first column (as pg_stats
     // does); rows are chosen by a hash of the whole key, so a first column
     // with few values still moves row by row.
@@ -151,6 +187,7 @@ async fn fragment(
         format!("(hashtext(ROW({})::text) & {MASK})", all.join(", "))
     };
     let order = all.join(", ");
+    let set = quote(job.set);
     let err = |what: &str| db_err(format!("fragmenting table `{address}`: {what}"));
     conn.execute(format!("ALTER TABLE {name} SET (autovacuum_enabled = false)").as_str())
         .await
@@ -213,7 +250,7 @@ async fn fragment(
             let done = conn
                 .execute(
                     format!(
-                        "UPDATE {name} SET {key} = {key} WHERE ctid = ANY(ARRAY(\
+                        "UPDATE {name} SET {set} = {set} WHERE ctid = ANY(ARRAY(\
                      SELECT tid FROM patina_fragment WHERE batch = {batch}))"
                     )
                     .as_str(),
@@ -261,7 +298,7 @@ async fn fragment(
             let offset = (round * 7919 * 131) % span;
             conn.execute(
                 format!(
-                    "UPDATE {name} SET {key} = {key} WHERE {hash} >= {start} \
+                    "UPDATE {name} SET {set} = {set} WHERE {hash} >= {start} \
                  AND ({hash} - {start} - {offset} + {span}) % {span} < {}",
                     width.min(span)
                 )
@@ -273,7 +310,7 @@ async fn fragment(
             // The physically last rows, in physical order, move to the end together.
             conn.execute(
                 format!(
-                    "UPDATE {name} SET {key} = {key} WHERE ctid = ANY(ARRAY(\
+                    "UPDATE {name} SET {set} = {set} WHERE ctid = ANY(ARRAY(\
                  SELECT ctid FROM {name} ORDER BY ctid DESC LIMIT {}))",
                     missing.min(live.max(1))
                 )

@@ -125,9 +125,10 @@ pub fn inject(
         (Class::Placeholders, v) => placeholder(v, limits, rng),
         (Class::NumericEdge, v) => numeric_edge(v, limits, rng),
         (Class::TimeEdge, v) => time_edge(v, limits, rng),
-        (Class::BurstDay, Value::Date(_)) => Some(Value::Date(cx.burst_day)),
+        (Class::BurstDay, Value::Date(_)) => Some(Value::Date(burst_day(cx, limits))),
         (Class::BurstDay, Value::Timestamp(_)) => Some(Value::Timestamp(
-            i64::from(cx.burst_day) * MICROS_PER_DAY + rng.below(86_400) as i64 * 1_000_000,
+            i64::from(burst_day(cx, limits)) * MICROS_PER_DAY
+                + rng.below(86_400) as i64 * 1_000_000,
         )),
         (Class::JsonEdge, Value::Text(_)) => Some(Value::Text(json_edge(intensity, rng))),
         (Class::ArrayEdge, Value::List(items)) => Some(Value::List(if rng.below(2) == 0 {
@@ -140,6 +141,11 @@ pub fn inject(
         _ => None,
     }
     .filter(|v| v != value)
+}
+
+/// The burst's day, inside what the target takes.
+fn burst_day(cx: &Context<'_>, limits: &Limits) -> i32 {
+    cx.burst_day.clamp(limits.days.0, limits.days.1)
 }
 
 /// Text that looks like SQL, HTML, format strings and templates.
@@ -375,8 +381,12 @@ fn legacy(t: &str, limits: &Limits) -> Option<String> {
             let digits: String = t.chars().filter(char::is_ascii_digit).collect();
             (!digits.is_empty()).then_some(digits)
         }
-        // Upper-case codes, names and addresses from an old system.
-        _ => Some(fit(t.to_uppercase(), limits)),
+        // Upper-case codes, names and addresses from an old system (two
+        // letters at least, or nothing tells it from a code like `T3`).
+        _ => {
+            let upper = fit(t.to_uppercase(), limits);
+            (upper.chars().filter(|c| c.is_alphabetic()).count() >= 2).then_some(upper)
+        }
     }
 }
 
@@ -397,7 +407,12 @@ fn near_duplicate(o: &str, limits: &Limits, rng: &mut RowRng) -> Option<String> 
         } else {
             o.to_lowercase()
         },
-        decompose(o),
+        // Combining marks exist in Unicode character sets only.
+        if limits.single_byte {
+            o.to_lowercase()
+        } else {
+            decompose(o)
+        },
     ];
     let start = rng.below(variants.len() as u64) as usize;
     (0..variants.len())
@@ -537,17 +552,38 @@ fn placeholder_days() -> [i32; 4] {
 
 fn placeholder(value: &Value, limits: &Limits, rng: &mut RowRng) -> Option<Value> {
     if !limits.choices.is_empty() {
-        // The profile's own placeholders, in its shares.
+        // The profile's own placeholders, in its shares, where the target takes them.
         let u = rng.below(u64::from(crate::plan::distribution::MILLION)) as u32;
         let k = crate::plan::distribution::pick(&limits.choices, u, |c| c.1);
-        return Some(limits.choices[k].0.clone());
+        let chosen = &limits.choices[k].0;
+        let (lo, hi) = limits.days;
+        let fits = match chosen {
+            Value::Text(t) => limits
+                .max_chars
+                .is_none_or(|m| t.chars().count() <= m as usize),
+            Value::Int(i) => limits
+                .int_range
+                .is_none_or(|(lo, hi)| (lo..=hi).contains(i)),
+            Value::Date(d) => (lo..=hi).contains(d),
+            Value::Timestamp(m) => {
+                (i64::from(lo)..=i64::from(hi)).contains(&m.div_euclid(MICROS_PER_DAY))
+            }
+            _ => true,
+        };
+        return fits.then(|| chosen.clone());
     }
     let pick = |n: usize, rng: &mut RowRng| rng.below(n as u64) as usize;
     match value {
         Value::Text(_) => pick_fitting(TEXT_PLACEHOLDERS, limits, rng),
         Value::Int(_) => {
-            let (lo, _) = limits.int_range.unwrap_or((i64::MIN, i64::MAX));
-            let choices: Vec<i64> = [0, -1].into_iter().filter(|v| *v >= lo).collect();
+            let (lo, hi) = limits.int_range.unwrap_or((i64::MIN, i64::MAX));
+            let choices: Vec<i64> = [0, -1]
+                .into_iter()
+                .filter(|v| (lo..=hi).contains(v))
+                .collect();
+            if choices.is_empty() {
+                return None;
+            }
             Some(Value::Int(choices[pick(choices.len(), rng)]))
         }
         Value::Decimal(_) => Some(Value::Decimal(0)),
@@ -575,9 +611,10 @@ fn numeric_edge(value: &Value, limits: &Limits, rng: &mut RowRng) -> Option<Valu
     match value {
         Value::Int(_) => {
             let (lo, hi) = limits.int_range?;
-            let mut edges = vec![hi, 0];
-            if lo < 0 {
-                edges.push(lo);
+            // The type's ends, and 0 where the type holds it (not MySQL's YEAR).
+            let mut edges = vec![hi, lo];
+            if lo < 0 && hi > 0 {
+                edges.push(0);
             }
             Some(Value::Int(edges[pick(edges.len(), rng)]))
         }
@@ -935,13 +972,20 @@ mod tests {
 
     #[test]
     fn numbers_respect_the_type_and_the_engine() {
-        let ints = Limits {
-            int_range: Some((-128, 127)),
-            ..Limits::default()
-        };
-        for v in outputs(Class::NumericEdge, ints, Value::Int(5)) {
-            let Value::Int(i) = v else { panic!() };
-            assert!((-128..=127).contains(&i));
+        for range in [(-128, 127), (1901, 2155), (0, 65_535)] {
+            let ints = Limits {
+                int_range: Some(range),
+                ..Limits::default()
+            };
+            for class in [Class::NumericEdge, Class::Placeholders] {
+                for v in outputs(class, ints.clone(), Value::Int(1999)) {
+                    let Value::Int(i) = v else { panic!() };
+                    assert!(
+                        (range.0..=range.1).contains(&i),
+                        "{class}: {i} outside {range:?}"
+                    );
+                }
+            }
         }
         let no_specials = outputs(Class::NumericEdge, Limits::default(), Value::Float(1.5));
         assert!(

@@ -396,14 +396,21 @@ impl<'p> Generator<'p> {
     /// The parent row a foreign key points at, or `None` for a NULL reference.
     pub fn parent_row(&self, t: usize, f: usize, row: u64) -> Option<u64> {
         let fk = &self.plan.tables[t].foreign_keys[f];
-        let streams = &self.streams[t].references[f];
-        let (pick, null) = (streams.pick, streams.null);
+        let null = self.streams[t].references[f].null;
         if fk.null_per_million > 0 && null.at(row).chance(fk.null_per_million) {
             return None;
         }
         if let Some((_, parent_row)) = self.reference_mess(t, f, row) {
             return Some(parent_row);
         }
+        self.planned_parent_row(t, f, row)
+    }
+
+    /// The parent row a non-NULL reference points at before any mess.
+    fn planned_parent_row(&self, t: usize, f: usize, row: u64) -> Option<u64> {
+        let fk = &self.plan.tables[t].foreign_keys[f];
+        let streams = &self.streams[t].references[f];
+        let pick = streams.pick;
         let parents = self.plan.tables[fk.parent].rows;
         match fk.pick {
             ParentPick::Uniform => (parents > 0).then(|| pick.at(row).below(parents)),
@@ -522,7 +529,9 @@ impl<'p> Generator<'p> {
                 if fk.null_per_million > 0 && null.at(row).chance(fk.null_per_million) {
                     continue;
                 }
-                if let Some((class, _)) = self.reference_mess(t, f, row) {
+                if let Some((class, moved)) = self.reference_mess(t, f, row)
+                    && Some(moved) != self.planned_parent_row(t, f, row)
+                {
                     tally.hit(t, mess::Place::Reference(f), class, row);
                 }
             }
@@ -731,7 +740,9 @@ fn mess_streams(plan: &Plan, t: usize, table: &TablePlan) -> MessStreams {
         .iter()
         .map(|c| {
             let units = match &c.rule {
-                Rule::Sample(d) => distribution::units(d).map(|r| (d, r)),
+                Rule::Sample(d) | Rule::Pool { domain: d, .. } | Rule::After { domain: d, .. } => {
+                    distribution::units(d).map(|r| (d, r))
+                }
                 _ => None,
             };
             let Some((domain, (lo, hi))) = units else {

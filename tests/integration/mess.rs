@@ -782,3 +782,108 @@ fn every_class_is_found_again_in_every_engine() {
     }
     sqlite_dump(&lite);
 }
+
+#[test]
+fn hostile_keeps_what_postgres_derives_from_a_column() {
+    // An identity column the database alone may write, a unique generated
+    // column over a free one, a partitioned table, a NOT NULL domain, and a
+    // CHECK on a quoted name with a space.
+    let source = PgDb::new("derivsrc");
+    source.execute(
+        "CREATE DOMAIN label AS text NOT NULL;
+         CREATE TABLE person (
+             id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+             email varchar(60) NOT NULL,
+             email_lc varchar(60) GENERATED ALWAYS AS (lower(email)) STORED,
+             tag label,
+             \"Unit Price\" numeric(8,2) CHECK (\"Unit Price\" >= 0),
+             note text
+         );
+         INSERT INTO person (email, tag, \"Unit Price\", note)
+         SELECT 'p' || i || '@example.com', 't' || (i % 5), i % 90, 'n ' || i
+         FROM generate_series(1, 600) AS i;
+         CREATE TABLE reading (
+             taken_on date NOT NULL,
+             value int NOT NULL
+         ) PARTITION BY RANGE (taken_on);
+         CREATE TABLE reading_2023 PARTITION OF reading FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
+         CREATE TABLE reading_2024 PARTITION OF reading FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+         INSERT INTO reading SELECT date '2023-01-01' + (i % 700), i FROM generate_series(1, 800) AS i;",
+    );
+    let dir = temp_dir();
+    let profile = dir.path().join("source.json");
+    patina_ok(&[
+        "profile",
+        "--source",
+        &source.url(),
+        "--out",
+        s(&profile),
+        "-q",
+    ]);
+    let target = PgDb::new("derivdst");
+    let manifest = hostile_from(&profile, &target.url(), &[]);
+    let skipped = manifest["not_applicable"].as_array().unwrap();
+    let reason = |table: &str, column: &str| {
+        skipped
+            .iter()
+            .find(|n| n["table"].as_str().unwrap().ends_with(table) && n["column"] == column)
+            .map(|n| n["reason"].as_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    assert!(
+        reason("person", "email").contains("generated column"),
+        "{skipped:?}"
+    );
+    assert!(
+        reason("person", "Unit Price").contains("CHECK"),
+        "{skipped:?}"
+    );
+    assert!(
+        reason("reading", "taken_on").contains("partitioning"),
+        "{skipped:?}"
+    );
+    assert_eq!(
+        target.scalar("SELECT count(*) FROM person WHERE tag IS NULL"),
+        0
+    );
+    assert_eq!(target.scalar("SELECT count(*) FROM reading"), 800);
+}
+
+#[test]
+fn hostile_keeps_mysql_narrow_integer_types() {
+    let source = MyDb::new("narrowsrc");
+    source.execute(
+        "CREATE TABLE film (
+             id INT UNSIGNED PRIMARY KEY,
+             length SMALLINT UNSIGNED,
+             release_year YEAR,
+             rating TINYINT,
+             title VARCHAR(40) CHARACTER SET latin1 NOT NULL
+         )",
+    );
+    source.execute(
+        "INSERT INTO film SELECT seq, 60 + seq % 120, 1990 + seq % 30, seq % 10, CONCAT('Film ', seq)
+         FROM seq_1_to_500",
+    );
+    let dir = temp_dir();
+    let profile = dir.path().join("source.json");
+    patina_ok(&[
+        "profile",
+        "--source",
+        &source.url(),
+        "--out",
+        s(&profile),
+        "-q",
+    ]);
+    let target = MyDb::new("narrowdst");
+    let manifest = hostile_from(&profile, &target.url(), &[]);
+    assert!(per_class(&manifest)["numeric_edge"] > 0);
+    assert_eq!(
+        target.scalar("SELECT COUNT(*) FROM film WHERE length > 65535"),
+        0
+    );
+    assert_eq!(
+        target.scalar("SELECT COUNT(*) FROM film WHERE release_year IS NOT NULL AND release_year NOT BETWEEN 1901 AND 2155"),
+        0
+    );
+}
