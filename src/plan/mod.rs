@@ -1135,6 +1135,9 @@ fn plan_table(
 /// Ties each correlated column to the earlier column it correlates with
 /// most strongly (a chain of Gaussian copulas). Only independent draws with
 /// a histogram take part: keys, references and orderings keep their rules.
+/// A sequence key may anchor too (its latent value is its row's rank), so a
+/// time that grows with the key in the source (`invoice_date` with
+/// `invoice_id`) grows with it here: rows come in the order they were made.
 fn assign_copulas(
     table: &Table,
     correlations: &[crate::profile::stats::Correlation],
@@ -1158,16 +1161,20 @@ fn assign_copulas(
                     (false, true) => first,
                     _ => return None,
                 };
-                (other < c && eligible(plans, other)).then_some((other, k.rank))
+                let sequence = matches!(plans[other].rule, Rule::Sequence { .. });
+                ((other < c && eligible(plans, other)) || sequence).then_some((other, k.rank))
             })
             .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()));
         if let Some((anchor, rank)) = best {
             let weight = 2.0 * (std::f64::consts::PI * rank.clamp(-1.0, 1.0) / 6.0).sin();
+            // A time that follows its key in (almost) every source row follows it in every row.
+            let exact =
+                matches!(plans[anchor].rule, Rule::Sequence { .. }) && rank >= EXACT_KEY_ORDER;
             plans[c].copula = Some(distribution::Copula {
                 anchor: Some(anchor),
-                weight: weight.clamp(-0.999, 0.999),
+                weight: if exact { 1.0 } else { weight.clamp(-0.999, 0.999) },
             });
-            if plans[anchor].copula.is_none() {
+            if plans[anchor].copula.is_none() && eligible(plans, anchor) {
                 plans[anchor].copula = Some(distribution::Copula {
                     anchor: None,
                     weight: 0.0,
@@ -1176,6 +1183,10 @@ fn assign_copulas(
         }
     }
 }
+
+/// A column whose rank correlation with a sequence key is at least this
+/// follows the key's order exactly.
+const EXACT_KEY_ORDER: f64 = 0.995;
 
 /// Time orders the profile shows in at least this share of rows are kept in every row.
 const KEPT_ORDER: f64 = 0.99;

@@ -372,6 +372,12 @@ impl<'p> Generator<'p> {
     /// The latent standard normal value of a copula column at `row`: its
     /// own draw, leaning on its anchor's by the copula's weight.
     fn latent(&self, t: usize, c: usize, row: u64, memo: Option<&Memo>) -> f64 {
+        let table = &self.plan.tables[t];
+        if matches!(table.columns[c].rule, Rule::Sequence { .. }) {
+            // A sequence key's latent value is its row's rank.
+            let rank = (row as f64 + 0.5) / table.rows.max(1) as f64;
+            return rng::inverse_phi(rank.clamp(1e-12, 1.0 - 1e-12));
+        }
         let own = rng::normal(&mut self.streams[t].columns[c].latent.at(row));
         match self.plan.tables[t].columns[c].copula {
             Some(distribution::Copula {

@@ -148,7 +148,8 @@ pub fn normal(rng: &mut RowRng) -> f64 {
     inverse_phi(u)
 }
 
-fn inverse_phi(p: f64) -> f64 {
+/// The standard normal quantile of `p` in (0, 1) (Acklam's approximation).
+pub fn inverse_phi(p: f64) -> f64 {
     const A: [f64; 6] = [
         -3.969_683_028_665_376e1,
         2.209_460_984_245_205e2,
