@@ -292,6 +292,65 @@ fn gap_query(
     ))
 }
 
+/// For a table keyed by one integer column: per date or timestamp column, a
+/// query counting the rows whose value is earlier than the previous row's
+/// in key order (over the whole table).
+fn order_queries(
+    table: &crate::schema::Table,
+    name: &str,
+    quote: impl Fn(&str) -> String,
+) -> Vec<(String, String)> {
+    let Some(key) = table.primary_key.as_ref() else {
+        return Vec::new();
+    };
+    let [k] = key.columns.as_slice() else {
+        return Vec::new();
+    };
+    if table
+        .column(k)
+        .and_then(|c| c.logical_type.integer_range())
+        .is_none()
+    {
+        return Vec::new();
+    }
+    let k = quote(k);
+    table
+        .columns
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.logical_type,
+                crate::schema::LogicalType::Date
+                    | crate::schema::LogicalType::Timestamp
+                    | crate::schema::LogicalType::TimestampTz
+            )
+        })
+        .map(|c| {
+            let t = quote(&c.name);
+            (
+                c.name.clone(),
+                format!(
+                    "SELECT COUNT(*) FROM (SELECT {t} AS t, LAG({t}) OVER (ORDER BY {k}) AS p \
+                     FROM {name}) s WHERE t < p"
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Records an order query's count (see [`order_queries`]) as the column's
+/// `mess.out_of_order`: rows over the table's rows.
+fn record_order(stats: &mut profile::TableStats, column: &str, rows_out: i64) {
+    let rows = stats.row_count.max(1) as f64;
+    if rows_out <= 0 {
+        return;
+    }
+    if let Some(cs) = stats.columns.iter_mut().find(|c| c.column == column) {
+        let share = (rows_out as f64 / rows * 10_000.0).round() / 10_000.0;
+        cs.mess.get_or_insert_with(Default::default).out_of_order = share;
+    }
+}
+
 /// Records a gap query's count (see [`gap_query`]) as the key column's
 /// `mess.id_gaps`: holes over the table's rows.
 fn record_gaps(stats: &mut profile::TableStats, column: &str, holes: i64) {

@@ -580,6 +580,15 @@ async fn table_stats(
             .map_err(query_err(what("the holes in its key")))?;
         super::record_gaps(&mut stats, &column, holes);
     }
+    if row_count <= super::EXACT_FAN_OUT_ROWS {
+        for (column, sql) in super::order_queries(table, &quoted, quote) {
+            let rows_out: i64 = sqlx::query_scalar(&sql)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(query_err(what("the order of its times")))?;
+            super::record_order(&mut stats, &column, rows_out);
+        }
+    }
     Ok(stats)
 }
 

@@ -58,6 +58,8 @@ pub enum Class {
     SoftDelete,
     /// Holes in integer sequences (rolled-back inserts, sequence caches, purges).
     IdGaps,
+    /// Times out of order against a key they otherwise grow with (backfills, imports).
+    OutOfOrder,
     /// References to parent rows that do not exist, where nothing enforces the foreign key.
     Orphans,
     /// Values that equal another row's but for case, whitespace or Unicode form.
@@ -86,7 +88,7 @@ pub enum Family {
 
 impl Class {
     /// Every class, in the order they are tried on a value (the first hit wins).
-    pub const ALL: [Class; 20] = [
+    pub const ALL: [Class; 21] = [
         Class::Drift,
         Class::SoftDelete,
         Class::Placeholders,
@@ -94,6 +96,7 @@ impl Class {
         Class::MaxLength,
         Class::NearDuplicates,
         Class::LegacyFormat,
+        Class::OutOfOrder,
         Class::Mojibake,
         Class::Unicode,
         Class::Padded,
@@ -126,6 +129,7 @@ impl Class {
             Class::LegacyFormat => "legacy_format",
             Class::SoftDelete => "soft_delete",
             Class::IdGaps => "id_gaps",
+            Class::OutOfOrder => "out_of_order",
             Class::Orphans => "orphans",
             Class::NearDuplicates => "near_duplicates",
             Class::Mojibake => "mojibake",
@@ -152,6 +156,7 @@ impl Class {
             | Class::LegacyFormat
             | Class::SoftDelete
             | Class::IdGaps
+            | Class::OutOfOrder
             | Class::Orphans
             | Class::NearDuplicates
             | Class::Mojibake
@@ -184,6 +189,7 @@ impl Class {
             Class::SoftDelete => k(0.05, 1.0),
             // The share of blocks of rows followed by a gap (see `gap_block`).
             Class::IdGaps => k(0.05, 1.0),
+            Class::OutOfOrder => k(0.02, 1.0),
             Class::Orphans => k(0.01, 1.0),
             Class::NearDuplicates => k(0.02, 1.0),
             Class::Mojibake => k(0.3, 0.2),
@@ -658,7 +664,7 @@ pub fn plan(
                 continue;
             }
             for &(class, base) in &knobs {
-                if !matches(class, column, cp, schema) {
+                if !matches(class, column, cp, &plan.columns, schema) {
                     continue;
                 }
                 let in_types = config
@@ -852,6 +858,7 @@ fn observed_rate(
         Class::Mojibake => m.mojibake,
         Class::Injection => m.markup,
         Class::JsonEdge => m.json_edges,
+        Class::OutOfOrder => m.out_of_order,
         Class::ArrayEdge => m.array_edges,
         // Generated phone numbers already come in many forms; e-mails are plain.
         Class::OddContact if semantic(cp) == Some(Semantic::Email) => m.odd_contact,
@@ -874,6 +881,7 @@ fn matches(
     class: Class,
     column: &Column,
     cp: &super::ColumnPlan,
+    columns: &[super::ColumnPlan],
     schema: &crate::schema::Schema,
 ) -> bool {
     let t = &column.logical_type;
@@ -916,6 +924,16 @@ fn matches(
                 )
         }
         Class::IdGaps => matches!(cp.rule, Rule::Sequence { .. }),
+        // A time generated in its sequence key's order (a copula on the key
+        // at full weight), and not placed after another time.
+        Class::OutOfOrder => {
+            cp.follows.is_none()
+                && cp.copula.as_ref().is_some_and(|k| {
+                    k.weight >= 1.0
+                        && k.anchor
+                            .is_some_and(|a| matches!(columns[a].rule, Rule::Sequence { .. }))
+                })
+        }
         Class::Orphans | Class::HotKeys => false,
     }
 }

@@ -1172,7 +1172,11 @@ fn assign_copulas(
                 matches!(plans[anchor].rule, Rule::Sequence { .. }) && rank >= EXACT_KEY_ORDER;
             plans[c].copula = Some(distribution::Copula {
                 anchor: Some(anchor),
-                weight: if exact { 1.0 } else { weight.clamp(-0.999, 0.999) },
+                weight: if exact {
+                    1.0
+                } else {
+                    weight.clamp(-0.999, 0.999)
+                },
             });
             if plans[anchor].copula.is_none() && eligible(plans, anchor) {
                 plans[anchor].copula = Some(distribution::Copula {

@@ -384,6 +384,10 @@ pub struct MessObserved {
     /// (holes in the sequence), over the whole table.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub id_gaps: f64,
+    /// Dates and timestamps of a table keyed by one integer column: the share of rows whose
+    /// value is earlier than the row before it in key order, over the whole table.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub out_of_order: f64,
     /// Well-known placeholder values (`1970-01-01`, `9999-12-31`, `0`, `-1`, `N/A`, ...) and their shares.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sentinels: Vec<Frequency>,

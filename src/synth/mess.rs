@@ -131,6 +131,19 @@ pub fn inject(
                 + rng.below(86_400) as i64 * 1_000_000,
         )),
         (Class::JsonEdge, Value::Text(_)) => Some(Value::Text(json_edge(intensity, rng))),
+        // A time drawn anywhere in the column's range, not where its key's order puts it.
+        (Class::OutOfOrder, _) => match &cx.column.rule {
+            Rule::Sample(domain) | Rule::Pool { domain, .. } => {
+                let u = (rng.below(1_000_000) as f64 + 0.5) / 1e6;
+                Some(super::sampler::at_quantile(
+                    domain,
+                    &cx.column.distribution,
+                    u,
+                    rng,
+                ))
+            }
+            _ => None,
+        },
         (Class::ArrayEdge, Value::List(items)) => Some(Value::List(if rng.below(2) == 0 {
             Vec::new()
         } else {

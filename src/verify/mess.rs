@@ -143,6 +143,8 @@ fn seen(entry: &Injected, source: &Profile, found: &Profile, csv: bool) -> Optio
         Class::LegacyFormat => m.upper_case * non_null,
         Class::BurstDay => m.busiest_day * non_null,
         Class::JsonEdge => m.json_edges * non_null,
+        // Each time moved out of its place breaks the order once (before or after it).
+        Class::OutOfOrder => m.out_of_order * rows + rows * 0.00005,
         Class::ArrayEdge => m.array_edges * non_null,
         // Exact but for the share's rounding to 4 digits.
         Class::IdGaps => m.id_gaps * rows + rows * 0.00005,

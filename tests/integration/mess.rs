@@ -335,6 +335,7 @@ fn the_manifest_points_at_the_changed_rows_and_the_same_seed_makes_them_again() 
         "mojibake",
         "placeholders",
         "burst_day",
+        "out_of_order",
     ];
     let text: String = value_classes
         .iter()
@@ -756,6 +757,7 @@ fn every_class_is_found_again_in_every_engine() {
             "legacy_format",
             "soft_delete",
             "id_gaps",
+            "out_of_order",
             "near_duplicates",
             "mojibake",
             "placeholders",
