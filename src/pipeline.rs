@@ -5,6 +5,7 @@
 
 use crate::error::{Error, SinkError};
 use crate::plan::Plan;
+use crate::plan::mess::{LOCAL_WINDOW, Shuffle};
 use crate::sink::{Chunk, Sink};
 use crate::synth::{Generator, Pass};
 use rayon::prelude::*;
@@ -112,8 +113,8 @@ fn load(
         sink.begin_table(plan, t)?;
         let encoder = sink.encoder(plan, t);
         let mut chunks: Vec<u64> = table.shard_chunks(plan.shard).collect();
-        let shuffled = plan.mess.shuffled.get(t).copied().unwrap_or(false);
-        if shuffled {
+        let shuffle = plan.mess.shuffled.get(t).copied().unwrap_or_default();
+        if shuffle == Shuffle::Random {
             // MySQL fragmentation: chunks and rows in a random (seeded) order.
             let order = crate::synth::permute::Permutation::new(
                 chunks.len() as u64,
@@ -129,10 +130,9 @@ fn load(
             chunks,
             |i| {
                 let batch = generator.chunk(t, i, pass);
-                let batch = if shuffled {
-                    shuffle_rows(plan, t, i, batch)?
-                } else {
-                    batch
+                let batch = match shuffle {
+                    Shuffle::None => batch,
+                    _ => shuffle_rows(plan, t, i, shuffle, batch)?,
                 };
                 match &encoder {
                     // Encoded here, in parallel: the sink's thread only writes.
@@ -188,20 +188,29 @@ fn load(
     Ok(done)
 }
 
-/// The chunk's rows in a seeded random order (values unchanged).
+/// The chunk's rows in a seeded random order (values unchanged): all of
+/// them, or each window of `LOCAL_WINDOW` rows.
 fn shuffle_rows(
     plan: &Plan,
     t: usize,
     chunk: u64,
+    shuffle: Shuffle,
     batch: arrow::record_batch::RecordBatch,
 ) -> Result<arrow::record_batch::RecordBatch, SinkError> {
     let n = batch.num_rows() as u64;
-    let key = crate::synth::rng::Stream::new(plan.seed, &plan.tables[t].address, "", "row-order")
-        .derive(chunk)
-        .key();
-    let order = crate::synth::permute::Permutation::new(n, key);
-    let indices =
-        arrow::array::UInt32Array::from_iter_values((0..n).map(|i| order.apply(i) as u32));
+    let stream =
+        crate::synth::rng::Stream::new(plan.seed, &plan.tables[t].address, "", "row-order")
+            .derive(chunk);
+    let window = match shuffle {
+        Shuffle::Local => LOCAL_WINDOW,
+        _ => n.max(1),
+    };
+    let indices = arrow::array::UInt32Array::from_iter_values((0..n).map(|i| {
+        let start = i - i % window;
+        let size = window.min(n - start);
+        let order = crate::synth::permute::Permutation::new(size, stream.derive(start).key());
+        (start + order.apply(i - start)) as u32
+    }));
     let columns = batch
         .columns()
         .iter()

@@ -524,6 +524,24 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// The order a table's rows load in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Shuffle {
+    /// Row order (key order, which is era order where times follow the key).
+    #[default]
+    None,
+    /// Row order, each window of [`LOCAL_WINDOW`] rows shuffled (PostgreSQL
+    /// `--fragment`: rows inserted at about the same time land in about, not
+    /// exactly, their order).
+    Local,
+    /// Chunks and their rows in a random order (MySQL/InnoDB `--fragment`:
+    /// random-order inserts split pages and leave them partly full).
+    Random,
+}
+
+/// Rows per window of a [`Shuffle::Local`] load.
+pub const LOCAL_WINDOW: u64 = 16;
+
 /// Where the mess goes.
 #[derive(Clone, Debug, Default)]
 pub struct MessPlan {
@@ -539,9 +557,8 @@ pub struct MessPlan {
     pub axis: Vec<Option<usize>>,
     /// Classes that could not apply, with the reason.
     pub skipped: Vec<Skipped>,
-    /// Per table: load its rows in a shuffled order (MySQL/InnoDB
-    /// fragmentation: random-order inserts split pages and leave them partly full).
-    pub shuffled: Vec<bool>,
+    /// Per table: the order its rows load in under `--fragment`.
+    pub shuffled: Vec<Shuffle>,
 }
 
 impl MessPlan {
@@ -796,13 +813,16 @@ pub fn plan(
         }
         out.references.push(references);
         // Rows of a table that refer to earlier rows of itself must load in order.
-        out.shuffled.push(
-            options.fragment
-                && options.target == Target::Mysql
-                && !plan.foreign_keys.iter().any(|f| {
-                    !f.deferred && matches!(f.pick, ParentPick::Earlier | ParentPick::Previous)
-                }),
-        );
+        let in_order = plan
+            .foreign_keys
+            .iter()
+            .any(|f| !f.deferred && matches!(f.pick, ParentPick::Earlier | ParentPick::Previous));
+        out.shuffled.push(match options.target {
+            _ if !options.fragment || in_order => Shuffle::None,
+            Target::Mysql => Shuffle::Random,
+            Target::Postgres => Shuffle::Local,
+            _ => Shuffle::None,
+        });
     }
     Ok(out)
 }

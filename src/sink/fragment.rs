@@ -475,7 +475,8 @@ pub fn mysql_pages(url: &str, plan: &Plan) -> Result<Vec<Pages>, SinkError> {
             })?;
         let mut out = Vec::new();
         for &t in &plan.order.tables {
-            if !plan.writes(t) || !plan.mess.shuffled.get(t).copied().unwrap_or(false) {
+            let shuffled = plan.mess.shuffled.get(t).copied().unwrap_or_default();
+            if !plan.writes(t) || shuffled != crate::plan::mess::Shuffle::Random {
                 continue;
             }
             let name = &plan.schema.tables[t].name.name;

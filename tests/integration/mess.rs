@@ -629,6 +629,34 @@ fn fragment_reaches_the_asked_dead_share_and_key_order() {
         ),
         0
     );
+    // Asked for key order and no dead tuples, the load alone does it: rows in key order, each
+    // window of 16 shuffled (inserts of about the same time land in about their order).
+    let local = PgDb::new("fraglocal");
+    std::fs::write(
+        &config,
+        "preset = \"none\"\n[fragment]\ndead_share = 0.0\ncorrelation = 1.0\n",
+    )
+    .unwrap();
+    patina_ok(&[
+        "generate",
+        &root().join(CHINOOK).to_string_lossy(),
+        "--target",
+        &local.url(),
+        "--create-schema",
+        "--fragment",
+        "--mess-config",
+        s(&config),
+        "-q",
+    ]);
+    let inversions = local.scalar(
+        "SELECT count(*) FROM (SELECT track_id, lag(track_id) OVER (ORDER BY ctid) AS p FROM track) s
+         WHERE track_id < p",
+    );
+    assert!(inversions > 100, "{inversions} local inversions");
+    let correlation = local.scalar(
+        "SELECT (1000 * correlation)::int8 FROM pg_stats WHERE tablename = 'track' AND attname = 'track_id'",
+    );
+    assert!(correlation >= 990, "correlation {correlation}");
     let err = patina_err(&[
         "generate",
         &root().join(CHINOOK).to_string_lossy(),
