@@ -268,99 +268,84 @@ const COPY_COLUMNS: usize = 12;
 /// A child column equal to a parent column in this share of rows is a copy.
 const COPY_SHARE: f64 = 0.9;
 
-/// For a table keyed by one integer column: the column and a query counting
-/// the holes in its sequence (rows whose key is more than one above the
-/// previous key), over the whole table, through the primary key's index.
-fn gap_query(
-    table: &crate::schema::Table,
-    name: &str,
-    quote: impl Fn(&str) -> String,
-) -> Option<(String, String)> {
-    let key = table.primary_key.as_ref()?;
-    let [column] = key.columns.as_slice() else {
-        return None;
-    };
-    table.column(column)?.logical_type.integer_range()?;
-    let k = quote(column);
-    Some((
-        column.clone(),
-        format!(
-            // `p + 1 < k` rather than `k - p > 1`: never overflows, since p < k.
-            "SELECT COUNT(*) FROM (SELECT {k} AS k, LAG({k}) OVER (ORDER BY {k}) AS p FROM {name}) s \
-             WHERE p + 1 < k"
-        ),
-    ))
+/// What a key query counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeyCount {
+    /// Holes in the key's sequence (`mess.id_gaps` of the key).
+    Gaps,
+    /// Rows whose time is earlier than the previous row's in key order
+    /// (`mess.out_of_order` of the time column).
+    OutOfOrder,
 }
 
-/// For a table keyed by one integer column: per date or timestamp column, a
-/// query counting the rows whose value is earlier than the previous row's
-/// in key order (over the whole table).
-fn order_queries(
+/// For a table keyed by one integer column: the queries that count, over
+/// the whole table through the key's order, the holes in the key (rows
+/// more than one above the previous key) and, per date or timestamp
+/// column, the rows earlier than the previous row. Each comes with what it
+/// counts and the column it is recorded on.
+fn key_queries(
     table: &crate::schema::Table,
     name: &str,
     quote: impl Fn(&str) -> String,
-) -> Vec<(String, String)> {
+) -> Vec<(KeyCount, String, String)> {
     let Some(key) = table.primary_key.as_ref() else {
         return Vec::new();
     };
-    let [k] = key.columns.as_slice() else {
+    let [column] = key.columns.as_slice() else {
         return Vec::new();
     };
     if table
-        .column(k)
+        .column(column)
         .and_then(|c| c.logical_type.integer_range())
         .is_none()
     {
         return Vec::new();
     }
-    let k = quote(k);
-    table
-        .columns
-        .iter()
-        .filter(|c| {
-            matches!(
-                c.logical_type,
-                crate::schema::LogicalType::Date
-                    | crate::schema::LogicalType::Timestamp
-                    | crate::schema::LogicalType::TimestampTz
-            )
-        })
-        .map(|c| {
+    let k = quote(column);
+    // `p + 1 < k` rather than `k - p > 1`: never overflows, since p < k.
+    let mut out = vec![(
+        KeyCount::Gaps,
+        column.clone(),
+        format!(
+            "SELECT COUNT(*) FROM (SELECT {k} AS k, LAG({k}) OVER (ORDER BY {k}) AS p FROM {name}) s \
+             WHERE p + 1 < k"
+        ),
+    )];
+    for c in &table.columns {
+        if matches!(
+            c.logical_type,
+            crate::schema::LogicalType::Date
+                | crate::schema::LogicalType::Timestamp
+                | crate::schema::LogicalType::TimestampTz
+        ) {
             let t = quote(&c.name);
-            (
+            out.push((
+                KeyCount::OutOfOrder,
                 c.name.clone(),
                 format!(
                     "SELECT COUNT(*) FROM (SELECT {t} AS t, LAG({t}) OVER (ORDER BY {k}) AS p \
                      FROM {name}) s WHERE t < p"
                 ),
-            )
-        })
-        .collect()
+            ));
+        }
+    }
+    out
 }
 
-/// Records an order query's count (see [`order_queries`]) as the column's
-/// `mess.out_of_order`: rows over the table's rows.
-fn record_order(stats: &mut profile::TableStats, column: &str, rows_out: i64) {
+/// Records a key query's count (see [`key_queries`]) on its column's
+/// `mess`, as a share of the table's rows.
+fn record_key_count(stats: &mut profile::TableStats, kind: KeyCount, column: &str, count: i64) {
     let rows = stats.row_count.max(1) as f64;
-    if rows_out <= 0 {
+    if count <= 0 {
         return;
     }
     if let Some(cs) = stats.columns.iter_mut().find(|c| c.column == column) {
-        let share = (rows_out as f64 / rows * 10_000.0).round() / 10_000.0;
-        cs.mess.get_or_insert_with(Default::default).out_of_order = share;
-    }
-}
-
-/// Records a gap query's count (see [`gap_query`]) as the key column's
-/// `mess.id_gaps`: holes over the table's rows.
-fn record_gaps(stats: &mut profile::TableStats, column: &str, holes: i64) {
-    let rows = stats.row_count.max(1) as f64;
-    if holes <= 0 {
-        return;
-    }
-    if let Some(cs) = stats.columns.iter_mut().find(|c| c.column == column) {
-        let share = (holes as f64 / rows * 10_000.0).round() / 10_000.0;
-        cs.mess.get_or_insert_with(Default::default).id_gaps = share;
+        let share = (count as f64 / rows * 10_000.0).round() / 10_000.0;
+        let mess = cs.mess.get_or_insert_with(Default::default);
+        match kind {
+            KeyCount::Gaps => mess.id_gaps = share,
+            KeyCount::OutOfOrder => mess.out_of_order = share,
+        }
     }
 }
 

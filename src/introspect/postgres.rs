@@ -627,22 +627,13 @@ async fn table_stats(
             .collect();
         super::relations(&mut stats, f, &pairs, &counts);
     }
-    if row_count <= super::EXACT_FAN_OUT_ROWS
-        && let Some((column, sql)) = super::gap_query(table, &qualified, quote_ident)
-    {
-        let holes: i64 = sqlx::query_scalar(&sql)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(query_err(what("the holes in its key")))?;
-        super::record_gaps(&mut stats, &column, holes);
-    }
     if row_count <= super::EXACT_FAN_OUT_ROWS {
-        for (column, sql) in super::order_queries(table, &qualified, quote_ident) {
-            let rows_out: i64 = sqlx::query_scalar(&sql)
+        for (kind, column, sql) in super::key_queries(table, &qualified, quote_ident) {
+            let count: i64 = sqlx::query_scalar(&sql)
                 .fetch_one(&mut *conn)
                 .await
-                .map_err(query_err(what("the order of its times")))?;
-            super::record_order(&mut stats, &column, rows_out);
+                .map_err(query_err(what("the order of its key")))?;
+            super::record_key_count(&mut stats, kind, &column, count);
         }
     }
     stats.physical = physical(conn, table, &qualified).await?;
