@@ -132,6 +132,12 @@ pub fn write(profile: &Profile, out: &mut dyn Write) -> io::Result<()> {
                 if let Some(t) = &cs.time {
                     facts.push(format!("{} months of history", t.per_month.len()));
                 }
+                if let Some(m) = &cs.mess {
+                    let shown = mess_shares(m);
+                    if !shown.is_empty() {
+                        facts.push(format!("mess: {shown}"));
+                    }
+                }
             }
             if let LogicalType::Opaque { literal } = &column.logical_type {
                 facts.push(if literal.is_some() {
@@ -145,6 +151,39 @@ pub fn write(profile: &Profile, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out)?;
     privacy_report(profile, out)
+}
+
+/// The mess a column shows, largest share first: `empty 3.2%, padded 2.9%`
+/// (the four largest; placeholders summed).
+fn mess_shares(m: &crate::profile::stats::MessObserved) -> String {
+    let placeholders: f64 = m.sentinels.iter().map(|s| s.fraction).sum();
+    let mut shares = [
+        ("empty", m.empty),
+        ("padded", m.padded),
+        ("non-ASCII", m.non_ascii),
+        ("unusual Unicode", m.unusual_unicode),
+        ("near-duplicates", m.near_duplicates),
+        ("at max length", m.at_max_length),
+        ("code-like", m.markup),
+        ("mojibake", m.mojibake),
+        ("extremes", m.extremes),
+        ("upper case", m.upper_case),
+        ("odd contacts", m.odd_contact),
+        ("busiest day", m.busiest_day),
+        ("JSON edges", m.json_edges),
+        ("array edges", m.array_edges),
+        ("id gaps", m.id_gaps),
+        ("out of key order", m.out_of_order),
+        ("placeholders", placeholders),
+    ];
+    shares.sort_by(|a, b| b.1.total_cmp(&a.1));
+    shares
+        .iter()
+        .filter(|(_, share)| *share > 0.0)
+        .take(4)
+        .map(|(name, share)| format!("{name} {:.1}%", share * 100.0))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn show(v: &StatValue) -> String {

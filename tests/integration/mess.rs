@@ -63,6 +63,20 @@ fn hostile_loads_into_sqlite_and_profiles_back() {
     sqlite_dump(&db);
     assert_eq!(manifest["preset"], "hostile");
     let back = profile_back(&url, dir.path());
+    // inspect shows what the profile observed, column by column.
+    let out = patina(&["inspect", s(&dir.path().join("back.json"))]);
+    assert!(out.status.success());
+    let shown = String::from_utf8_lossy(&out.stdout).into_owned();
+    // The key of `track` (not `playlist_track`'s reference of the same name) shows its gaps.
+    let track = shown
+        .split("\n\n")
+        .find(|block| block.starts_with("track ") || block.starts_with("public.track "))
+        .unwrap_or_else(|| panic!("{shown}"));
+    let track_id = track
+        .lines()
+        .find(|l| l.trim_start().starts_with("track_id "))
+        .unwrap_or_else(|| panic!("{track}"));
+    assert!(track_id.contains("mess: id gaps"), "{track_id}");
     let entries = injected(&manifest);
     let count_of = |class: &str, table: &str, column: &str| {
         entries
