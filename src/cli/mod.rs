@@ -170,9 +170,11 @@ pub struct GenerateArgs {
     /// observed; the default) or hostile (every class on, heavier). See docs/mess.md.
     #[arg(long, value_name = "PRESET")]
     pub mess: Option<plan::mess::Preset>,
-    /// After loading into PostgreSQL, churn each table (updates to the same values, autovacuum held
-    /// off) until its dead-tuple share and key-order correlation are the profile's, or the mess
-    /// config's [fragment] goals; on by default with --mess hostile. See docs/mess/fragmentation.md.
+    /// Leave the tables physically as old ones are. PostgreSQL: load in key order with 16-row
+    /// windows shuffled, then churn each table (updates to the same values, autovacuum held off)
+    /// until its dead-tuple share and key-order correlation are the profile's, or the mess config's
+    /// [fragment] goals. MySQL/MariaDB: insert rows in a random order. On by default with --mess
+    /// hostile. See docs/mess/fragmentation.md.
     #[arg(long)]
     pub fragment: bool,
     /// A TOML file that overrides the preset per class and per column (docs/mess.md).
