@@ -16,7 +16,8 @@ use crate::profile::stats::{
 };
 use crate::schema::{Column, LogicalType};
 use crate::value::{self, MICROS_PER_DAY};
-use std::collections::BTreeMap;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
 
 /// The privacy knobs of a profiling run.
 #[derive(Clone, Debug)]
@@ -72,6 +73,8 @@ const SENTINELS: &[&str] = &[
 /// What the sample says about one column, beyond the SQL aggregates.
 #[derive(Clone, Debug, Default)]
 pub struct Analysis {
+    /// Distinct values in the sample.
+    pub distinct: u64,
     /// Kept values with their shares.
     pub most_common: Vec<Frequency>,
     /// Equi-depth bounds.
@@ -109,10 +112,11 @@ pub fn analyze(
         return out;
     }
     let n = values.len() as f64;
-    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut counts: HashMap<&str, u64> = HashMap::with_capacity(values.len().min(1 << 16));
     for v in values {
         *counts.entry(*v).or_default() += 1;
     }
+    out.distinct = counts.len() as u64;
     let distinct_share = counts.len() as f64 / n;
     let textual = column.logical_type.is_textual()
         || matches!(
@@ -173,12 +177,11 @@ pub fn analyze(
         let mut lengths: Vec<u64> = values.iter().map(|v| v.chars().count() as u64).collect();
         lengths.sort_unstable();
         out.length_histogram = quantiles(&lengths);
-        out.shapes = shapes(values, privacy.min_count, n);
+        out.shapes = shapes(&counts, privacy.min_count, n);
         out.mess = Some(mess(column, out.semantic, values, &counts));
     } else {
         let sentinels = sentinel_shares(&counts, n);
-        let share =
-            |f: &dyn Fn(&str) -> bool| round4(values.iter().filter(|v| f(v)).count() as f64 / n);
+        let share = |f: &dyn Fn(&str) -> bool| weighted_share(&counts, n, f);
         let extremes = share(&|v| is_extreme(column, v));
         let array_edges = if matches!(column.logical_type, LogicalType::Array { .. }) {
             share(&is_array_edge)
@@ -304,12 +307,12 @@ fn time_profile(
         table_rows as f64 / sampled_rows as f64
     };
     let n = sorted.len() as f64;
-    let mut per_month: BTreeMap<String, f64> = BTreeMap::new();
+    let mut per_month: BTreeMap<(i64, u32), f64> = BTreeMap::new();
     let (mut month, mut weekday, mut hour) = (vec![0.0; 12], vec![0.0; 7], vec![0.0; 24]);
     for &t in sorted {
         let days = t.div_euclid(MICROS_PER_DAY);
         let (y, m, _) = value::civil_from_days(days);
-        *per_month.entry(format!("{y:04}-{m:02}")).or_default() += scale;
+        *per_month.entry((y, m)).or_default() += scale;
         month[(m - 1) as usize] += 1.0;
         // 1970-01-01 was a Thursday: Monday is index 0.
         weekday[(days + 3).rem_euclid(7) as usize] += 1.0;
@@ -319,7 +322,7 @@ fn time_profile(
     Some(TimeProfile {
         per_month: per_month
             .into_iter()
-            .map(|(k, v)| (k, v.round() as u64))
+            .map(|((y, m), v)| (format!("{y:04}-{m:02}"), v.round() as u64))
             .collect(),
         month: share(month),
         weekday: share(weekday),
@@ -338,7 +341,7 @@ pub fn fan_out(
     sampled_rows: u64,
 ) -> ForeignKeyStats {
     let rows = samples.first().map_or(0, Vec::len);
-    let mut per_parent: BTreeMap<Vec<&str>, u64> = BTreeMap::new();
+    let mut per_parent: HashMap<Vec<&str>, u64> = HashMap::new();
     let mut nulls = 0u64;
     #[expect(
         clippy::needless_range_loop,
@@ -575,18 +578,28 @@ pub fn associations(
     samples: &[Vec<Option<String>>],
     min_count: u64,
 ) -> Vec<Association> {
+    let indexes: Vec<Vec<Option<usize>>> = columns
+        .iter()
+        .map(|(c, kept)| kept_indexes(&samples[*c], kept))
+        .collect();
     let mut out = Vec::new();
     for (i, (a, kept_a)) in columns.iter().enumerate() {
-        for (b, kept_b) in &columns[i + 1..] {
-            let mut counts: BTreeMap<(&str, &str), u64> = BTreeMap::new();
-            for (x, y) in samples[*a].iter().zip(&samples[*b]) {
-                let (Some(x), Some(y)) = (x.as_deref(), y.as_deref()) else {
-                    continue;
-                };
-                if kept_a.iter().any(|k| k == x) && kept_b.iter().any(|k| k == y) {
-                    *counts.entry((x, y)).or_default() += 1;
+        for (j, (b, kept_b)) in columns.iter().enumerate().skip(i + 1) {
+            let mut cells = vec![0u64; kept_a.len() * kept_b.len()];
+            for (x, y) in indexes[i].iter().zip(&indexes[j]) {
+                if let (Some(x), Some(y)) = (x, y) {
+                    cells[x * kept_b.len() + y] += 1;
                 }
             }
+            let counts: BTreeMap<(&str, &str), u64> = cells
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .map(|(k, c)| {
+                    let (x, y) = (k / kept_b.len(), k % kept_b.len());
+                    ((kept_a[x].as_str(), kept_b[y].as_str()), *c)
+                })
+                .collect();
             let n: u64 = counts.values().sum();
             if n < 10 || kept_a.len() < 2 || kept_b.len() < 2 {
                 continue;
@@ -639,6 +652,19 @@ pub fn associations(
     out
 }
 
+/// Each sampled value's index in `kept` (`None`: NULL or not kept).
+fn kept_indexes(values: &[Option<String>], kept: &[String]) -> Vec<Option<usize>> {
+    let index: HashMap<&str, usize> = kept
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    values
+        .iter()
+        .map(|v| index.get(v.as_deref()?).copied())
+        .collect()
+}
+
 /// Bandings at least this strong (Cramér's V) are kept.
 const MIN_BANDING: f64 = 0.5;
 
@@ -685,33 +711,54 @@ pub fn bandings(
             .filter(|f| f.is_finite())
             .or_else(|| value::parse_timestamp(v).map(|t| t as f64))
     };
-    let mut out = Vec::new();
-    for (c, kept) in categorical {
-        for (t, bounds) in ranged {
-            if c == t || bounds.len() < 3 {
-                continue;
+    // Each ranged column's band per row, once: `None` for a value that is
+    // no number, `Some(None)` for NULL.
+    let bands: Vec<Vec<Option<Option<u32>>>> = ranged
+        .iter()
+        .map(|(t, bounds)| {
+            samples[*t]
+                .iter()
+                .map(|x| match x.as_deref() {
+                    None => Some(None),
+                    Some(x) => number(x).map(|x| Some(bucket_of(bounds, x))),
+                })
+                .collect()
+        })
+        .collect();
+    let indexes: HashMap<usize, Vec<Option<usize>>> = categorical
+        .iter()
+        .map(|(c, kept)| (*c, kept_indexes(&samples[*c], kept)))
+        .collect();
+    let pairs: Vec<((usize, &[String]), (usize, &[Option<Option<u32>>]))> = categorical
+        .iter()
+        .flat_map(|(c, kept)| {
+            ranged
+                .iter()
+                .zip(&bands)
+                .filter(move |((t, bounds), _)| c != t && bounds.len() >= 3)
+                .map(move |((t, _), b)| ((*c, kept.as_slice()), (*t, b.as_slice())))
+        })
+        .collect();
+    pairs
+        .par_iter()
+        .filter_map(|&((c, kept), (t, bands))| {
+            let mut cells: HashMap<(Option<u32>, usize), u64> = HashMap::new();
+            for (band, v) in bands.iter().zip(&indexes[&c]) {
+                if let (Some(band), Some(v)) = (band, v) {
+                    *cells.entry((*band, *v)).or_default() += 1;
+                }
             }
-            let mut counts: BTreeMap<(Option<u32>, &str), u64> = BTreeMap::new();
-            for (x, v) in samples[*t].iter().zip(&samples[*c]) {
-                let Some(v) = v.as_deref().filter(|v| kept.iter().any(|k| k == v)) else {
-                    continue;
-                };
-                let band = match x.as_deref() {
-                    None => None,
-                    Some(x) => match number(x) {
-                        Some(x) => Some(bucket_of(bounds, x)),
-                        None => continue,
-                    },
-                };
-                *counts.entry((band, v)).or_default() += 1;
-            }
+            let counts: BTreeMap<(Option<u32>, &str), u64> = cells
+                .into_iter()
+                .map(|((band, v), c)| ((band, kept[v].as_str()), c))
+                .collect();
             let n: u64 = counts.values().sum();
             if n < 10 {
-                continue;
+                return None;
             }
             let v = cramers_v(&counts);
             if !v.is_finite() || v < MIN_BANDING {
-                continue;
+                return None;
             }
             let cells: Vec<BandCell> = counts
                 .iter()
@@ -722,17 +769,14 @@ pub fn bandings(
                     fraction: round4(*k as f64 / n as f64),
                 })
                 .collect();
-            if !cells.is_empty() {
-                out.push(Banding {
-                    column: table.columns[*t].name.clone(),
-                    category: table.columns[*c].name.clone(),
-                    strength: (v * 100.0).round() / 100.0,
-                    cells,
-                });
-            }
-        }
-    }
-    out
+            (!cells.is_empty()).then(|| Banding {
+                column: table.columns[t].name.clone(),
+                category: table.columns[c].name.clone(),
+                strength: (v * 100.0).round() / 100.0,
+                cells,
+            })
+        })
+        .collect()
 }
 
 /// Associations at least this strong (Cramér's V) are kept.
@@ -887,13 +931,13 @@ pub fn shape(v: &str) -> String {
         .collect()
 }
 
-fn shapes(values: &[&str], min_count: u64, n: f64) -> Vec<Frequency> {
-    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-    for v in values
+fn shapes(values: &HashMap<&str, u64>, min_count: u64, n: f64) -> Vec<Frequency> {
+    let mut counts: HashMap<String, u64> = HashMap::new();
+    for (v, c) in values
         .iter()
-        .filter(|v| v.chars().count() <= SHAPE_MAX_CHARS)
+        .filter(|(v, _)| v.chars().count() <= SHAPE_MAX_CHARS)
     {
-        *counts.entry(shape(v)).or_default() += 1;
+        *counts.entry(shape(v)).or_default() += c;
     }
     let mut kept: Vec<(String, u64)> = counts
         .into_iter()
@@ -906,7 +950,14 @@ fn shapes(values: &[&str], min_count: u64, n: f64) -> Vec<Frequency> {
         .collect()
 }
 
-fn sentinel_shares(counts: &BTreeMap<&str, u64>, n: f64) -> Vec<Frequency> {
+/// The share of the `n` sampled values for which `f` holds, each distinct
+/// value tested once and weighed by its count.
+fn weighted_share(counts: &HashMap<&str, u64>, n: f64, f: &dyn Fn(&str) -> bool) -> f64 {
+    let hits: u64 = counts.iter().filter(|(v, _)| f(v)).map(|(_, c)| c).sum();
+    round4(hits as f64 / n)
+}
+
+fn sentinel_shares(counts: &HashMap<&str, u64>, n: f64) -> Vec<Frequency> {
     // One pass over the distinct values (a time at midnight counts as its date).
     let mut found: BTreeMap<&str, u64> = BTreeMap::new();
     for (v, c) in counts {
@@ -935,11 +986,10 @@ fn mess(
     column: &Column,
     semantic: Option<SemanticClass>,
     values: &[&str],
-    counts: &BTreeMap<&str, u64>,
+    counts: &HashMap<&str, u64>,
 ) -> MessObserved {
     let n = values.len() as f64;
-    let share =
-        |f: &dyn Fn(&str) -> bool| round4(values.iter().filter(|v| f(v)).count() as f64 / n);
+    let share = |f: &dyn Fn(&str) -> bool| weighted_share(counts, n, f);
     let max = match column.logical_type {
         LogicalType::Text {
             max_length: Some(m),
@@ -949,7 +999,7 @@ fn mess(
     };
     let json = column.logical_type == LogicalType::Json || semantic == Some(SemanticClass::Json);
     // Values whose normalised form (trimmed, lowercase) is shared by a different raw value.
-    let mut forms: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+    let mut forms: HashMap<String, (usize, u64)> = HashMap::with_capacity(counts.len());
     for (v, c) in counts {
         let e = forms.entry(fold(v)).or_default();
         e.0 += 1;
@@ -962,11 +1012,13 @@ fn mess(
         .sum();
     MessObserved {
         empty: share(&|v| v.is_empty()),
-        padded: share(&|v| !v.is_empty() && v.trim() != v),
+        padded: share(&|v| v.starts_with(char::is_whitespace) || v.ends_with(char::is_whitespace)),
         non_ascii: share(&|v| !v.is_ascii()),
         near_duplicates: round4(near as f64 / n),
         at_max_length: max.map_or(0.0, |m| share(&|v| v.chars().count() == m)),
-        unusual_unicode: share(&|v| v.chars().any(unusual_char) || homoglyphs(v)),
+        unusual_unicode: share(&|v| {
+            !v.is_ascii() && (v.chars().any(unusual_char) || homoglyphs(v))
+        }),
         markup: share(&looks_like_markup),
         mojibake: share(&is_mojibake),
         upper_case: share(&is_upper_case),
@@ -1123,6 +1175,9 @@ fn busiest_day(times: &[i64], n: f64) -> f64 {
 /// (MySQL's default ones do): trimmed, lowercase, combining marks dropped
 /// and Latin-1 accented letters read as their base letter.
 fn fold(v: &str) -> String {
+    if v.is_ascii() {
+        return v.trim().to_ascii_lowercase();
+    }
     v.trim()
         .to_lowercase()
         .chars()
@@ -1153,15 +1208,22 @@ pub fn unusual_char(ch: char) -> bool {
 
 /// Latin letters mixed with Cyrillic or Greek ones in one word (`pаypal` with a Cyrillic `а`).
 fn homoglyphs(v: &str) -> bool {
-    v.split_whitespace().any(|word| {
-        word.chars().any(|c| c.is_ascii_alphabetic())
-            && word.chars().any(|c| matches!(c as u32, 0x0370..=0x04FF))
-    })
+    !v.is_ascii()
+        && v.split_whitespace().any(|word| {
+            word.chars().any(|c| c.is_ascii_alphabetic())
+                && word.chars().any(|c| matches!(c as u32, 0x0370..=0x04FF))
+        })
 }
 
 /// Text that looks like SQL, HTML, a format string or a template.
 pub fn looks_like_markup(v: &str) -> bool {
-    let lower = v.to_lowercase();
+    // Most values are ASCII: lowercase them without allocating a copy.
+    let lower: std::borrow::Cow<'_, str> =
+        if v.bytes().any(|b| b.is_ascii_uppercase()) || !v.is_ascii() {
+            v.to_lowercase().into()
+        } else {
+            v.into()
+        };
     let tag = lower
         .as_bytes()
         .windows(2)
@@ -1185,6 +1247,9 @@ pub fn looks_like_markup(v: &str) -> bool {
 
 /// UTF-8 that was read as Latin-1 or Windows-1252 and stored again.
 pub fn is_mojibake(v: &str) -> bool {
+    if v.is_ascii() {
+        return false;
+    }
     let chars: Vec<char> = v.chars().collect();
     chars.windows(2).any(|w| {
         (w[0] == 'Ã' || w[0] == 'Â')
