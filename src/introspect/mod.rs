@@ -19,6 +19,7 @@ pub use sqlite::{file_fingerprint as sqlite_fingerprint, path_of as sqlite_path}
 
 use crate::error::IntrospectError;
 use crate::profile::{self, Profile, SourceInfo};
+use rayon::prelude::*;
 use std::time::Duration;
 
 /// How to profile.
@@ -118,13 +119,25 @@ fn sample_select(
     let columns: Vec<String> = table
         .columns
         .iter()
-        .map(|c| match c.logical_type {
-            crate::schema::LogicalType::Binary { .. }
-            | crate::schema::LogicalType::Opaque { .. } => null.to_owned(),
-            _ => text(&c.name),
+        .map(|c| {
+            if sampled_as_text(c) {
+                text(&c.name)
+            } else {
+                null.to_owned()
+            }
         })
         .collect();
     format!("SELECT {} FROM {from}", columns.join(", "))
+}
+
+/// Whether [`sample_select`] reads a column's values (as text): every
+/// column but binary and opaque ones. The statistics of such a column that
+/// the sampled values give (its distinct count) are computed in Rust.
+fn sampled_as_text(column: &crate::schema::Column) -> bool {
+    !matches!(
+        column.logical_type,
+        crate::schema::LogicalType::Binary { .. } | crate::schema::LogicalType::Opaque { .. }
+    )
 }
 
 /// Each column's sampled values, row-aligned (`None` for NULL), from rows of text.
@@ -142,42 +155,91 @@ fn collect_samples<R>(
     out
 }
 
-/// Sampled tables up to this many rows get their children per parent
-/// counted exactly, one GROUP BY per foreign key: a block sample sees
-/// children stored together (order lines) whole or not at all, which no
-/// scaling of the sample's counts undoes.
-pub const EXACT_FAN_OUT_ROWS: u64 = 10_000_000;
+/// A table of at most this many times `--sample-rows` rows is read whole
+/// where the sample does not do: its children per parent grouped
+/// ([`FanOutCount::Exact`]) and its key order read ([`key_query`]). A block
+/// sample sees children stored together (order lines) whole or not at all,
+/// which no scaling of the sample's counts undoes; a bigger table has the
+/// children of sampled parents counted instead, and one range of its keys read.
+pub const WHOLE_READ_FACTOR: u64 = 10;
 
-/// The foreign keys whose fan-out should be counted exactly, with the query
-/// returning (children, parents with that many) for each. `quote` quotes an
-/// identifier, `from` is the table's name in the dialect, `int` its
-/// 64-bit integer type for CAST.
+/// Parents sampled to count the children of a table too big to group whole:
+/// a tenth of `--sample-rows`, at least 1 000 (and at most `--sample-rows`).
+pub fn fan_out_parents(sample: u64) -> u64 {
+    (sample / 10).max(1_000).min(sample.max(1))
+}
+
+/// How a fan-out query counts children.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum FanOutCount {
+    /// Every parent the table references, grouped over the whole table.
+    Exact,
+    /// The children of sampled parents (an index or one hash join over the
+    /// table instead of a GROUP BY of it), childless ones included; the
+    /// parent table holds about this many rows.
+    PerSampledParent(u64),
+}
+
+/// The foreign keys whose fan-out should be counted rather than read off the
+/// sample, with the query returning (children, parents with that many) for
+/// each. `quote` quotes an identifier, `from` is the table's name in the
+/// dialect, `int` its 64-bit integer type for CAST. For a table above
+/// [`WHOLE_READ_FACTOR`] × `sample` rows, `parent_sample(f)` gives foreign
+/// key `f`'s parent's row estimate and a query selecting `columns` of at
+/// most `limit` of its rows, picked at random (`None`: leave the sample's
+/// estimate, as where no index would find a parent's children).
 fn fan_out_queries(
     table: &crate::schema::Table,
     stats: &profile::TableStats,
+    sample: u64,
     from: &str,
     int: &str,
     quote: impl Fn(&str) -> String,
-) -> Vec<(usize, String)> {
-    if stats.sampled_rows >= stats.row_count || stats.row_count > EXACT_FAN_OUT_ROWS {
+    parent_sample: impl Fn(usize, &str, u64) -> Option<(u64, String)>,
+) -> Vec<(usize, FanOutCount, String)> {
+    if stats.sampled_rows >= stats.row_count {
         return Vec::new();
     }
+    let exact = stats.row_count <= sample.saturating_mul(WHOLE_READ_FACTOR);
     table
         .foreign_keys
         .iter()
         .enumerate()
-        .map(|(f, fk)| {
+        .filter_map(|(f, fk)| {
             let cols: Vec<String> = fk.columns.iter().map(|c| quote(c)).collect();
-            let set: Vec<String> = cols.iter().map(|c| format!("{c} IS NOT NULL")).collect();
-            (
+            if exact {
+                let set: Vec<String> = cols.iter().map(|c| format!("{c} IS NOT NULL")).collect();
+                return Some((
+                    f,
+                    FanOutCount::Exact,
+                    format!(
+                        "SELECT CAST(n AS {int}) AS n, CAST(count(*) AS {int}) AS parents FROM \
+                         (SELECT count(*) AS n FROM {from} WHERE {} GROUP BY {}) g GROUP BY n",
+                        set.join(" AND "),
+                        cols.join(", ")
+                    ),
+                ));
+            }
+            let keys: Vec<String> = fk.referenced_columns.iter().map(|c| quote(c)).collect();
+            let (rows, sample) = parent_sample(f, &keys.join(", "), fan_out_parents(sample))?;
+            let on: Vec<String> = cols
+                .iter()
+                .zip(&keys)
+                .map(|(c, k)| format!("c.{c} = p.{k}"))
+                .collect();
+            let group: Vec<String> = keys.iter().map(|k| format!("p.{k}")).collect();
+            Some((
                 f,
+                FanOutCount::PerSampledParent(rows),
                 format!(
                     "SELECT CAST(n AS {int}) AS n, CAST(count(*) AS {int}) AS parents FROM \
-                     (SELECT count(*) AS n FROM {from} WHERE {} GROUP BY {}) g GROUP BY n",
-                    set.join(" AND "),
-                    cols.join(", ")
+                     (SELECT count(c.{}) AS n FROM {sample} p LEFT JOIN {from} c ON {} GROUP BY {}) g \
+                     GROUP BY n",
+                    cols[0],
+                    on.join(" AND "),
+                    group.join(", ")
                 ),
-            )
+            ))
         })
         .collect()
 }
@@ -208,12 +270,27 @@ fn parents<'s>(
         .collect()
 }
 
+/// Sampled rows joined to their parents (times, orphans, copies) at most:
+/// few enough that the parent is probed through its key, not scanned.
+const JOIN_ROWS: u64 = 10_000;
+
+/// The sample `from` (aliased `s`) cut to [`JOIN_ROWS`] rows for the queries
+/// that join it to a parent.
+fn join_sample(from: &str, rows: u64) -> String {
+    if rows > JOIN_ROWS {
+        format!("(SELECT * FROM {from} LIMIT {JOIN_ROWS}) AS s")
+    } else {
+        from.to_owned()
+    }
+}
+
 /// Time columns of a table and of its parents compared per foreign key at most.
 const PARENT_TIME_COLUMNS: usize = 4;
 
-/// Per foreign key to another table, the queries pairing each sampled
-/// child row's time columns with its parent's: (foreign key, child column,
-/// parent column, SQL returning child text, parent text). `from` is the
+/// Per foreign key to another table, one query pairing each sampled child
+/// row's time columns with its parent's: (foreign key, child columns,
+/// parent columns, SQL returning the child's then the parent's as text,
+/// one row per child that found its parent). `from` is the
 /// sample (aliased `s`), `name` gives a table's name in the dialect,
 /// `text(alias, column)` a column as text.
 fn parent_time_queries(
@@ -223,7 +300,7 @@ fn parent_time_queries(
     name: impl Fn(&crate::schema::QualifiedName) -> String,
     quote: impl Fn(&str) -> String,
     text: impl Fn(&str, &str) -> String,
-) -> Vec<(usize, String, String, String)> {
+) -> Vec<(usize, Vec<String>, Vec<String>, String)> {
     let times = |t: &crate::schema::Table| -> Vec<String> {
         t.columns
             .iter()
@@ -240,25 +317,24 @@ fn parent_time_queries(
             .collect()
     };
     let mut out = Vec::new();
+    let children = times(table);
+    if children.is_empty() {
+        return out;
+    }
     for (f, parent, join) in parents(schema, table, &quote, false) {
-        for child in times(table) {
-            for parent_column in times(parent) {
-                out.push((
-                    f,
-                    child.clone(),
-                    parent_column.clone(),
-                    format!(
-                        "SELECT {}, {} FROM {from} JOIN {} p ON {} WHERE s.{} IS NOT NULL AND p.{} IS NOT NULL",
-                        text("s", &child),
-                        text("p", &parent_column),
-                        name(&parent.name),
-                        join,
-                        quote(&child),
-                        quote(&parent_column)
-                    ),
-                ));
-            }
+        let parent_columns = times(parent);
+        if parent_columns.is_empty() {
+            continue;
         }
+        let select: Vec<String> = (children.iter().map(|c| text("s", c)))
+            .chain(parent_columns.iter().map(|c| text("p", c)))
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM {from} JOIN {} p ON {join}",
+            select.join(", "),
+            name(&parent.name),
+        );
+        out.push((f, children.clone(), parent_columns, sql));
     }
     out
 }
@@ -278,39 +354,36 @@ enum KeyCount {
     OutOfOrder,
 }
 
-/// For a table keyed by one integer column: the queries that count, over
-/// the whole table through the key's order, the holes in the key (rows
-/// more than one above the previous key) and, per date or timestamp
-/// column, the rows earlier than the previous row. Each comes with what it
-/// counts and the column it is recorded on.
-fn key_queries(
+/// For a table keyed by one integer column: one query that reads the rows
+/// in key order and returns the rows read, the holes in the key (rows more
+/// than one above the previous key) and, per date or timestamp column, the
+/// rows earlier than the previous row; with what each count is and the
+/// column it is recorded on. A table above [`WHOLE_READ_FACTOR`] × `sample`
+/// rows is read from its median sampled key for `sample` rows, through the
+/// key's index: one range sampled, not the table scanned and sorted.
+fn key_query(
     table: &crate::schema::Table,
+    stats: &profile::TableStats,
+    sample: u64,
+    samples: &[Vec<Option<String>>],
     name: &str,
+    int: &str,
     quote: impl Fn(&str) -> String,
-) -> Vec<(KeyCount, String, String)> {
-    let Some(key) = table.primary_key.as_ref() else {
-        return Vec::new();
-    };
+) -> Option<(Vec<(KeyCount, String)>, String)> {
+    let key = table.primary_key.as_ref()?;
     let [column] = key.columns.as_slice() else {
-        return Vec::new();
+        return None;
     };
-    if table
-        .column(column)
-        .and_then(|c| c.logical_type.integer_range())
-        .is_none()
-    {
-        return Vec::new();
-    }
+    let index = table.column_index(column)?;
+    table.columns[index].logical_type.integer_range()?;
     let k = quote(column);
+    let mut counts = vec![(KeyCount::Gaps, column.clone())];
     // `p + 1 < k` rather than `k - p > 1`: never overflows, since p < k.
-    let mut out = vec![(
-        KeyCount::Gaps,
-        column.clone(),
-        format!(
-            "SELECT COUNT(*) FROM (SELECT {k} AS k, LAG({k}) OVER (ORDER BY {k}) AS p FROM {name}) s \
-             WHERE p + 1 < k"
-        ),
-    )];
+    let mut sums = vec!["p_ + 1 < k_".to_owned()];
+    let mut inner = vec![
+        format!("{k} AS k_"),
+        format!("LAG({k}) OVER (ORDER BY {k}) AS p_"),
+    ];
     for c in &table.columns {
         if matches!(
             c.logical_type,
@@ -318,33 +391,62 @@ fn key_queries(
                 | crate::schema::LogicalType::Timestamp
                 | crate::schema::LogicalType::TimestampTz
         ) {
-            let t = quote(&c.name);
-            out.push((
-                KeyCount::OutOfOrder,
-                c.name.clone(),
-                format!(
-                    "SELECT COUNT(*) FROM (SELECT {t} AS t, LAG({t}) OVER (ORDER BY {k}) AS p \
-                     FROM {name}) s WHERE t < p"
-                ),
-            ));
+            let (i, t) = (counts.len(), quote(&c.name));
+            counts.push((KeyCount::OutOfOrder, c.name.clone()));
+            sums.push(format!("t{i} < tp{i}"));
+            inner.push(format!("{t} AS t{i}"));
+            inner.push(format!("LAG({t}) OVER (ORDER BY {k}) AS tp{i}"));
         }
     }
-    out
+    let source = if stats.row_count > sample.saturating_mul(WHOLE_READ_FACTOR) {
+        // The median sampled key: somewhere inside the table, the same on every run.
+        let mut keys: Vec<i64> = samples[index]
+            .iter()
+            .filter_map(|v| v.as_deref()?.parse().ok())
+            .collect();
+        keys.sort_unstable();
+        let start = *keys.get(keys.len() / 2)?;
+        format!("(SELECT * FROM {name} WHERE {k} >= {start} ORDER BY {k} LIMIT {sample}) r")
+    } else {
+        format!("{name} r")
+    };
+    let columns: Vec<String> = std::iter::once(format!("CAST(COUNT(*) AS {int})"))
+        .chain(
+            sums.iter()
+                .map(|c| format!("CAST(SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS {int})")),
+        )
+        .collect();
+    Some((
+        counts,
+        format!(
+            "SELECT {} FROM (SELECT {} FROM {source}) s",
+            columns.join(", "),
+            inner.join(", ")
+        ),
+    ))
 }
 
-/// Records a key query's count (see [`key_queries`]) on its column's
-/// `mess`, as a share of the table's rows.
-fn record_key_count(stats: &mut profile::TableStats, kind: KeyCount, column: &str, count: i64) {
-    let rows = stats.row_count.max(1) as f64;
-    if count <= 0 {
-        return;
-    }
-    if let Some(cs) = stats.columns.iter_mut().find(|c| c.column == column) {
-        let share = (count as f64 / rows * 10_000.0).round() / 10_000.0;
-        let mess = cs.mess.get_or_insert_with(Default::default);
-        match kind {
-            KeyCount::Gaps => mess.id_gaps = share,
-            KeyCount::OutOfOrder => mess.out_of_order = share,
+/// Records a key query's counts (see [`key_query`]) on their columns'
+/// `mess`, as shares of the `read` rows.
+fn record_key_counts(
+    stats: &mut profile::TableStats,
+    counts: &[(KeyCount, String)],
+    read: i64,
+    found: &[Option<i64>],
+) {
+    let rows = read.max(1) as f64;
+    for ((kind, column), count) in counts.iter().zip(found) {
+        let count = count.unwrap_or(0);
+        if count <= 0 {
+            continue;
+        }
+        if let Some(cs) = stats.columns.iter_mut().find(|c| &c.column == column) {
+            let share = (count as f64 / rows * 10_000.0).round() / 10_000.0;
+            let mess = cs.mess.get_or_insert_with(Default::default);
+            match kind {
+                KeyCount::Gaps => mess.id_gaps = share,
+                KeyCount::OutOfOrder => mess.out_of_order = share,
+            }
         }
     }
 }
@@ -480,27 +582,41 @@ fn copies(stats: &mut profile::TableStats, f: usize, pairs: &[(String, String)],
     }
 }
 
-/// Adds a child-after-parent time order found in (child, parent) pairs.
+/// Adds the child-after-parent time orders found in the rows of a
+/// [`parent_time_queries`] query, per pair of a child and a parent column.
 fn parent_time_order(
     stats: &mut profile::TableStats,
     f: usize,
-    child: &str,
-    parent: &str,
-    pairs: &[(Option<String>, Option<String>)],
+    children: &[String],
+    parents: &[String],
+    rows: &[Vec<Option<String>>],
 ) {
-    if let (Some(order), Some(slot)) = (
-        analyze::parent_time_order(parent, child, pairs),
-        stats.foreign_keys.get_mut(f),
-    ) {
-        slot.time_order.push(order);
+    for (i, child) in children.iter().enumerate() {
+        for (j, parent) in parents.iter().enumerate() {
+            let pairs: Vec<(Option<String>, Option<String>)> = rows
+                .iter()
+                .filter_map(|r| {
+                    let (c, p) = (r.get(i)?.clone()?, r.get(children.len() + j)?.clone()?);
+                    Some((Some(c), Some(p)))
+                })
+                .collect();
+            if let (Some(order), Some(slot)) = (
+                analyze::parent_time_order(parent, child, &pairs),
+                stats.foreign_keys.get_mut(f),
+            ) {
+                slot.time_order.push(order);
+            }
+        }
     }
 }
 
-/// Replaces foreign key `f`'s sampled fan-out with the exact one.
+/// Replaces foreign key `f`'s sampled fan-out with the counted one (see
+/// [`fan_out_queries`]).
 fn exact_fan_out(
     table: &crate::schema::Table,
     stats: &mut profile::TableStats,
     f: usize,
+    how: FanOutCount,
     counts: &[(i64, i64)],
 ) {
     let counts: Vec<(u64, u64)> = counts
@@ -510,9 +626,25 @@ fn exact_fan_out(
     let null_fraction = stats.foreign_keys.get(f).map_or(0.0, |s| s.null_fraction);
     if let Some(slot) = stats.foreign_keys.get_mut(f) {
         let time_order = std::mem::take(&mut slot.time_order);
-        *slot =
-            analyze::fan_out_from_counts(&table.foreign_keys[f].columns, &counts, null_fraction);
+        let orphan_share = slot.orphan_share;
+        let referenced: Vec<(u64, u64)> = counts.iter().copied().filter(|c| c.0 > 0).collect();
+        *slot = analyze::fan_out_from_counts(
+            &table.foreign_keys[f].columns,
+            &referenced,
+            null_fraction,
+        );
+        if let FanOutCount::PerSampledParent(parents) = how {
+            // The sampled parents stand for all of them: scale the share
+            // that has children to the parent table.
+            let sampled: u64 = counts.iter().map(|c| c.1).sum();
+            let with_children: u64 = counts.iter().filter(|c| c.0 > 0).map(|c| c.1).sum();
+            if sampled > 0 {
+                slot.referenced_parents =
+                    (with_children as f64 / sampled as f64 * parents as f64).round() as u64;
+            }
+        }
         slot.time_order = time_order;
+        slot.orphan_share = orphan_share;
     }
 }
 
@@ -526,31 +658,37 @@ fn enrich(
     privacy: &Privacy,
 ) {
     let name = table.name.to_string();
-    for ((column, cs), values) in table
+    // Each column's analysis is independent of the others': one per core.
+    let (rows, sampled) = (stats.row_count, stats.sampled_rows);
+    let analyses: Vec<(analyze::Analysis, u64)> = table
+        .columns
+        .par_iter()
+        .zip(samples.par_iter())
+        .map(|(column, values)| {
+            let key = table
+                .primary_key
+                .iter()
+                .chain(&table.uniques)
+                .any(|k| k.columns.contains(&column.name))
+                || table
+                    .foreign_keys
+                    .iter()
+                    .any(|f| f.columns.contains(&column.name));
+            let present: Vec<&str> = values.iter().flatten().map(String::as_str).collect();
+            let a = analyze::analyze(&name, column, key, &present, rows, sampled, privacy);
+            (a, present.len() as u64)
+        })
+        .collect();
+    for ((column, cs), (a, present)) in table
         .columns
         .iter()
         .zip(stats.columns.iter_mut())
-        .zip(samples)
+        .zip(analyses)
     {
-        let key = table
-            .primary_key
-            .iter()
-            .chain(&table.uniques)
-            .any(|k| k.columns.contains(&column.name))
-            || table
-                .foreign_keys
-                .iter()
-                .any(|f| f.columns.contains(&column.name));
-        let present: Vec<&str> = values.iter().flatten().map(String::as_str).collect();
-        let a = analyze::analyze(
-            &name,
-            column,
-            key,
-            &present,
-            stats.row_count,
-            stats.sampled_rows,
-            privacy,
-        );
+        if sampled_as_text(column) && sampled > 0 {
+            let table_non_null = (rows as f64 * (1.0 - cs.null_fraction)).round() as u64;
+            cs.distinct = Some(estimate_distinct(a.distinct, present, table_non_null));
+        }
         cs.most_common = a.most_common;
         cs.histogram = a.histogram;
         cs.length_histogram = a.length_histogram;

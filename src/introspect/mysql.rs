@@ -459,7 +459,8 @@ async fn table_stats(
         let c = format!("s.{}", quote(&column.name));
         let t = &column.logical_type;
         exprs.push(format!("CAST(COUNT({c}) AS SIGNED)"));
-        if matches!(t, LogicalType::Opaque { .. }) {
+        if matches!(t, LogicalType::Opaque { .. }) || super::sampled_as_text(column) {
+            // Opaque: not counted; sampled as text: counted in Rust.
             exprs.push("CAST(0 AS SIGNED)".into());
         } else {
             exprs.push(format!("CAST(COUNT(DISTINCT {c}) AS SIGNED)"));
@@ -531,32 +532,73 @@ async fn table_stats(
         row.try_get::<Option<String>, _>(i).ok().flatten()
     });
     super::enrich(table, &mut stats, &samples, &options.privacy);
-    for (f, sql) in super::fan_out_queries(table, &stats, &quoted, "SIGNED", quote) {
+    // The parents' sizes, for the fan-out of a table too big to group whole.
+    let mut parent_rows = Vec::new();
+    if row_count > sample.saturating_mul(super::WHOLE_READ_FACTOR) && stats.sampled_rows < row_count
+    {
+        for fk in &table.foreign_keys {
+            let rows: Option<i64> = sqlx::query_scalar(
+                "SELECT CAST(TABLE_ROWS AS SIGNED) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+            )
+            .bind(&fk.referenced_table.name)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(query_err(what("the size of a parent")))?
+            .flatten();
+            parent_rows.push((
+                quote(&fk.referenced_table.name),
+                rows.unwrap_or(0).max(1) as u64,
+            ));
+        }
+    }
+    let parent_sample = |f: usize, columns: &str, limit: u64| {
+        let (parent, rows) = parent_rows.get(f)?;
+        let p = (limit as f64 * 1.2 / *rows as f64).min(1.0);
+        Some((
+            *rows,
+            format!("(SELECT {columns} FROM {parent} WHERE RAND(7) < {p:.8} LIMIT {limit})"),
+        ))
+    };
+    for (f, how, sql) in super::fan_out_queries(
+        table,
+        &stats,
+        sample,
+        &quoted,
+        "SIGNED",
+        quote,
+        parent_sample,
+    ) {
         let counts: Vec<(i64, i64)> = sqlx::query_as(&sql)
             .fetch_all(&mut *conn)
             .await
             .map_err(query_err(what("the children per parent")))?;
-        super::exact_fan_out(table, &mut stats, f, &counts);
+        super::exact_fan_out(table, &mut stats, f, how, &counts);
     }
+    let joined = super::join_sample(&from, stats.sampled_rows);
     let queries = super::parent_time_queries(
         schema,
         table,
-        &from,
+        &joined,
         |n: &crate::schema::QualifiedName| quote(&n.name),
         quote,
         |alias: &str, c: &str| format!("CONVERT(CAST({alias}.{} AS CHAR) USING utf8mb4)", quote(c)),
     );
-    for (f, child, parent, sql) in queries {
-        let pairs: Vec<(Option<String>, Option<String>)> = sqlx::query_as(&sql)
+    for (f, children, parents, sql) in queries {
+        let rows = sqlx::query(&sql)
             .fetch_all(&mut *conn)
             .await
             .map_err(query_err(what("the parents' times")))?;
-        super::parent_time_order(&mut stats, f, &child, &parent, &pairs);
+        let width = children.len() + parents.len();
+        let rows: Vec<Vec<Option<String>>> = rows
+            .iter()
+            .map(|r| (0..width).map(|i| r.try_get(i).ok().flatten()).collect())
+            .collect();
+        super::parent_time_order(&mut stats, f, &children, &parents, &rows);
     }
     let queries = super::relation_queries(
         schema,
         table,
-        &from,
+        &joined,
         |n: &crate::schema::QualifiedName| quote(&n.name),
         quote,
         "SIGNED",
@@ -571,14 +613,20 @@ async fn table_stats(
             .collect();
         super::relations(&mut stats, f, &pairs, &counts);
     }
-    if row_count <= super::EXACT_FAN_OUT_ROWS {
-        for (kind, column, sql) in super::key_queries(table, &quoted, quote) {
-            let count: i64 = sqlx::query_scalar(&sql)
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(query_err(what("the order of its key")))?;
-            super::record_key_count(&mut stats, kind, &column, count);
-        }
+    if let Some((counts, sql)) =
+        super::key_query(table, &stats, sample, &samples, &quoted, "SIGNED", quote)
+    {
+        let row = sqlx::query(&sql)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(query_err(what("the order of its key")))?;
+        let read: i64 = row
+            .try_get(0)
+            .map_err(query_err(what("the order of its key")))?;
+        let found: Vec<Option<i64>> = (1..=counts.len())
+            .map(|i| row.try_get(i).ok().flatten())
+            .collect();
+        super::record_key_counts(&mut stats, &counts, read, &found);
     }
     Ok(stats)
 }

@@ -460,27 +460,18 @@ async fn table_stats(
         quote_ident(&table.name.name)
     );
     let what = |w: &str| format!("{w} of table `{}`", table.name);
-    // The catalog's estimate decides whether an exact count is cheap.
-    let estimate: f64 =
-        sqlx::query_scalar("SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass")
-            .bind(&qualified)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(query_err(what("the size estimate")))?;
     let sample = options.sample_rows.max(1);
-    let row_count: u64 = if estimate < 0.0 || estimate <= (sample * 10) as f64 {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {qualified}"))
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(query_err(what("the row count")))?;
-        n as u64
-    } else {
-        estimate as u64
-    };
+    let row_count = count_rows(conn, &qualified, sample * 10)
+        .await
+        .map_err(query_err(what("the row count")))?;
     let from = if row_count > sample {
         // Page sampling reads only the sampled pages; over-ask a little, then cap.
         let percent = ((sample as f64 * 1.2 / row_count as f64) * 100.0).clamp(0.0001, 100.0);
-        format!("(SELECT * FROM {qualified} TABLESAMPLE SYSTEM ({percent:.6}) LIMIT {sample}) AS s")
+        // REPEATABLE: every query of the profile reads the same pages (and a
+        // profile of an unchanged table is the same profile).
+        format!(
+            "(SELECT * FROM {qualified} TABLESAMPLE SYSTEM ({percent:.6}) REPEATABLE (0) LIMIT {sample}) AS s"
+        )
     } else {
         format!("{qualified} AS s")
     };
@@ -488,7 +479,11 @@ async fn table_stats(
     for column in &table.columns {
         let c = format!("s.{}", quote_ident(&column.name));
         exprs.push(format!("count({c})"));
-        exprs.push(format!("count(DISTINCT {c}::text)"));
+        exprs.push(if super::sampled_as_text(column) {
+            "0::int8".to_owned() // counted in Rust from the sampled values
+        } else {
+            format!("count(DISTINCT {c}::text)")
+        });
         let (min, max, len) = match &column.logical_type {
             t if t.is_ordered_numeric() => (
                 format!("min({c})::float8::text"),
@@ -574,49 +569,123 @@ async fn table_stats(
     let samples = super::collect_samples(table.columns.len(), &rows, |row, i| {
         row.get::<Option<String>, _>(i)
     });
-    super::enrich(table, &mut stats, &samples, &options.privacy);
-    for (f, sql) in super::fan_out_queries(table, &stats, &qualified, "BIGINT", quote_ident) {
+    let name = |n: &crate::schema::QualifiedName| {
+        format!(
+            "{}.{}",
+            quote_ident(n.schema.as_deref().unwrap_or("public")),
+            quote_ident(&n.name)
+        )
+    };
+    // The parents' sizes, for the fan-out of a table too big to group whole.
+    // Through an index on the foreign key's columns, or else by one hash
+    // join over the whole table, which only a table of at most
+    // `SCAN_FACTOR` × `--sample-rows` rows gets: a bigger one without such
+    // an index keeps the sample's (rough) estimate.
+    let mut parent_rows = Vec::new();
+    if row_count > sample.saturating_mul(super::WHOLE_READ_FACTOR) && stats.sampled_rows < row_count
+    {
+        let indexes: Vec<Vec<String>> = sqlx::query_scalar(
+            "SELECT array_agg(a.attname::text ORDER BY k.ord)
+             FROM pg_index i
+             CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+             WHERE i.indrelid = $1::regclass GROUP BY i.indexrelid",
+        )
+        .bind(&qualified)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(query_err(what("the indexes")))?;
+        for fk in &table.foreign_keys {
+            let n = fk.columns.len();
+            let indexed = indexes
+                .iter()
+                .any(|ix| ix.len() >= n && ix[..n].iter().all(|c| fk.columns.contains(c)));
+            if !indexed && row_count > sample.saturating_mul(SCAN_FACTOR) {
+                parent_rows.push(None);
+                continue;
+            }
+            let parent = name(&fk.referenced_table);
+            let rows = count_rows(conn, &parent, super::fan_out_parents(sample))
+                .await
+                .map_err(query_err(what("the size of a parent")))?;
+            parent_rows.push(Some((parent, rows)));
+        }
+    }
+    let parent_sample = |f: usize, columns: &str, limit: u64| {
+        let (parent, rows) = parent_rows.get(f)?.as_ref()?;
+        let percent = ((limit as f64 * 1.2 / (*rows).max(1) as f64) * 100.0).clamp(0.0001, 100.0);
+        Some((
+            *rows,
+            format!(
+                "(SELECT {columns} FROM {parent} TABLESAMPLE SYSTEM ({percent:.6}) REPEATABLE (0) LIMIT {limit})"
+            ),
+        ))
+    };
+    let fan_outs = super::fan_out_queries(
+        table,
+        &stats,
+        sample,
+        &qualified,
+        "BIGINT",
+        quote_ident,
+        parent_sample,
+    );
+    let key = super::key_query(
+        table,
+        &stats,
+        sample,
+        &samples,
+        &qualified,
+        "BIGINT",
+        quote_ident,
+    );
+    let joined = super::join_sample(&from, stats.sampled_rows);
+    // The columns are analysed on other threads while the server answers
+    // the queries below, which need no analysis; their findings are added
+    // to the analysis once both are done.
+    let analysis = {
+        let (table, privacy) = (table.clone(), options.privacy.clone());
+        std::thread::spawn(move || {
+            super::enrich(&table, &mut stats, &samples, &privacy);
+            stats
+        })
+    };
+    let mut counted = Vec::new();
+    for (f, how, sql) in fan_outs {
         let counts: Vec<(i64, i64)> = sqlx::query_as(&sql)
             .fetch_all(&mut *conn)
             .await
             .map_err(query_err(what("the children per parent")))?;
-        super::exact_fan_out(table, &mut stats, f, &counts);
+        counted.push((f, how, counts));
     }
+    // A few thousand sampled rows find their parents through the parent's
+    // key index: never let the planner scan (and hash) a big parent instead.
+    conn.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
+        .await
+        .map_err(query_err("the join settings"))?;
+    let mut times = Vec::new();
     let queries = super::parent_time_queries(
         schema,
         table,
-        &from,
-        |n: &crate::schema::QualifiedName| {
-            format!(
-                "{}.{}",
-                quote_ident(n.schema.as_deref().unwrap_or("public")),
-                quote_ident(&n.name)
-            )
-        },
+        &joined,
+        name,
         quote_ident,
         |alias: &str, c: &str| format!("{alias}.{}::text", quote_ident(c)),
     );
-    for (f, child, parent, sql) in queries {
-        let pairs: Vec<(Option<String>, Option<String>)> = sqlx::query_as(&sql)
+    for (f, children, parents, sql) in queries {
+        let rows = sqlx::query(&sql)
             .fetch_all(&mut *conn)
             .await
             .map_err(query_err(what("the parents' times")))?;
-        super::parent_time_order(&mut stats, f, &child, &parent, &pairs);
+        let width = children.len() + parents.len();
+        let rows: Vec<Vec<Option<String>>> = rows
+            .iter()
+            .map(|r| (0..width).map(|i| r.try_get(i).ok().flatten()).collect())
+            .collect();
+        times.push((f, children, parents, rows));
     }
-    let queries = super::relation_queries(
-        schema,
-        table,
-        &from,
-        |n: &crate::schema::QualifiedName| {
-            format!(
-                "{}.{}",
-                quote_ident(n.schema.as_deref().unwrap_or("public")),
-                quote_ident(&n.name)
-            )
-        },
-        quote_ident,
-        "BIGINT",
-    );
+    let mut relations = Vec::new();
+    let queries = super::relation_queries(schema, table, &joined, name, quote_ident, "BIGINT");
     for (f, pairs, sql) in queries {
         let row = sqlx::query(&sql)
             .fetch_one(&mut *conn)
@@ -625,19 +694,70 @@ async fn table_stats(
         let counts: Vec<i64> = (0..2 + pairs.len() * 2)
             .map(|i| row.try_get::<Option<i64>, _>(i).ok().flatten().unwrap_or(0))
             .collect();
+        relations.push((f, pairs, counts));
+    }
+    conn.execute("SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on")
+        .await
+        .map_err(query_err("the join settings"))?;
+    let mut key_counts = None;
+    if let Some((counts, sql)) = key {
+        let row = sqlx::query(&sql)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(query_err(what("the order of its key")))?;
+        let read: i64 = row
+            .try_get(0)
+            .map_err(query_err(what("the order of its key")))?;
+        let found: Vec<Option<i64>> = (1..=counts.len())
+            .map(|i| row.try_get(i).ok().flatten())
+            .collect();
+        key_counts = Some((counts, read, found));
+    }
+    let physical = physical(conn, table, &qualified).await?;
+    // A panic in the analysis is a bug: it goes on as the panic it was.
+    let mut stats = analysis
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    for (f, how, counts) in counted {
+        super::exact_fan_out(table, &mut stats, f, how, &counts);
+    }
+    for (f, children, parents, rows) in times {
+        super::parent_time_order(&mut stats, f, &children, &parents, &rows);
+    }
+    for (f, pairs, counts) in relations {
         super::relations(&mut stats, f, &pairs, &counts);
     }
-    if row_count <= super::EXACT_FAN_OUT_ROWS {
-        for (kind, column, sql) in super::key_queries(table, &qualified, quote_ident) {
-            let count: i64 = sqlx::query_scalar(&sql)
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(query_err(what("the order of its key")))?;
-            super::record_key_count(&mut stats, kind, &column, count);
-        }
+    if let Some((counts, read, found)) = key_counts {
+        super::record_key_counts(&mut stats, &counts, read, &found);
     }
-    stats.physical = physical(conn, table, &qualified).await?;
+    stats.physical = physical;
     Ok(stats)
+}
+
+/// A table with at most this many times `--sample-rows` rows may be scanned
+/// once per foreign key that no index leads, to count its children per
+/// sampled parent (see `table_stats`).
+const SCAN_FACTOR: u64 = 100;
+
+/// A table's rows: the catalog's estimate above `exact_below`, else (or
+/// without an estimate) counted.
+async fn count_rows(
+    conn: &mut PgConnection,
+    qualified: &str,
+    exact_below: u64,
+) -> Result<u64, sqlx::Error> {
+    let estimate: f64 =
+        sqlx::query_scalar("SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass")
+            .bind(qualified)
+            .fetch_one(&mut *conn)
+            .await?;
+    if estimate >= 0.0 && estimate > exact_below as f64 {
+        return Ok(estimate as u64);
+    }
+    let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {qualified}"))
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(n.max(0) as u64)
 }
 
 /// Dead-tuple share, key correlation and last analyze, from the statistics

@@ -489,7 +489,11 @@ async fn table_stats(
     for column in &table.columns {
         let c = format!("s.{}", quote_ident(&column.name));
         exprs.push(format!("count({c})"));
-        exprs.push(format!("count(DISTINCT {c})"));
+        exprs.push(if super::sampled_as_text(column) {
+            "0".to_owned() // counted in Rust from the sampled values
+        } else {
+            format!("count(DISTINCT {c})")
+        });
         let t = &column.logical_type;
         if t.is_ordered_numeric() {
             exprs.push(format!("CAST(min({c}) AS TEXT)"));
@@ -567,32 +571,66 @@ async fn table_stats(
         row.try_get::<Option<String>, _>(i).ok().flatten()
     });
     super::enrich(table, &mut stats, &samples, &options.privacy);
-    for (f, sql) in super::fan_out_queries(table, &stats, &quoted, "INTEGER", quote_ident) {
+    // The parents' sizes, for the fan-out of a table too big to group whole.
+    let mut parent_rows = Vec::new();
+    if row_count > sample.saturating_mul(super::WHOLE_READ_FACTOR) && stats.sampled_rows < row_count
+    {
+        for fk in &table.foreign_keys {
+            let parent = quote_ident(&fk.referenced_table.name);
+            let rows: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {parent}"))
+                .fetch_one(deadline.arm(&mut *conn))
+                .await
+                .map_err(deadline.err(what("the size of a parent")))?;
+            parent_rows.push((parent, rows.max(0) as u64));
+        }
+    }
+    let parent_sample = |f: usize, columns: &str, limit: u64| {
+        let (parent, rows) = parent_rows.get(f)?;
+        Some((
+            *rows,
+            format!("(SELECT {columns} FROM {parent} ORDER BY random() LIMIT {limit})"),
+        ))
+    };
+    for (f, how, sql) in super::fan_out_queries(
+        table,
+        &stats,
+        sample,
+        &quoted,
+        "INTEGER",
+        quote_ident,
+        parent_sample,
+    ) {
         let counts: Vec<(i64, i64)> = sqlx::query_as(&sql)
             .fetch_all(deadline.arm(&mut *conn))
             .await
             .map_err(deadline.err(what("the children per parent")))?;
-        super::exact_fan_out(table, &mut stats, f, &counts);
+        super::exact_fan_out(table, &mut stats, f, how, &counts);
     }
+    let joined = super::join_sample(&from, stats.sampled_rows);
     let queries = super::parent_time_queries(
         schema,
         table,
-        &from,
+        &joined,
         |n: &crate::schema::QualifiedName| quote_ident(&n.name),
         quote_ident,
         |alias: &str, c: &str| format!("CAST({alias}.{} AS TEXT)", quote_ident(c)),
     );
-    for (f, child, parent, sql) in queries {
-        let pairs: Vec<(Option<String>, Option<String>)> = sqlx::query_as(&sql)
+    for (f, children, parents, sql) in queries {
+        let rows = sqlx::query(&sql)
             .fetch_all(deadline.arm(&mut *conn))
             .await
             .map_err(deadline.err(what("the parents' times")))?;
-        super::parent_time_order(&mut stats, f, &child, &parent, &pairs);
+        let width = children.len() + parents.len();
+        let rows: Vec<Vec<Option<String>>> = rows
+            .iter()
+            .map(|r| (0..width).map(|i| r.try_get(i).ok().flatten()).collect())
+            .collect();
+        super::parent_time_order(&mut stats, f, &children, &parents, &rows);
     }
     let queries = super::relation_queries(
         schema,
         table,
-        &from,
+        &joined,
         |n: &crate::schema::QualifiedName| quote_ident(&n.name),
         quote_ident,
         "INTEGER",
@@ -607,14 +645,26 @@ async fn table_stats(
             .collect();
         super::relations(&mut stats, f, &pairs, &counts);
     }
-    if row_count <= super::EXACT_FAN_OUT_ROWS {
-        for (kind, column, sql) in super::key_queries(table, &quoted, quote_ident) {
-            let count: i64 = sqlx::query_scalar(&sql)
-                .fetch_one(deadline.arm(&mut *conn))
-                .await
-                .map_err(deadline.err(what("the order of its key")))?;
-            super::record_key_count(&mut stats, kind, &column, count);
-        }
+    if let Some((counts, sql)) = super::key_query(
+        table,
+        &stats,
+        sample,
+        &samples,
+        &quoted,
+        "INTEGER",
+        quote_ident,
+    ) {
+        let row = sqlx::query(&sql)
+            .fetch_one(deadline.arm(&mut *conn))
+            .await
+            .map_err(deadline.err(what("the order of its key")))?;
+        let read: i64 = row
+            .try_get(0)
+            .map_err(deadline.err(what("the order of its key")))?;
+        let found: Vec<Option<i64>> = (1..=counts.len())
+            .map(|i| row.try_get(i).ok().flatten())
+            .collect();
+        super::record_key_counts(&mut stats, &counts, read, &found);
     }
     Ok(stats)
 }

@@ -187,6 +187,80 @@ fn fan_out_of_a_sampled_table_is_exact() {
 /// (a share of 0.2); a second, enforced foreign key has none and the profile
 /// leaves its share out.
 #[test]
+fn a_table_too_big_to_read_whole_is_sampled_by_parent_and_key_range() {
+    // With --sample-rows 500, a table of more than 5 000 rows is neither
+    // grouped nor read in key order whole: its children are counted for
+    // sampled parents (through the key index on line.order_id), and one
+    // range of 500 keys gives its id gaps. 7 000 orders: an order's line
+    // count is its id mod 7 (0 to 6, a seventh childless); every tenth
+    // ticket id is missing.
+    let pg = PgDb::new("bigread");
+    pg.execute(
+        "CREATE TABLE orders (id int PRIMARY KEY);
+         CREATE TABLE line (order_id int NOT NULL REFERENCES orders (id), no int NOT NULL,
+                            PRIMARY KEY (order_id, no));
+         CREATE TABLE ticket (id int PRIMARY KEY, opened date NOT NULL);
+         INSERT INTO orders SELECT g FROM generate_series(1, 7000) g;
+         INSERT INTO line SELECT o, n FROM generate_series(1, 7000) o, generate_series(1, 6) n
+                          WHERE n <= o % 7;
+         INSERT INTO ticket SELECT g, date '2020-01-01' + g / 10 FROM generate_series(1, 20000) g
+                            WHERE g % 10 <> 0;
+         ANALYZE;",
+    );
+    let dir = temp_dir();
+    let out = dir.path().join("big.json");
+    let url = pg.url();
+    let profile = [
+        "profile",
+        "--source",
+        &url,
+        "--out",
+        s(&out),
+        "--sample-rows",
+        "500",
+        "-q",
+    ];
+    patina_ok(&profile);
+    let p = patina::profile::read(&out).unwrap();
+    let line = p.tables.iter().find(|t| t.table.name == "line").unwrap();
+    assert!(line.row_count > 5000 && line.sampled_rows <= 500);
+    let fk = &line.foreign_keys[0];
+    let referenced = 6000.0;
+    assert!(
+        (fk.referenced_parents as f64 - referenced).abs() < referenced * 0.1,
+        "{fk:?}"
+    );
+    assert!((fk.childless_share - 1.0 / 7.0).abs() < 0.05, "{fk:?}");
+    assert_eq!(fk.children_per_parent.first(), Some(&1), "{fk:?}");
+    assert_eq!(fk.children_per_parent.last(), Some(&6), "{fk:?}");
+    let ticket = p.tables.iter().find(|t| t.table.name == "ticket").unwrap();
+    let id = ticket.columns.iter().find(|c| c.column == "id").unwrap();
+    let gaps = id.mess.as_ref().map_or(0.0, |m| m.id_gaps);
+    assert!((gaps - 0.1).abs() < 0.02, "id gaps {gaps}");
+    // The same source gives the same profile: the samples are repeatable.
+    let again = dir.path().join("again.json");
+    let profile = [
+        "profile",
+        "--source",
+        &url,
+        "--out",
+        s(&again),
+        "--sample-rows",
+        "500",
+        "-q",
+    ];
+    patina_ok(&profile);
+    let strip = |p: &std::path::Path| {
+        let text = std::fs::read_to_string(p).unwrap();
+        text.lines()
+            .filter(|l| !l.contains("captured_at"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&out), strip(&again));
+}
+
+#[test]
 fn orphan_share_of_an_unenforced_reference() {
     let check = |path: &std::path::Path, engine: &str| {
         let p = patina::profile::read(path).unwrap();
