@@ -652,6 +652,11 @@ pub fn associations(
     out
 }
 
+/// A categorical column's index and kept values.
+type CategoricalColumn<'a> = (usize, &'a [String]);
+/// A ranged column's index and each sampled row's band (see `bandings`).
+type BandedColumn<'a> = (usize, &'a [Option<Option<u32>>]);
+
 /// Each sampled value's index in `kept` (`None`: NULL or not kept).
 fn kept_indexes(values: &[Option<String>], kept: &[String]) -> Vec<Option<usize>> {
     let index: HashMap<&str, usize> = kept
@@ -729,7 +734,7 @@ pub fn bandings(
         .iter()
         .map(|(c, kept)| (*c, kept_indexes(&samples[*c], kept)))
         .collect();
-    let pairs: Vec<((usize, &[String]), (usize, &[Option<Option<u32>>]))> = categorical
+    let pairs: Vec<(CategoricalColumn<'_>, BandedColumn<'_>)> = categorical
         .iter()
         .flat_map(|(c, kept)| {
             ranged
