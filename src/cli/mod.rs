@@ -92,6 +92,11 @@ pub struct ProfileArgs {
     /// Longest any one statement may run on the source, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     pub statement_timeout: u64,
+    /// Seconds after which the tables not read yet get only their sample's
+    /// statistics: no children per parent counted, no parent joins, no key
+    /// order (each such table is named on stderr). Default: no budget.
+    #[arg(long, value_name = "SECS")]
+    pub time_budget: Option<u64>,
     /// Sampled rows a value must occur in before the profile may keep it verbatim (k).
     #[arg(long, value_name = "K", default_value_t = 10)]
     pub min_count: u64,
@@ -327,6 +332,7 @@ fn profile(args: &ProfileArgs) -> anyhow::Result<ExitCode> {
             allowed: args.allow_values.clone(),
             verbatim: false,
         },
+        time_budget: args.time_budget.map(Duration::from_secs),
     };
     let observer = progress::ProfileBars::new(args.quiet);
     let profile = crate::introspect::profile(&args.source, &options, &observer)

@@ -33,6 +33,10 @@ pub struct Options {
     pub statement_timeout: Duration,
     /// What may be kept verbatim.
     pub privacy: Privacy,
+    /// Once this much time has gone by, the remaining tables get only what
+    /// their sample gives: the reads beyond it (children per parent counted,
+    /// parent joins, key order) are left out, with a warning per table.
+    pub time_budget: Option<Duration>,
 }
 
 impl Default for Options {
@@ -42,6 +46,7 @@ impl Default for Options {
             sample_rows: 100_000,
             statement_timeout: Duration::from_secs(60),
             privacy: Privacy::default(),
+            time_budget: None,
         }
     }
 }
@@ -54,6 +59,29 @@ pub trait Observer: Sync {
     fn table_done(&self, table: &str, rows: u64);
     /// Something was left out or approximated (names objects, never values).
     fn warn(&self, message: &str);
+}
+
+/// When the extra reads of a table (see [`Options::time_budget`]) stop.
+#[derive(Clone, Copy, Debug)]
+struct Budget(Option<std::time::Instant>);
+
+impl Budget {
+    fn start(options: &Options) -> Self {
+        Self(options.time_budget.map(|b| std::time::Instant::now() + b))
+    }
+
+    /// Whether the extra reads of `table` may still run; says so when not.
+    fn allows(&self, table: &crate::schema::QualifiedName, observer: &dyn Observer) -> bool {
+        let spent = self.0.is_some_and(|end| std::time::Instant::now() >= end);
+        if spent {
+            observer.warn(&format!(
+                "time budget spent: table `{table}` has its sample's statistics only \
+                 (children per parent from the sample; no parent times, orphans, \
+                 copies or key order)"
+            ));
+        }
+        !spent
+    }
 }
 
 /// An observer that ignores everything.
@@ -266,6 +294,70 @@ fn parents<'s>(
                 .map(|(c, p)| format!("p.{} = s.{}", quote(p), quote(c)))
                 .collect();
             (self_references || parent.name != table.name).then(|| (f, parent, join.join(" AND ")))
+        })
+        .collect()
+}
+
+/// Ranges of keys a big MySQL table is sampled in (see [`key_range_sample`]).
+const KEY_RANGES: u64 = 32;
+
+/// The single integer column a table is keyed by, if it is.
+fn integer_key(table: &crate::schema::Table) -> Option<&str> {
+    let [column] = table.primary_key.as_ref()?.columns.as_slice() else {
+        return None;
+    };
+    table
+        .column(column)?
+        .logical_type
+        .integer_range()
+        .map(|_| column.as_str())
+}
+
+/// A sample (aliased `s`) of about `sample` rows of table `name` keyed by
+/// the integer column `key` (quoted) whose keys run from `min` to `max`:
+/// [`KEY_RANGES`] ranges of keys evenly spread over that span, the first
+/// `sample / KEY_RANGES` rows of each read through the key's index. Like a
+/// block sample, it reads what it returns and nothing else, and the same
+/// rows every time while the table is unchanged.
+fn key_range_sample(name: &str, key: &str, min: i64, max: i64, sample: u64) -> String {
+    let span = i128::from(max) - i128::from(min) + 1;
+    let ranges = i128::from(KEY_RANGES).min(span.max(1));
+    let per_range = sample.div_ceil(ranges as u64);
+    let start = |i: i128| i128::from(min) + span * i / ranges;
+    let parts: Vec<String> = (0..ranges)
+        .map(|i| {
+            let upper = if i + 1 < ranges {
+                format!(" AND {key} < {}", start(i + 1))
+            } else {
+                String::new()
+            };
+            format!(
+                "(SELECT * FROM {name} WHERE {key} >= {}{upper} ORDER BY {key} LIMIT {per_range})",
+                start(i)
+            )
+        })
+        .collect();
+    format!(
+        "(SELECT * FROM ({}) AS u LIMIT {sample}) AS s",
+        parts.join(" UNION ALL ")
+    )
+}
+
+/// About `wanted` row ids spread at random over `min..=max`, the same on
+/// every run: one per equal slice of the span, at a seeded place in it.
+fn spread_ids(min: i64, max: i64, wanted: u64) -> Vec<i64> {
+    let span = (i128::from(max) - i128::from(min) + 1).max(1);
+    let n = i128::from(wanted).min(span);
+    (0..n)
+        .map(|i| {
+            // splitmix64 of the slice number: a fixed, well-spread fraction.
+            let mut z = (i as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            let (lo, hi) = (span * i / n, span * (i + 1) / n);
+            let offset = lo + (i128::from(z) % (hi - lo).max(1));
+            (i128::from(min) + offset) as i64
         })
         .collect()
 }

@@ -113,9 +113,11 @@ pub(super) async fn read(
         });
     }
     observer.started(schema.tables.len());
+    let budget = super::Budget::start(options);
     let mut stats = Vec::with_capacity(schema.tables.len());
     for table in &schema.tables {
-        let s = table_stats(&mut conn, &schema, table, options).await?;
+        let extra = budget.allows(&table.name, observer);
+        let s = table_stats(&mut conn, &schema, table, options, extra).await?;
         observer.table_done(&table.name.to_string(), s.row_count);
         stats.push(s);
     }
@@ -427,6 +429,7 @@ async fn table_stats(
     schema: &crate::schema::Schema,
     table: &Table,
     options: &Options,
+    extra: bool,
 ) -> Result<TableStats, IntrospectError> {
     let quoted = quote(&table.name.name);
     let what = |w: &str| format!("{w} of table `{}`", table.name);
@@ -448,11 +451,15 @@ async fn table_stats(
             n as u64
         }
     };
-    let from = if row_count > sample {
+    let from = if row_count <= sample {
+        format!("{quoted} AS s")
+    } else if let Some((key, min, max)) = key_span(conn, table, &quoted).await? {
+        // Key ranges through the clustered index: the sample's rows are read, nothing else.
+        super::key_range_sample(&quoted, &key, min, max, sample)
+    } else {
+        // No integer key: every row is read once to draw the sample.
         let p = (sample as f64 * 1.2 / row_count as f64).min(1.0);
         format!("(SELECT * FROM {quoted} WHERE RAND(7) < {p:.8} LIMIT {sample}) AS s")
-    } else {
-        format!("{quoted} AS s")
     };
     let mut exprs = vec!["CAST(COUNT(*) AS SIGNED)".to_owned()];
     for column in &table.columns {
@@ -532,6 +539,9 @@ async fn table_stats(
         row.try_get::<Option<String>, _>(i).ok().flatten()
     });
     super::enrich(table, &mut stats, &samples, &options.privacy);
+    if !extra {
+        return Ok(stats); // the time budget is spent: the sample's statistics only
+    }
     // The parents' sizes, for the fan-out of a table too big to group whole.
     let mut parent_rows = Vec::new();
     if row_count > sample.saturating_mul(super::WHOLE_READ_FACTOR) && stats.sampled_rows < row_count
@@ -629,6 +639,29 @@ async fn table_stats(
         super::record_key_counts(&mut stats, &counts, read, &found);
     }
     Ok(stats)
+}
+
+/// A table's single integer key (quoted) with its lowest and highest
+/// value, read through the key's index; `None` without one.
+async fn key_span(
+    conn: &mut MySqlConnection,
+    table: &Table,
+    quoted: &str,
+) -> Result<Option<(String, i64, i64)>, IntrospectError> {
+    let Some(key) = super::integer_key(table) else {
+        return Ok(None);
+    };
+    let k = quote(key);
+    let (min, max): (Option<i64>, Option<i64>) = sqlx::query_as(&format!(
+        "SELECT CAST(MIN({k}) AS SIGNED), CAST(MAX({k}) AS SIGNED) FROM {quoted}"
+    ))
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(query_err(format!(
+        "the key range of table `{}`",
+        table.name
+    )))?;
+    Ok(min.zip(max).filter(|(a, b)| a <= b).map(|(a, b)| (k, a, b)))
 }
 
 #[cfg(test)]

@@ -97,9 +97,11 @@ pub(super) async fn read(
         });
     }
     observer.started(schema.tables.len());
+    let budget = super::Budget::start(options);
     let mut stats = Vec::with_capacity(schema.tables.len());
     for table in &schema.tables {
-        let s = table_stats(&mut conn, &schema, table, options).await?;
+        let extra = budget.allows(&table.name, observer);
+        let s = table_stats(&mut conn, &schema, table, options, extra).await?;
         observer.table_done(&table.name.to_string(), s.row_count);
         stats.push(s);
     }
@@ -453,6 +455,7 @@ async fn table_stats(
     schema: &crate::schema::Schema,
     table: &Table,
     options: &Options,
+    extra: bool,
 ) -> Result<TableStats, IntrospectError> {
     let qualified = format!(
         "{}.{}",
@@ -569,6 +572,12 @@ async fn table_stats(
     let samples = super::collect_samples(table.columns.len(), &rows, |row, i| {
         row.get::<Option<String>, _>(i)
     });
+    if !extra {
+        // The time budget is spent: the sample's statistics only.
+        super::enrich(table, &mut stats, &samples, &options.privacy);
+        stats.physical = physical(conn, table, &qualified).await?;
+        return Ok(stats);
+    }
     let name = |n: &crate::schema::QualifiedName| {
         format!(
             "{}.{}",

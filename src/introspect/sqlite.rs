@@ -121,9 +121,11 @@ pub(super) async fn read(
         domains: Vec::new(),
     };
     observer.started(schema.tables.len());
+    let budget = super::Budget::start(options);
     let mut stats = Vec::new();
     for table in &schema.tables {
-        let s = table_stats(&mut conn, &deadline, &schema, table, options).await?;
+        let extra = budget.allows(&table.name, observer);
+        let s = table_stats(&mut conn, &deadline, &schema, table, options, extra).await?;
         observer.table_done(&table.name.to_string(), s.row_count);
         stats.push(s);
     }
@@ -471,6 +473,7 @@ async fn table_stats(
     schema: &crate::schema::Schema,
     table: &Table,
     options: &Options,
+    extra: bool,
 ) -> Result<TableStats, IntrospectError> {
     let quoted = quote_ident(&table.name.name);
     let what = |w: &str| format!("{w} of table `{}`", table.name);
@@ -480,10 +483,36 @@ async fn table_stats(
         .map_err(deadline.err(what("the row count")))?;
     let row_count = count as u64;
     let sample = options.sample_rows.max(1);
-    let from = if row_count > sample {
-        format!("(SELECT * FROM {quoted} ORDER BY random() LIMIT {sample}) AS s")
-    } else {
+    let from = if row_count <= sample {
         format!("{quoted} AS s")
+    } else {
+        // Random rowids, looked up one by one: only the sampled rows are
+        // read, and the same ones every time. A table without rowids, or
+        // whose rowids are too sparse to hit rows, is sorted at random.
+        let span: Option<(Option<i64>, Option<i64>)> =
+            sqlx::query_as(&format!("SELECT min(rowid), max(rowid) FROM {quoted}"))
+                .fetch_one(deadline.arm(&mut *conn))
+                .await
+                .ok();
+        match span {
+            Some((Some(min), Some(max))) if min <= max => {
+                let span = (i128::from(max) - i128::from(min) + 1) as f64;
+                let wanted = (sample as f64 * span / row_count as f64).ceil() as u64;
+                if wanted <= sample * 4 {
+                    let ids: Vec<String> = super::spread_ids(min, max, wanted)
+                        .iter()
+                        .map(i64::to_string)
+                        .collect();
+                    format!(
+                        "(SELECT * FROM {quoted} WHERE rowid IN (SELECT value FROM json_each('[{}]')) LIMIT {sample}) AS s",
+                        ids.join(",")
+                    )
+                } else {
+                    format!("(SELECT * FROM {quoted} ORDER BY random() LIMIT {sample}) AS s")
+                }
+            }
+            _ => format!("(SELECT * FROM {quoted} ORDER BY random() LIMIT {sample}) AS s"),
+        }
     };
     let mut exprs = vec!["count(*)".to_owned()];
     for column in &table.columns {
@@ -571,6 +600,9 @@ async fn table_stats(
         row.try_get::<Option<String>, _>(i).ok().flatten()
     });
     super::enrich(table, &mut stats, &samples, &options.privacy);
+    if !extra {
+        return Ok(stats); // the time budget is spent: the sample's statistics only
+    }
     // The parents' sizes, for the fan-out of a table too big to group whole.
     let mut parent_rows = Vec::new();
     if row_count > sample.saturating_mul(super::WHOLE_READ_FACTOR) && stats.sampled_rows < row_count

@@ -182,6 +182,7 @@ fn verify_database(
             allowed: Vec::new(),
             verbatim: true,
         },
+        time_budget: None,
     };
     let mut introspect_options = introspect_options;
     // The source's schema names mean the same in the target only when both are PostgreSQL.

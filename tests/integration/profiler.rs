@@ -258,6 +258,124 @@ fn a_table_too_big_to_read_whole_is_sampled_by_parent_and_key_range() {
             .join("\n")
     };
     assert_eq!(strip(&out), strip(&again));
+    // With no time left, every table keeps its sample's statistics only,
+    // each named on stderr: the ticket table's key order is not read.
+    let cut = dir.path().join("cut.json");
+    let args = [
+        "profile",
+        "--source",
+        &url,
+        "--out",
+        s(&cut),
+        "--sample-rows",
+        "500",
+    ];
+    let stderr = patina_ok(&[&args[..], &["--time-budget", "0", "-q"]].concat());
+    for table in ["line", "orders", "ticket"] {
+        assert!(
+            stderr.contains(&format!("time budget spent: table `public.{table}`")),
+            "{stderr}"
+        );
+    }
+    let p = patina::profile::read(&cut).unwrap();
+    let ticket = p.tables.iter().find(|t| t.table.name == "ticket").unwrap();
+    let id = ticket.columns.iter().find(|c| c.column == "id").unwrap();
+    assert_eq!(id.mess.as_ref().map_or(0.0, |m| m.id_gaps), 0.0);
+}
+
+#[test]
+fn big_mysql_and_sqlite_tables_are_sampled_without_reading_every_row() {
+    // 20 000 tickets keyed by id with every tenth id missing (18 000 rows), a
+    // tenth of them without a closing date: with --sample-rows 1000, MariaDB
+    // reads 32 ranges of keys through the clustered index and SQLite looks up
+    // random rowids. Either way the sample has the table's shape, its id gaps
+    // come from one range of keys, and a second profile is the same.
+    let dir = temp_dir();
+    let check = |url: &str, engine: &str, null_share: f64| {
+        let run = |file: &str| {
+            let out = dir.path().join(file);
+            patina_ok(&[
+                "profile",
+                "--source",
+                url,
+                "--out",
+                s(&out),
+                "--sample-rows",
+                "1000",
+                "-q",
+            ]);
+            let text = std::fs::read_to_string(&out).unwrap();
+            let kept: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.contains("captured_at"))
+                .collect();
+            (patina::profile::read(&out).unwrap(), kept.join("\n"))
+        };
+        let (p, first) = run(&format!("{engine}-1.json"));
+        let (_, second) = run(&format!("{engine}-2.json"));
+        assert_eq!(first, second, "{engine}: the same source, the same profile");
+        let t = &p.tables[0];
+        assert_eq!(t.row_count, 18_000, "{engine}");
+        assert!(
+            t.sampled_rows > 800 && t.sampled_rows <= 1000,
+            "{engine}: {}",
+            t.sampled_rows
+        );
+        let column = |name: &str| t.columns.iter().find(|c| c.column == name).unwrap();
+        let nulls = column("closed").null_fraction;
+        assert!(
+            (nulls - null_share).abs() < 0.03,
+            "{engine}: closed NULL share {nulls}, {null_share} in the table"
+        );
+        let gaps = column("id").mess.as_ref().map_or(0.0, |m| m.id_gaps);
+        assert!((gaps - 0.1).abs() < 0.02, "{engine}: id gaps {gaps}");
+        // The sample spans the table: its histogram of ids reaches both ends.
+        let bounds: Vec<f64> = column("id")
+            .histogram
+            .iter()
+            .filter_map(|b| match b {
+                patina::profile::StatValue::Number(n) => Some(*n),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            bounds.first().is_some_and(|b| *b < 2000.0),
+            "{engine}: {bounds:?}"
+        );
+        assert!(
+            bounds.last().is_some_and(|b| *b > 18_000.0),
+            "{engine}: {bounds:?}"
+        );
+    };
+
+    let my = MyDb::new("keyrange");
+    my.execute("CREATE TABLE ticket (id int PRIMARY KEY, closed date)");
+    my.execute("CREATE TABLE digit (d int)");
+    my.execute("INSERT INTO digit VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)");
+    my.execute(
+        "INSERT INTO ticket SELECT n, CASE WHEN n * 2654435761 % 4294967296 % 10 = 0 THEN NULL ELSE '2024-01-01' END
+         FROM (SELECT 1 + a.d * 10000 + b.d * 1000 + c.d * 100 + e.d * 10 + f.d AS n
+               FROM digit a, digit b, digit c, digit e, digit f) g
+         WHERE n <= 20000 AND n % 10 <> 0",
+    );
+    my.execute("DROP TABLE digit");
+    let nulls = my.scalar("SELECT COUNT(*) FROM ticket WHERE closed IS NULL") as f64 / 18_000.0;
+    check(&my.url(), "MariaDB", nulls);
+
+    let lite = dir.path().join("ticket.db");
+    sqlite_from_sql(
+        &lite,
+        "CREATE TABLE ticket (id INTEGER PRIMARY KEY, closed TEXT);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+         INSERT INTO ticket SELECT i, CASE WHEN i * 2654435761 % 4294967296 % 10 = 0 THEN NULL ELSE '2024-01-01' END
+         FROM n WHERE i % 10 <> 0;",
+    );
+    let nulls = sqlite_scalar(&lite, "SELECT count(*) FROM ticket WHERE closed IS NULL") as f64;
+    check(
+        &format!("sqlite://{}", lite.display()),
+        "SQLite",
+        nulls / 18_000.0,
+    );
 }
 
 #[test]
