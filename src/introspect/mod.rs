@@ -298,6 +298,24 @@ fn parents<'s>(
         .collect()
 }
 
+/// Replaces the sample's distinct counts of a sampled table with those the
+/// catalog holds, where its statistics are fresh (each engine decides):
+/// ANALYZE estimates them from more of the table than a block sample
+/// sees, and a block sample of clustered rows (an order's lines) sees few
+/// of a column's values. Capped at the column's non-NULL rows.
+fn catalog_distinct(stats: &mut profile::TableStats, counts: &[(String, u64)]) {
+    if stats.sampled_rows >= stats.row_count {
+        return; // read whole: the sample's count is exact
+    }
+    let rows = stats.row_count;
+    for (column, count) in counts {
+        if let Some(cs) = stats.columns.iter_mut().find(|c| &c.column == column) {
+            let non_null = (rows as f64 * (1.0 - cs.null_fraction)).round() as u64;
+            cs.distinct = Some((*count).min(non_null));
+        }
+    }
+}
+
 /// Ranges of keys a big MySQL table is sampled in (see [`key_range_sample`]).
 const KEY_RANGES: u64 = 32;
 

@@ -539,6 +539,10 @@ async fn table_stats(
         row.try_get::<Option<String>, _>(i).ok().flatten()
     });
     super::enrich(table, &mut stats, &samples, &options.privacy);
+    if stats.sampled_rows < row_count {
+        let catalog = catalog_distinct(conn, table, &stats).await;
+        super::catalog_distinct(&mut stats, &catalog);
+    }
     if !extra {
         return Ok(stats); // the time budget is spent: the sample's statistics only
     }
@@ -639,6 +643,36 @@ async fn table_stats(
         super::record_key_counts(&mut stats, &counts, read, &found);
     }
     Ok(stats)
+}
+
+/// The distinct counts MariaDB's engine-independent statistics hold for a
+/// table's columns (`mysql.column_stats`, written by `ANALYZE TABLE …
+/// PERSISTENT FOR ALL`): non-NULL rows / `avg_frequency`. Nothing where
+/// they are absent or unreadable (MySQL, or no privilege on `mysql`).
+/// InnoDB's index cardinalities, from a few pages, are no better than the
+/// sample and are not used.
+async fn catalog_distinct(
+    conn: &mut MySqlConnection,
+    table: &Table,
+    stats: &TableStats,
+) -> Vec<(String, u64)> {
+    let found: Vec<(String, Option<f64>)> = sqlx::query_as(
+        "SELECT CONVERT(column_name USING utf8mb4), CAST(avg_frequency AS DOUBLE)
+         FROM mysql.column_stats WHERE db_name = DATABASE() AND table_name = ?",
+    )
+    .bind(&table.name.name)
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap_or_default();
+    found
+        .into_iter()
+        .filter_map(|(column, frequency)| {
+            let frequency = frequency.filter(|f| *f > 0.0)?;
+            let cs = stats.columns.iter().find(|c| c.column == column)?;
+            let non_null = stats.row_count as f64 * (1.0 - cs.null_fraction);
+            Some((column, (non_null / frequency).round() as u64))
+        })
+        .collect()
 }
 
 /// A table's single integer key (quoted) with its lowest and highest

@@ -572,9 +572,13 @@ async fn table_stats(
     let samples = super::collect_samples(table.columns.len(), &rows, |row, i| {
         row.get::<Option<String>, _>(i)
     });
+    let catalog = catalog_distinct(conn, table, row_count)
+        .await
+        .map_err(query_err(what("the catalog's statistics")))?;
     if !extra {
         // The time budget is spent: the sample's statistics only.
         super::enrich(table, &mut stats, &samples, &options.privacy);
+        super::catalog_distinct(&mut stats, &catalog);
         stats.physical = physical(conn, table, &qualified).await?;
         return Ok(stats);
     }
@@ -727,6 +731,7 @@ async fn table_stats(
     let mut stats = analysis
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    super::catalog_distinct(&mut stats, &catalog);
     for (f, how, counts) in counted {
         super::exact_fan_out(table, &mut stats, f, how, &counts);
     }
@@ -741,6 +746,37 @@ async fn table_stats(
     }
     stats.physical = physical;
     Ok(stats)
+}
+
+/// The distinct counts `pg_stats` holds for a table's columns, when they
+/// are fresh: the table was analysed and fewer than a tenth of its rows
+/// changed since (`n_mod_since_analyze`). A negative `n_distinct` is a
+/// share of the rows.
+async fn catalog_distinct(
+    conn: &mut PgConnection,
+    table: &Table,
+    rows: u64,
+) -> Result<Vec<(String, u64)>, sqlx::Error> {
+    let found: Vec<(String, f64)> = sqlx::query_as(
+        "SELECT s.attname::text, s.n_distinct::float8
+         FROM pg_stats s
+         JOIN pg_stat_user_tables t ON t.schemaname = s.schemaname AND t.relname = s.tablename
+         WHERE s.schemaname = $1 AND s.tablename = $2 AND NOT s.inherited
+           AND coalesce(t.last_analyze, t.last_autoanalyze) IS NOT NULL
+           AND t.n_mod_since_analyze <= 0.1 * greatest(t.n_live_tup, 1)",
+    )
+    .bind(table.name.schema.as_deref().unwrap_or("public"))
+    .bind(&table.name.name)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(found
+        .into_iter()
+        .filter(|(_, n)| *n != 0.0)
+        .map(|(c, n)| {
+            let count = if n > 0.0 { n } else { -n * rows as f64 };
+            (c, count.round() as u64)
+        })
+        .collect())
 }
 
 /// A table with at most this many times `--sample-rows` rows may be scanned

@@ -600,6 +600,10 @@ async fn table_stats(
         row.try_get::<Option<String>, _>(i).ok().flatten()
     });
     super::enrich(table, &mut stats, &samples, &options.privacy);
+    if stats.sampled_rows < row_count {
+        let catalog = catalog_distinct(conn, deadline, table, row_count).await;
+        super::catalog_distinct(&mut stats, &catalog);
+    }
     if !extra {
         return Ok(stats); // the time budget is spent: the sample's statistics only
     }
@@ -699,6 +703,52 @@ async fn table_stats(
         super::record_key_counts(&mut stats, &counts, read, &found);
     }
     Ok(stats)
+}
+
+/// The distinct counts `sqlite_stat1` holds for the first column of each
+/// of a table's indexes (rows / rows per value), when it is there and
+/// fresh: its row count within a tenth of the table's. Nothing otherwise
+/// (no `ANALYZE` was run, or the file is read-only and has none).
+async fn catalog_distinct(
+    conn: &mut SqliteConnection,
+    deadline: &Deadline,
+    table: &Table,
+    rows: u64,
+) -> Vec<(String, u64)> {
+    let stats: Vec<(String, String)> = match sqlx::query_as(
+        "SELECT idx, stat FROM sqlite_stat1 WHERE tbl = ? AND idx IS NOT NULL",
+    )
+    .bind(&table.name.name)
+    .fetch_all(deadline.arm(&mut *conn))
+    .await
+    {
+        Ok(found) => found,
+        Err(_) => return Vec::new(), // no sqlite_stat1 table
+    };
+    let mut out = Vec::new();
+    for (index, stat) in stats {
+        let numbers: Vec<f64> = stat
+            .split_whitespace()
+            .map_while(|n| n.parse().ok())
+            .collect();
+        let [total, per_value, ..] = numbers[..] else {
+            continue;
+        };
+        if per_value <= 0.0 || (total - rows as f64).abs() > rows as f64 * 0.1 {
+            continue;
+        }
+        let first: Option<String> =
+            sqlx::query_scalar("SELECT name FROM pragma_index_info(?) ORDER BY seqno LIMIT 1")
+                .bind(&index)
+                .fetch_optional(deadline.arm(&mut *conn))
+                .await
+                .ok()
+                .flatten();
+        if let Some(column) = first.filter(|c| !out.iter().any(|(o, _)| o == c)) {
+            out.push((column, (total / per_value).round() as u64));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
