@@ -298,12 +298,23 @@ fn parents<'s>(
         .collect()
 }
 
+/// How far the engine's distinct counts are trusted over the sample's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Catalog {
+    /// Counted over the whole table (SQLite's and MariaDB's `ANALYZE`, or a
+    /// PostgreSQL table small enough for `ANALYZE` to read whole): always.
+    Exact,
+    /// Estimated from `ANALYZE`'s own sample (a big PostgreSQL table), which
+    /// undercounts nearly unique columns: only where it finds more values
+    /// than the sample's estimate (a block sample of rows stored together
+    /// sees few of their order ids).
+    Estimate,
+}
+
 /// Replaces the sample's distinct counts of a sampled table with those the
-/// catalog holds, where its statistics are fresh (each engine decides):
-/// ANALYZE estimates them from more of the table than a block sample
-/// sees, and a block sample of clustered rows (an order's lines) sees few
-/// of a column's values. Capped at the column's non-NULL rows.
-fn catalog_distinct(stats: &mut profile::TableStats, counts: &[(String, u64)]) {
+/// catalog holds, where its statistics are fresh (each engine decides), as
+/// far as `trust` says; capped at the column's non-NULL rows.
+fn catalog_distinct(stats: &mut profile::TableStats, counts: &[(String, u64)], trust: Catalog) {
     if stats.sampled_rows >= stats.row_count {
         return; // read whole: the sample's count is exact
     }
@@ -311,7 +322,10 @@ fn catalog_distinct(stats: &mut profile::TableStats, counts: &[(String, u64)]) {
     for (column, count) in counts {
         if let Some(cs) = stats.columns.iter_mut().find(|c| &c.column == column) {
             let non_null = (rows as f64 * (1.0 - cs.null_fraction)).round() as u64;
-            cs.distinct = Some((*count).min(non_null));
+            let count = (*count).min(non_null);
+            if trust == Catalog::Exact || cs.distinct.is_none_or(|d| count > d) {
+                cs.distinct = Some(count);
+            }
         }
     }
 }

@@ -541,7 +541,7 @@ async fn table_stats(
     super::enrich(table, &mut stats, &samples, &options.privacy);
     if stats.sampled_rows < row_count {
         let catalog = catalog_distinct(conn, table, &stats).await;
-        super::catalog_distinct(&mut stats, &catalog);
+        super::catalog_distinct(&mut stats, &catalog, super::Catalog::Exact);
     }
     if !extra {
         return Ok(stats); // the time budget is spent: the sample's statistics only

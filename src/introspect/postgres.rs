@@ -575,10 +575,17 @@ async fn table_stats(
     let catalog = catalog_distinct(conn, table, row_count)
         .await
         .map_err(query_err(what("the catalog's statistics")))?;
+    // ANALYZE reads 300 × default_statistics_target (100) rows: a table no
+    // bigger is counted whole.
+    let trust = if row_count <= ANALYZE_ROWS {
+        super::Catalog::Exact
+    } else {
+        super::Catalog::Estimate
+    };
     if !extra {
         // The time budget is spent: the sample's statistics only.
         super::enrich(table, &mut stats, &samples, &options.privacy);
-        super::catalog_distinct(&mut stats, &catalog);
+        super::catalog_distinct(&mut stats, &catalog, trust);
         stats.physical = physical(conn, table, &qualified).await?;
         return Ok(stats);
     }
@@ -731,7 +738,7 @@ async fn table_stats(
     let mut stats = analysis
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-    super::catalog_distinct(&mut stats, &catalog);
+    super::catalog_distinct(&mut stats, &catalog, trust);
     for (f, how, counts) in counted {
         super::exact_fan_out(table, &mut stats, f, how, &counts);
     }
@@ -747,6 +754,9 @@ async fn table_stats(
     stats.physical = physical;
     Ok(stats)
 }
+
+/// Rows `ANALYZE` reads at the default statistics target.
+const ANALYZE_ROWS: u64 = 30_000;
 
 /// The distinct counts `pg_stats` holds for a table's columns, when they
 /// are fresh: the table was analysed and fewer than a tenth of its rows
