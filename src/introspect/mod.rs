@@ -197,6 +197,26 @@ pub fn fan_out_parents(sample: u64) -> u64 {
     (sample / 10).max(1_000).min(sample.max(1))
 }
 
+/// Whether a table's fan-out is counted per sampled parent (see
+/// [`fan_out_queries`]): it was sampled and is above [`WHOLE_READ_FACTOR`] ×
+/// `sample` rows. The engines then read the parents' sizes first.
+fn counts_per_sampled_parent(stats: &profile::TableStats, sample: u64) -> bool {
+    stats.sampled_rows < stats.row_count
+        && stats.row_count > sample.saturating_mul(WHOLE_READ_FACTOR)
+}
+
+/// The rows read and the counts of a [`key_query`] row: column 0, then
+/// one per count (`NULL`, from `SUM` over no rows, as `None`).
+fn key_counts<R: sqlx::Row>(row: &R, counts: usize) -> Result<(i64, Vec<Option<i64>>), sqlx::Error>
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let read: i64 = row.try_get(0)?;
+    let found = (1..=counts).map(|i| row.try_get(i).ok()).collect();
+    Ok((read, found))
+}
+
 /// How a fan-out query counts children.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum FanOutCount {

@@ -548,8 +548,7 @@ async fn table_stats(
     }
     // The parents' sizes, for the fan-out of a table too big to group whole.
     let mut parent_rows = Vec::new();
-    if row_count > sample.saturating_mul(super::WHOLE_READ_FACTOR) && stats.sampled_rows < row_count
-    {
+    if super::counts_per_sampled_parent(&stats, sample) {
         for fk in &table.foreign_keys {
             let rows: Option<i64> = sqlx::query_scalar(
                 "SELECT CAST(TABLE_ROWS AS SIGNED) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
@@ -634,12 +633,8 @@ async fn table_stats(
             .fetch_one(&mut *conn)
             .await
             .map_err(query_err(what("the order of its key")))?;
-        let read: i64 = row
-            .try_get(0)
+        let (read, found) = super::key_counts(&row, counts.len())
             .map_err(query_err(what("the order of its key")))?;
-        let found: Vec<Option<i64>> = (1..=counts.len())
-            .map(|i| row.try_get(i).ok().flatten())
-            .collect();
         super::record_key_counts(&mut stats, &counts, read, &found);
     }
     Ok(stats)

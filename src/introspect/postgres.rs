@@ -602,8 +602,7 @@ async fn table_stats(
     // `SCAN_FACTOR` × `--sample-rows` rows gets: a bigger one without such
     // an index keeps the sample's (rough) estimate.
     let mut parent_rows = Vec::new();
-    if row_count > sample.saturating_mul(super::WHOLE_READ_FACTOR) && stats.sampled_rows < row_count
-    {
+    if super::counts_per_sampled_parent(&stats, sample) {
         let indexes: Vec<Vec<String>> = sqlx::query_scalar(
             "SELECT array_agg(a.attname::text ORDER BY k.ord)
              FROM pg_index i
@@ -725,12 +724,8 @@ async fn table_stats(
             .fetch_one(&mut *conn)
             .await
             .map_err(query_err(what("the order of its key")))?;
-        let read: i64 = row
-            .try_get(0)
+        let (read, found) = super::key_counts(&row, counts.len())
             .map_err(query_err(what("the order of its key")))?;
-        let found: Vec<Option<i64>> = (1..=counts.len())
-            .map(|i| row.try_get(i).ok().flatten())
-            .collect();
         key_counts = Some((counts, read, found));
     }
     let physical = physical(conn, table, &qualified).await?;
