@@ -414,19 +414,10 @@ fn spread_ids(min: i64, max: i64, wanted: u64) -> Vec<i64> {
         .collect()
 }
 
-/// Sampled rows joined to their parents (times, orphans, copies) at most:
-/// few enough that the parent is probed through its key, not scanned.
+/// Rows joined to their parents (times, orphans, copies) at most, drawn
+/// through the whole table like its sample: few enough that the parent is
+/// probed through its key, not scanned.
 const JOIN_ROWS: u64 = 10_000;
-
-/// The sample `from` (aliased `s`) cut to [`JOIN_ROWS`] rows for the queries
-/// that join it to a parent.
-fn join_sample(from: &str, rows: u64) -> String {
-    if rows > JOIN_ROWS {
-        format!("(SELECT * FROM {from} LIMIT {JOIN_ROWS}) AS s")
-    } else {
-        from.to_owned()
-    }
-}
 
 /// Time columns of a table and of its parents compared per foreign key at most.
 const PARENT_TIME_COLUMNS: usize = 4;

@@ -451,16 +451,25 @@ async fn table_stats(
             n as u64
         }
     };
-    let from = if row_count <= sample {
-        format!("{quoted} AS s")
-    } else if let Some((key, min, max)) = key_span(conn, table, &quoted).await? {
-        // Key ranges through the clustered index: the sample's rows are read, nothing else.
-        super::key_range_sample(&quoted, &key, min, max, sample)
+    let span = if row_count > super::JOIN_ROWS.min(sample) {
+        key_span(conn, table, &quoted).await?
     } else {
-        // No integer key: every row is read once to draw the sample.
-        let p = (sample as f64 * 1.2 / row_count as f64).min(1.0);
-        format!("(SELECT * FROM {quoted} WHERE RAND(7) < {p:.8} LIMIT {sample}) AS s")
+        None
     };
+    // At most `n` rows, aliased `s`: the table, or rows drawn through all of it.
+    let sample_from = |n: u64| {
+        if row_count <= n {
+            format!("{quoted} AS s")
+        } else if let Some((key, min, max)) = &span {
+            // Key ranges through the clustered index: the sample's rows are read, nothing else.
+            super::key_range_sample(&quoted, key, *min, *max, n)
+        } else {
+            // No integer key: every row is read once to draw the sample.
+            let p = (n as f64 * 1.2 / row_count as f64).min(1.0);
+            format!("(SELECT * FROM {quoted} WHERE RAND(7) < {p:.8} LIMIT {n}) AS s")
+        }
+    };
+    let from = sample_from(sample);
     let mut exprs = vec!["CAST(COUNT(*) AS SIGNED)".to_owned()];
     for column in &table.columns {
         let c = format!("s.{}", quote(&column.name));
@@ -587,7 +596,7 @@ async fn table_stats(
             .map_err(query_err(what("the children per parent")))?;
         super::exact_fan_out(table, &mut stats, f, how, &counts);
     }
-    let joined = super::join_sample(&from, stats.sampled_rows);
+    let joined = sample_from(sample.min(super::JOIN_ROWS));
     let queries = super::parent_time_queries(
         schema,
         table,

@@ -467,17 +467,7 @@ async fn table_stats(
     let row_count = count_rows(conn, &qualified, sample * 10)
         .await
         .map_err(query_err(what("the row count")))?;
-    let from = if row_count > sample {
-        // Page sampling reads only the sampled pages; over-ask a little, then cap.
-        let percent = ((sample as f64 * 1.2 / row_count as f64) * 100.0).clamp(0.0001, 100.0);
-        // REPEATABLE: every query of the profile reads the same pages (and a
-        // profile of an unchanged table is the same profile).
-        format!(
-            "(SELECT * FROM {qualified} TABLESAMPLE SYSTEM ({percent:.6}) REPEATABLE (0) LIMIT {sample}) AS s"
-        )
-    } else {
-        format!("{qualified} AS s")
-    };
+    let from = sample_from(&qualified, row_count, sample);
     let mut exprs = vec!["count(*)".to_owned()];
     for column in &table.columns {
         let c = format!("s.{}", quote_ident(&column.name));
@@ -658,7 +648,7 @@ async fn table_stats(
         "BIGINT",
         quote_ident,
     );
-    let joined = super::join_sample(&from, stats.sampled_rows);
+    let joined = sample_from(&qualified, row_count, sample.min(super::JOIN_ROWS));
     // The columns are analysed on other threads while the server answers
     // the queries below, which need no analysis; their findings are added
     // to the analysis once both are done.
@@ -748,6 +738,21 @@ async fn table_stats(
     }
     stats.physical = physical;
     Ok(stats)
+}
+
+/// At most `n` rows of a table of `rows` rows, aliased `s`: the table, or
+/// pages picked at random through the whole table. Page sampling reads only
+/// the sampled pages; it over-asks a little, then caps. REPEATABLE: every
+/// query of the profile reads the same pages (and a profile of an unchanged
+/// table is the same profile).
+fn sample_from(qualified: &str, rows: u64, n: u64) -> String {
+    if rows <= n {
+        return format!("{qualified} AS s");
+    }
+    let percent = ((n as f64 * 1.2 / rows as f64) * 100.0).clamp(0.0001, 100.0);
+    format!(
+        "(SELECT * FROM {qualified} TABLESAMPLE SYSTEM ({percent:.6}) REPEATABLE (0) LIMIT {n}) AS s"
+    )
 }
 
 /// Rows `ANALYZE` reads at the default statistics target.

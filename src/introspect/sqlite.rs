@@ -483,37 +483,43 @@ async fn table_stats(
         .map_err(deadline.err(what("the row count")))?;
     let row_count = count as u64;
     let sample = options.sample_rows.max(1);
-    let from = if row_count <= sample {
-        format!("{quoted} AS s")
+    // Random rowids, looked up one by one: only the sampled rows are read,
+    // and the same ones every time. A table without rowids, or whose rowids
+    // are too sparse to hit rows, is sorted at random.
+    let span: Option<(i64, i64)> = if row_count > super::JOIN_ROWS.min(sample) {
+        sqlx::query_as::<_, (Option<i64>, Option<i64>)>(&format!(
+            "SELECT min(rowid), max(rowid) FROM {quoted}"
+        ))
+        .fetch_one(deadline.arm(&mut *conn))
+        .await
+        .ok()
+        .and_then(|(min, max)| min.zip(max))
+        .filter(|(min, max)| min <= max)
     } else {
-        // Random rowids, looked up one by one: only the sampled rows are
-        // read, and the same ones every time. A table without rowids, or
-        // whose rowids are too sparse to hit rows, is sorted at random.
-        let span: Option<(Option<i64>, Option<i64>)> =
-            sqlx::query_as(&format!("SELECT min(rowid), max(rowid) FROM {quoted}"))
-                .fetch_one(deadline.arm(&mut *conn))
-                .await
-                .ok();
-        match span {
-            Some((Some(min), Some(max))) if min <= max => {
-                let span = (i128::from(max) - i128::from(min) + 1) as f64;
-                let wanted = (sample as f64 * span / row_count as f64).ceil() as u64;
-                if wanted <= sample * 4 {
-                    let ids: Vec<String> = super::spread_ids(min, max, wanted)
-                        .iter()
-                        .map(i64::to_string)
-                        .collect();
-                    format!(
-                        "(SELECT * FROM {quoted} WHERE rowid IN (SELECT value FROM json_each('[{}]')) LIMIT {sample}) AS s",
-                        ids.join(",")
-                    )
-                } else {
-                    format!("(SELECT * FROM {quoted} ORDER BY random() LIMIT {sample}) AS s")
-                }
-            }
-            _ => format!("(SELECT * FROM {quoted} ORDER BY random() LIMIT {sample}) AS s"),
-        }
+        None
     };
+    // At most `n` rows, aliased `s`: the table, or rows drawn through all of it.
+    let sample_from = |n: u64| {
+        if row_count <= n {
+            return format!("{quoted} AS s");
+        }
+        if let Some((min, max)) = span {
+            let ids = (i128::from(max) - i128::from(min) + 1) as f64;
+            let wanted = (n as f64 * ids / row_count as f64).ceil() as u64;
+            if wanted <= n * 4 {
+                let ids: Vec<String> = super::spread_ids(min, max, wanted)
+                    .iter()
+                    .map(i64::to_string)
+                    .collect();
+                return format!(
+                    "(SELECT * FROM {quoted} WHERE rowid IN (SELECT value FROM json_each('[{}]')) LIMIT {n}) AS s",
+                    ids.join(",")
+                );
+            }
+        }
+        format!("(SELECT * FROM {quoted} ORDER BY random() LIMIT {n}) AS s")
+    };
+    let from = sample_from(sample);
     let mut exprs = vec!["count(*)".to_owned()];
     for column in &table.columns {
         let c = format!("s.{}", quote_ident(&column.name));
@@ -641,7 +647,7 @@ async fn table_stats(
             .map_err(deadline.err(what("the children per parent")))?;
         super::exact_fan_out(table, &mut stats, f, how, &counts);
     }
-    let joined = super::join_sample(&from, stats.sampled_rows);
+    let joined = sample_from(sample.min(super::JOIN_ROWS));
     let queries = super::parent_time_queries(
         schema,
         table,
