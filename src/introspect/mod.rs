@@ -913,10 +913,12 @@ fn finish_fan_out(schema: &crate::schema::Schema, stats: &mut [profile::TableSta
         let Some(table) = schema.table(&s.table) else {
             continue;
         };
+        let children = s.row_count;
         for (fk, fs) in table.foreign_keys.iter().zip(s.foreign_keys.iter_mut()) {
             let parents = schema
                 .table_index(&fk.referenced_table)
                 .map_or(0, |p| rows[p]);
+            cap_referenced(fs, parents, children);
             fs.childless_share = if parents == 0 {
                 0.0
             } else {
@@ -924,6 +926,32 @@ fn finish_fan_out(schema: &crate::schema::Schema, stats: &mut [profile::TableSta
                     .round()
                     / 10_000.0
             };
+        }
+    }
+}
+
+/// A fan-out estimated from a sample of children scattered through their
+/// table (a big table whose foreign key no index leads) scales each
+/// thinned count back up, and can claim more referenced parents than the
+/// parent table has. Such an estimate is capped at the parent's rows and
+/// its children per parent rescaled to the mean the counts imply (the
+/// table's non-NULL references over those parents): the shape is lost, the
+/// totals hold.
+fn cap_referenced(fs: &mut profile::stats::ForeignKeyStats, parents: u64, children: u64) {
+    if parents == 0 || fs.referenced_parents <= parents {
+        return;
+    }
+    fs.referenced_parents = parents;
+    let bounds = &mut fs.children_per_parent;
+    if bounds.is_empty() {
+        return;
+    }
+    let mean_bound = bounds.iter().sum::<u64>() as f64 / bounds.len() as f64;
+    let references = children as f64 * (1.0 - fs.null_fraction);
+    let mean = references / parents as f64;
+    if mean_bound > 0.0 {
+        for b in bounds.iter_mut() {
+            *b = ((*b as f64 * mean / mean_bound).round() as u64).max(1);
         }
     }
 }
@@ -1062,6 +1090,32 @@ mod tests {
             coarsen_time("2013-12-22", true, TimeKind::Date),
             Some(profile::StatValue::Time("2013-12-31".into()))
         );
+    }
+
+    #[test]
+    fn impossible_fan_out_estimates_are_capped_at_the_parents() {
+        // 60 M children scattered over 8 M parents, read as 600 each from a
+        // 1-in-600 sample: capped to 8 M parents with 7.5 children each.
+        let mut fs = profile::stats::ForeignKeyStats {
+            columns: vec!["p".into()],
+            null_fraction: 0.0,
+            referenced_parents: 59_600_000,
+            childless_share: 0.0,
+            children_per_parent: vec![600, 600, 600, 1200],
+            heaviest_share: 0.02,
+            time_order: Vec::new(),
+            copies: Vec::new(),
+            orphan_share: 0.0,
+        };
+        cap_referenced(&mut fs, 8_000_000, 60_000_000);
+        assert_eq!(fs.referenced_parents, 8_000_000);
+        assert_eq!(fs.children_per_parent, [6, 6, 6, 12]);
+        let mean = fs.children_per_parent.iter().sum::<u64>() as f64 / 4.0;
+        assert!((mean - 7.5).abs() < 0.01, "{mean}");
+        // A possible estimate is left alone.
+        let before = fs.clone();
+        cap_referenced(&mut fs, 9_000_000, 60_000_000);
+        assert_eq!(fs, before);
     }
 
     #[test]
