@@ -44,7 +44,11 @@ impl Default for Privacy {
 const BUCKETS: usize = 20;
 /// Shapes are computed for text up to this many characters.
 const SHAPE_MAX_CHARS: usize = 32;
-/// Most-common values and shapes kept per column at most.
+/// Most-common values kept per column at most (PostgreSQL's default
+/// statistics target keeps as many): enough for the categories of a status,
+/// a country code or a product type, each still held by at least k rows.
+pub const MOST_COMMON: usize = 100;
+/// Shapes and JSON key sets kept per column at most.
 const TOP: usize = 20;
 /// Placeholder values production data is known to carry.
 const SENTINELS: &[&str] = &[
@@ -142,7 +146,7 @@ pub fn analyze(
         common.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         out.most_common = common
             .into_iter()
-            .take(TOP)
+            .take(MOST_COMMON)
             .map(|(v, c)| frequency(v, c as f64 / n))
             .collect();
     }
