@@ -606,7 +606,9 @@ fn relation_queries(
     quote: impl Fn(&str) -> String,
     int: &str,
 ) -> Vec<RelationQuery> {
-    let texts = |t: &crate::schema::Table| -> Vec<String> {
+    // Text and number columns outside keys; a pair is a text column of
+    // each, or two numbers of the same type (a line's price, its product's).
+    let candidates = |t: &crate::schema::Table| -> Vec<(String, crate::schema::LogicalType)> {
         let keys: Vec<&String> = t
             .primary_key
             .iter()
@@ -616,10 +618,17 @@ fn relation_queries(
             .collect();
         t.columns
             .iter()
-            .filter(|c| c.logical_type.is_textual() && !keys.contains(&&c.name))
+            .filter(|c| {
+                (c.logical_type.is_textual() || c.logical_type.is_ordered_numeric())
+                    && c.generated.is_none()
+                    && !keys.contains(&&c.name)
+            })
             .take(COPY_COLUMNS)
-            .map(|c| c.name.clone())
+            .map(|c| (c.name.clone(), c.logical_type.clone()))
             .collect()
+    };
+    let comparable = |a: &crate::schema::LogicalType, b: &crate::schema::LogicalType| {
+        (a.is_textual() && b.is_textual()) || (a.is_ordered_numeric() && a == b)
     };
     let mut out = Vec::new();
     for (f, parent, join) in parents(schema, table, &quote, true) {
@@ -639,9 +648,16 @@ fn relation_queries(
         let pairs: Vec<(String, String)> = if parent.name == table.name {
             Vec::new()
         } else {
-            texts(table)
+            let theirs = candidates(parent);
+            candidates(table)
                 .into_iter()
-                .flat_map(|c| texts(parent).into_iter().map(move |p| (c.clone(), p)))
+                .flat_map(|(c, ct)| {
+                    theirs
+                        .iter()
+                        .filter(move |(_, pt)| comparable(&ct, pt))
+                        .map(move |(p, _)| (c.clone(), p.clone()))
+                        .collect::<Vec<_>>()
+                })
                 .collect()
         };
         let mut columns = vec![

@@ -869,14 +869,43 @@ fn observed_rate(
             .iter()
             .any(|(x, _)| matches!(x, crate::value::Value::Text(t) if t == v))
     };
+    // The observed share of values with a trait, less what the common values
+    // drawn verbatim already carry (a kept `Zürich` is non-ASCII as it is),
+    // as a rate over the rows: `carried + rate · (1 − carried) = observed`.
+    let beyond_common = |observed: f64, has: &dyn Fn(&str) -> bool| {
+        let mut carried = 0.0;
+        let mut previous = 0;
+        for (v, until) in &cp.distribution.common {
+            if matches!(v, crate::value::Value::Text(t) if has(t)) {
+                carried += f64::from(until - previous) / f64::from(super::distribution::MILLION);
+            }
+            previous = *until;
+        }
+        if carried >= 1.0 {
+            0.0
+        } else {
+            ((observed - carried) / (1.0 - carried)).max(0.0)
+        }
+    };
+    let max_length = match cp.logical_type {
+        crate::schema::LogicalType::Text {
+            max_length: Some(m),
+        }
+        | crate::schema::LogicalType::Char { length: m } => Some(m as usize),
+        _ => None,
+    };
     match class {
         Class::Empty if !common("") => m.empty,
-        Class::Padded => m.padded,
-        Class::Unicode => m.non_ascii,
+        Class::Padded => beyond_common(m.padded, &|v| {
+            v.starts_with(char::is_whitespace) || v.ends_with(char::is_whitespace)
+        }),
+        Class::Unicode => beyond_common(m.non_ascii, &|v| !v.is_ascii()),
         Class::NearDuplicates => m.near_duplicates,
-        Class::MaxLength => m.at_max_length,
-        Class::Mojibake => m.mojibake,
-        Class::Injection => m.markup,
+        Class::MaxLength => beyond_common(m.at_max_length, &|v| {
+            max_length.is_some_and(|max| v.chars().count() == max)
+        }),
+        Class::Mojibake => beyond_common(m.mojibake, &crate::introspect::analyze::is_mojibake),
+        Class::Injection => beyond_common(m.markup, &crate::introspect::analyze::looks_like_markup),
         Class::JsonEdge => m.json_edges,
         Class::OutOfOrder => m.out_of_order,
         Class::ArrayEdge => m.array_edges,

@@ -234,7 +234,7 @@ pub struct ColumnPlan {
     /// A categorical column whose values depend on the bucket (or NULL) of a
     /// number or time column of the same row.
     pub banded: Option<Banded>,
-    /// A text column that copies its parent's column along a foreign key
+    /// A text or number column that copies its parent's column along a foreign key
     /// (foreign key index, parent column index, and whether a NULL parent
     /// value is copied too: the column's own NULLs then come from the parent).
     pub copy: Option<(usize, usize, bool)>,
@@ -284,6 +284,10 @@ pub struct Given {
     pub base: usize,
     /// For each of its values, this column's values with cumulative shares per million.
     pub table: Vec<(Value, Vec<(Value, u32)>)>,
+    /// For each common value of the base, this column's NULL share per million
+    /// in the rows holding it (a customer outside the US has no state), where
+    /// the column has NULLs; base values not listed use the column's own share.
+    pub nulls: Vec<(Value, u32)>,
 }
 
 /// What a time column comes after, and by how much.
@@ -1107,9 +1111,12 @@ fn plan_table(
         assign_copulas(table, &s.correlations, &mut column_plans);
         assign_orders(table, s, &mut column_plans);
         assign_parent_orders(schema, table, s, &foreign_keys, &mut column_plans);
+        // A copy first: a value that is its parent's in (almost) every row
+        // is a stronger fact than an association, and keeps the tuples of
+        // copied columns (address, city, country) as consistent as the parent's.
+        assign_copies(profile, table, s, &foreign_keys, &mut column_plans);
         assign_associations(table, &s.associations, &mut column_plans);
         assign_bandings(table, s, &mut column_plans);
-        assign_copies(profile, table, s, &foreign_keys, &mut column_plans);
     }
 
     let row_bytes: u64 = column_plans
@@ -1265,6 +1272,7 @@ fn assign_associations(
         };
         // Never a loop: the first column must not depend on the second, however far back.
         let taken = depends_on(plans, first, second)
+            || plans[second].copy.is_some()
             || plans[second].given.is_some()
             || plans[second].copula.is_some()
             || plans[second].follows.is_some();
@@ -1303,12 +1311,65 @@ fn assign_associations(
             })
             .collect();
         if !table_rows.is_empty() {
+            let nulls = given_nulls(&plans[first], &plans[second], &table_rows, a);
             plans[second].given = Some(Given {
                 base: first,
                 table: table_rows,
+                nulls,
             });
         }
     }
+}
+
+/// The NULL share of `second` per common value x of `first`. The kept
+/// combinations count rows where both are set: x's share of them against
+/// its share of the first column's values says how much more (or less)
+/// often the second is set beside x, `P(set | x) = P(x | both set) · P(set) /
+/// P(x)`, up to the rounding of the kept lists. A common value of the first
+/// with no combination gets the second always NULL beside it.
+fn given_nulls(
+    first: &ColumnPlan,
+    second: &ColumnPlan,
+    table_rows: &[(Value, Vec<(Value, u32)>)],
+    association: &crate::profile::stats::Association,
+) -> Vec<(Value, u32)> {
+    if second.null_per_million == 0 || first.distribution.common.is_empty() {
+        return Vec::new();
+    }
+    let million = f64::from(distribution::MILLION);
+    let set = 1.0 - f64::from(second.null_per_million) / million;
+    let total: f64 = association.combinations.iter().map(|c| c.fraction).sum();
+    let Some(first_domain) = (match &first.rule {
+        Rule::Sample(d) | Rule::Pool { domain: d, .. } => Some(d),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let mut previous = 0;
+    let mut out = Vec::new();
+    for (x, until) in &first.distribution.common {
+        let share = f64::from(until - previous) / million;
+        previous = *until;
+        if share <= 0.0 || total <= 0.0 {
+            continue;
+        }
+        // x's share of the kept combinations, found by its value (the
+        // combinations name it as text; `table_rows` holds it parsed).
+        let with: f64 = if table_rows.iter().any(|(v, _)| v == x) {
+            association
+                .combinations
+                .iter()
+                .filter(|c| distribution::parse_common(first_domain, &c.first).as_ref() == Some(x))
+                .map(|c| c.fraction)
+                .sum::<f64>()
+                / total
+        } else {
+            0.0
+        };
+        let present = (with * set / share).clamp(0.0, 1.0);
+        out.push((x.clone(), ((1.0 - present) * million).round() as u32));
+    }
+    out
 }
 
 /// The inner spread of equi-depth bounds (without the outer buckets).
@@ -1354,6 +1415,10 @@ fn depends_on(plans: &[ColumnPlan], from: usize, on: usize) -> bool {
         if let Some(g) = &plans[c].given {
             stack.push(g.base);
         }
+        // A CHECK's order (`max_qty >= min_qty`) reads the base's value too.
+        if let Rule::After { base, .. } = &plans[c].rule {
+            stack.push(*base);
+        }
         if let Some(b) = &plans[c].banded {
             stack.push(b.base);
         }
@@ -1391,6 +1456,7 @@ fn assign_bandings(table: &Table, stats: &crate::profile::TableStats, plans: &mu
         };
         let plan = &plans[category];
         if plan.given.is_some()
+            || plan.copy.is_some()
             || plan.banded.is_some()
             || plan.copula.is_some()
             || plan.follows.is_some()
@@ -1491,7 +1557,7 @@ fn earlier_parents<'a>(
 /// Copies of parent columns the profile shows in at least this share of rows are kept.
 const KEPT_COPY: f64 = 0.9;
 
-/// Text columns that copy a parent's column along a foreign key (computed
+/// Text or number columns that copy a parent's column along a foreign key (computed
 /// from the parent row index, like the key itself).
 fn assign_copies(
     profile: &Profile,
@@ -1527,8 +1593,10 @@ fn assign_copies(
                 && plans[child].banded.is_none()
                 && plans[child].copy.is_none()
                 && parent.columns[pc].generated.is_none()
-                && plans[child].logical_type.is_textual()
-                && parent.columns[pc].logical_type.is_textual();
+                && ((plans[child].logical_type.is_textual()
+                    && parent.columns[pc].logical_type.is_textual())
+                    || (plans[child].logical_type.is_ordered_numeric()
+                        && plans[child].logical_type == parent.columns[pc].logical_type));
             if free {
                 let nulls = plans[child].null_per_million > 0;
                 plans[child].null_per_million = 0;

@@ -21,30 +21,55 @@ pub fn draw(domain: &Domain, dist: &Distribution, rng: &mut RowRng) -> Value {
     rest(domain, dist, rng)
 }
 
+/// A draw whose first choice (a common value, else which histogram bucket
+/// or shape) is made by `u`, a point of `[0, MILLION)` the caller spread
+/// evenly over the rows (see `Strata`), instead of by `rng`.
+pub fn draw_at(domain: &Domain, dist: &Distribution, u: u32, rng: &mut RowRng) -> Value {
+    let common = dist.common_share();
+    if u < common {
+        return dist.common[pick(&dist.common, u, |c| c.1)].0.clone();
+    }
+    rest_at(domain, dist, Some(rescale(u, common)), rng)
+}
+
+/// `u` in `[from, MILLION)` stretched over `[0, MILLION)`.
+fn rescale(u: u32, from: u32) -> u32 {
+    let span = u64::from(MILLION.saturating_sub(from)).max(1);
+    (u64::from(u.saturating_sub(from)) * u64::from(MILLION) / span).min(u64::from(MILLION) - 1)
+        as u32
+}
+
 /// A draw from a pool of `size` distinct values: the common values first,
 /// with their shares, then values made by `rest` from the pool's own stream,
 /// sharing what is left evenly. `pick` decides which pool entry; `pool` makes it.
+/// `at`, when given, is a point of `[0, MILLION)` spread evenly over the rows
+/// (see `Strata`) that makes the choice instead of `pick_rng`.
 pub fn draw_pooled(
     domain: &Domain,
     dist: &Distribution,
     size: u64,
+    at: Option<u32>,
     pick_rng: &mut RowRng,
     pool: impl FnOnce(u64) -> RowRng,
 ) -> Value {
     let m = dist.common.len() as u64;
     let common = dist.common_share();
     if m > 0 {
-        let u = if size <= m {
+        let u = match at {
             // No room for other values: the common ones share every draw.
-            pick_rng.below(u64::from(common.max(1))) as u32
-        } else {
-            per_million(pick_rng)
+            Some(u) if size <= m => (u64::from(u) * u64::from(common) / u64::from(MILLION)) as u32,
+            None if size <= m => pick_rng.below(u64::from(common.max(1))) as u32,
+            Some(u) => u,
+            None => per_million(pick_rng),
         };
         if u < common || size <= m {
             return dist.common[pick(&dist.common, u, |c| c.1)].0.clone();
         }
     }
-    let k = m + pick_rng.below(size - m);
+    let k = match at {
+        Some(u) => m + (u64::from(rescale(u, common)) * (size - m) / u64::from(MILLION)),
+        None => m + pick_rng.below(size - m),
+    };
     rest(domain, dist, &mut pool(k))
 }
 
@@ -75,8 +100,14 @@ pub fn at_quantile_common(
 
 /// A draw of the values that are not common.
 pub fn rest(domain: &Domain, dist: &Distribution, rng: &mut RowRng) -> Value {
+    rest_at(domain, dist, None, rng)
+}
+
+/// [`rest`], with the bucket or shape chosen by `at` when given.
+fn rest_at(domain: &Domain, dist: &Distribution, at: Option<u32>, rng: &mut RowRng) -> Value {
     if !dist.buckets.is_empty() {
-        let bucket = dist.buckets[pick(&dist.buckets, per_million(rng), |b| b.until)];
+        let u = at.unwrap_or_else(|| per_million(rng));
+        let bucket = dist.buckets[pick(&dist.buckets, u, |b| b.until)];
         let u = rng.between_i128(bucket.lo, bucket.hi);
         return calendar(domain, dist, distribution::from_units(domain, u), rng);
     }
@@ -87,7 +118,7 @@ pub fn rest(domain: &Domain, dist: &Distribution, rng: &mut RowRng) -> Value {
     } = domain
     {
         if let Some(&(_, covered)) = dist.shapes.last() {
-            let u = per_million(rng);
+            let u = at.unwrap_or_else(|| per_million(rng));
             if u < covered {
                 return Value::Text(render(&dist.shapes[pick(&dist.shapes, u, |s| s.1)].0, rng));
             }
@@ -270,7 +301,7 @@ mod tests {
         let pool = Stream::new(7, "t", "c", "pool");
         let mut counts: BTreeMap<i64, u64> = BTreeMap::new();
         for row in 0..DRAWS {
-            let v = draw_pooled(&domain, &dist, 12, &mut pick.at(row), |k| pool.at(k));
+            let v = draw_pooled(&domain, &dist, 12, None, &mut pick.at(row), |k| pool.at(k));
             let Value::Int(v) = v else { panic!() };
             *counts.entry(v).or_default() += 1;
         }
