@@ -18,7 +18,9 @@
 # Environment: JUDGE_DIR (../shared/tools/judge), JUDGE_PYTHON (~/judge-venv/bin/python),
 # DATASETS (../shared/datasets), PATINA_BENCH_POSTGRES, PATINA_BIN (target/release/patina),
 # PII_AS_TEXT=1 (declare the columns the profile classes as identifying as personal text,
-# which the judge does not score), PROFILE_ARGS (extra flags for patina profile, e.g. --min-count or --allow-values for
+# which the judge does not score), OPEN=1 (profile with the privacy rules lifted: every column
+# named in --allow-values and --min-count 1, so a profile keeps every value of the sample, up to its
+# per-column limit; says what generation loses apart from what privacy withholds), PROFILE_ARGS (extra flags for patina profile, e.g. --min-count or --allow-values for
 # reviewed reference columns), NO_BUILD=1 skips the build, KEEP=1 keeps the work directory (per database: real/
 # and synth/ CSV, profile.json, metadata.json, judge.txt and judge.json, verify.txt).
 set -euo pipefail
@@ -162,6 +164,22 @@ run() { # database: prints its line, or the failing step's error; returns 1 on f
   # shellcheck disable=SC2086 # PROFILE_ARGS is a list of flags
   "$BIN" profile --source "$PG/$db" --out "$w/profile.json" --quiet ${PROFILE_ARGS:-} >/dev/null 2>"$w/profile.err" \
     || { echo "$db: patina profile failed:"; sed 's/^/  /' "$w/profile.err"; return 1; }
+  if [ "${OPEN:-}" = 1 ]; then # again, every column named as reviewed and k = 1
+    local open=()
+    mapfile -t open < <(python3 - "$w/profile.json" <<'PY'
+import json, sys
+for t in json.load(open(sys.argv[1]))["schema"]["tables"]:
+    n = t["name"]
+    for c in t["columns"]:
+        print("--allow-values")
+        print(".".join(filter(None, [n.get("schema"), n["name"], c["name"]])))
+PY
+)
+    # shellcheck disable=SC2086
+    "$BIN" profile --source "$PG/$db" --out "$w/profile.json" --quiet --min-count 1 "${open[@]}" ${PROFILE_ARGS:-} \
+      >/dev/null 2>"$w/profile.err" \
+      || { echo "$db: patina profile (OPEN=1) failed:"; sed 's/^/  /' "$w/profile.err"; return 1; }
+  fi
   t1=$EPOCHREALTIME
   tables "$w/profile.json" >"$w/tables.tsv" || return 1
   while IFS=$'\t' read -r schema name file sql; do
