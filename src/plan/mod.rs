@@ -1253,7 +1253,12 @@ fn assign_associations(
     associations: &[crate::profile::stats::Association],
     plans: &mut [ColumnPlan],
 ) {
-    for a in associations {
+    // Strongest first: a column is given at most one other, and the
+    // strongest tie says most about it (a zone given its market, not a
+    // weaker pull from a customer's tier); ties in the profile's order.
+    let mut ordered: Vec<&crate::profile::stats::Association> = associations.iter().collect();
+    ordered.sort_by(|a, b| b.strength.total_cmp(&a.strength));
+    for a in ordered {
         // As for bandings: only where the kept combinations hold most rows.
         if a.combinations.iter().map(|c| c.fraction).sum::<f64>() < KEPT_CELLS {
             continue;
@@ -1582,11 +1587,14 @@ fn assign_copies(
                 continue;
             };
             // The copy loses the child's own statistics: not when they say
-            // more than the parent's (more of its values kept verbatim).
+            // more than the parent's (more of its values kept verbatim, where
+            // the parent's would be invented). A number's histogram describes
+            // it whatever is kept, so a copied number is never the poorer.
             let parent_stats = profile
                 .stats(&parent.name)
                 .and_then(|p| p.column(&copy.parent));
-            let richer = cover(stats.column(&copy.child)) > cover(parent_stats) + 0.05;
+            let richer = plans[child].logical_type.is_textual()
+                && cover(stats.column(&copy.child)) > cover(parent_stats) + 0.05;
             let free = !richer
                 && matches!(plans[child].rule, Rule::Sample(_) | Rule::Pool { .. })
                 && plans[child].given.is_none()

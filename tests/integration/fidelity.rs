@@ -12,7 +12,8 @@ fn shaped_source() -> PgDb {
     source.execute(
         "CREATE TABLE customer (id int PRIMARY KEY, tier text NOT NULL, perk text NOT NULL, score int NOT NULL,
                                 spend numeric(12,2) NOT NULL, signup timestamp NOT NULL,
-                                city text NOT NULL, verified timestamp, kyc text, era text);
+                                city text NOT NULL, verified timestamp, kyc text, era text,
+                                market text, zone text);
          INSERT INTO customer
          SELECT g,
                 CASE WHEN g % 10 = 0 THEN 'gold' WHEN g % 10 < 4 THEN 'silver' ELSE 'bronze' END,
@@ -32,16 +33,23 @@ fn shaped_source() -> PgDb {
          -- A status decided by whether a date is set, another by when it falls.
          UPDATE customer SET kyc = CASE WHEN verified IS NULL THEN 'pending' ELSE 'done' END,
                              era = CASE WHEN signup < '2021-06-01' THEN 'old' ELSE 'new' END;
+         -- A sales zone only in the markets that have them, and one of theirs
+         -- (a state only in the countries that have states).
+         UPDATE customer SET market = CASE WHEN (id / 7) % 10 < 2 THEN 'US' WHEN (id / 7) % 10 = 2 THEN 'CA'
+                                            ELSE (ARRAY['DE', 'FR', 'JP', 'BR'])[1 + (id / 7) % 4] END;
+         UPDATE customer SET zone = CASE market WHEN 'US' THEN (ARRAY['CA', 'NY', 'TX'])[1 + id % 3]
+                                                  WHEN 'CA' THEN (ARRAY['ON', 'QC'])[1 + id % 2] END;
          CREATE TABLE purchase (id int PRIMARY KEY, customer_id int NOT NULL REFERENCES customer,
                                 amount int NOT NULL, note text, bought timestamp NOT NULL,
-                                ship_city text NOT NULL);
+                                ship_city text NOT NULL, spend numeric(12,2) NOT NULL);
          -- Customer k (k <= 400) gets about 400 / k purchases: Zipf; 1600 customers get none.
          INSERT INTO purchase
          SELECT row_number() OVER (), k, (k * 37 + n * 11) % 500, CASE WHEN n % 3 = 0 THEN 'late' END,
                 -- Bought one to ten days after the customer signed up.
                 c.signup + (1 + (k + n) % 10) * interval '1 day',
-                -- Shipped to the customer's city, copied into the purchase.
-                c.city
+                -- Shipped to the customer's city, copied into the purchase, and
+                -- the customer's spend when it was made (a number copied).
+                c.city, c.spend
          FROM customer c, generate_series(1, 400) n, LATERAL (SELECT c.id AS k) kk
          WHERE c.id <= 400 AND n <= 400 / c.id;
          CREATE TABLE line (purchase_id int NOT NULL REFERENCES purchase, line_no int NOT NULL,
@@ -197,6 +205,33 @@ fn generated_data_has_the_profiles_shape_and_verify_says_so() {
         target.scalar(
             "SELECT count(*) FROM purchase p JOIN customer c ON c.id = p.customer_id
              WHERE p.ship_city <> c.city"
+        ),
+        0
+    );
+
+    // So is a copied number.
+    assert_eq!(
+        target.scalar(
+            "SELECT count(*) FROM purchase p JOIN customer c ON c.id = p.customer_id
+             WHERE p.spend <> c.spend"
+        ),
+        0
+    );
+
+    // A zone where the market has them, one of the market's, and NULL
+    // elsewhere: the NULLs follow the market too (up to the rounding of
+    // the profile's shares).
+    let misplaced = target.scalar(
+        "SELECT count(*) FROM customer WHERE (zone IS NULL) <> (market NOT IN ('US', 'CA'))",
+    );
+    assert!(
+        misplaced <= 10,
+        "{misplaced} of 2000 customers with a zone where their market has none, or none where it has"
+    );
+    assert_eq!(
+        target.scalar(
+            "SELECT count(*) FROM customer WHERE (market = 'US' AND zone NOT IN ('CA', 'NY', 'TX'))
+             OR (market = 'CA' AND zone NOT IN ('ON', 'QC'))"
         ),
         0
     );
