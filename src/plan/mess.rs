@@ -863,11 +863,18 @@ fn observed_rate(
     rows: u64,
 ) -> f64 {
     let Some(m) = observed else { return 0.0 };
+    // Whether a value the profile names (as text) is one of the common values
+    // drawn verbatim: a number's `0`, a date's `1970-01-01` are compared in
+    // the column's domain, where they are numbers and dates.
+    let domain = match &cp.rule {
+        super::Rule::Sample(d) | super::Rule::Pool { domain: d, .. } => Some(d),
+        _ => None,
+    };
     let common = |v: &str| {
-        cp.distribution
-            .common
-            .iter()
-            .any(|(x, _)| matches!(x, crate::value::Value::Text(t) if t == v))
+        let parsed = domain.and_then(|d| super::distribution::parse_common(d, v));
+        cp.distribution.common.iter().any(|(x, _)| {
+            matches!(x, crate::value::Value::Text(t) if t == v) || parsed.as_ref() == Some(x)
+        })
     };
     // The observed share of values with a trait, less what the common values
     // drawn verbatim already carry (a kept `Zürich` is non-ASCII as it is),
@@ -1512,6 +1519,81 @@ mod tests {
         for (t, default, want) in cases {
             assert_eq!(default_value(&column(t, default)), want, "{default}");
         }
+    }
+
+    /// A column planned to draw from these common values.
+    fn drawn(
+        logical_type: LogicalType,
+        domain: Domain,
+        common: &[(&str, f64)],
+    ) -> super::super::ColumnPlan {
+        let stats = crate::profile::ColumnStats {
+            column: "c".into(),
+            most_common: common
+                .iter()
+                .map(|(v, f)| crate::profile::stats::Frequency {
+                    value: (*v).into(),
+                    fraction: *f,
+                })
+                .collect(),
+            ..Default::default()
+        };
+        super::super::ColumnPlan {
+            name: "c".into(),
+            logical_type,
+            written: true,
+            null_per_million: 0,
+            rule: Rule::Sample(domain.clone()),
+            excluded: Vec::new(),
+            distribution: super::super::distribution::build(&domain, Some(&stats)),
+            copula: None,
+            follows: None,
+            given: None,
+            banded: None,
+            copy: None,
+        }
+    }
+
+    #[test]
+    fn realistic_rates_leave_out_what_the_common_values_already_are() {
+        use crate::profile::stats::{Frequency, MessObserved};
+        // Northwind's `discontinued`: 0 in 87% of the products is a common
+        // value, not a placeholder to add (it had made 40 of 77 rows -1).
+        let flag = drawn(
+            LogicalType::Int32,
+            Domain::Int { lo: 0, hi: 1 },
+            &[("0", 0.87), ("1", 0.13)],
+        );
+        let observed = MessObserved {
+            sentinels: vec![Frequency {
+                value: "0".into(),
+                fraction: 0.87,
+            }],
+            ..Default::default()
+        };
+        assert_eq!(
+            observed_rate(Class::Placeholders, Some(&observed), &flag, 77),
+            0.0
+        );
+        // A kept `Zürich` in 40% of the rows is non-ASCII as it is: of 50%
+        // observed, the other 60% of the rows need (0.5 - 0.4) / 0.6.
+        let city = drawn(
+            LogicalType::Text {
+                max_length: Some(20),
+            },
+            Domain::Text {
+                min_len: 1,
+                max_len: 20,
+                semantic: Semantic::Words,
+            },
+            &[("Zürich", 0.4), ("Bern", 0.3)],
+        );
+        let observed = MessObserved {
+            non_ascii: 0.5,
+            ..Default::default()
+        };
+        let rate = observed_rate(Class::Unicode, Some(&observed), &city, 1000);
+        assert!((rate - 1.0 / 6.0).abs() < 1e-3, "{rate}");
     }
 
     #[test]
