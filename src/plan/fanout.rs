@@ -40,6 +40,42 @@ impl FanOut {
         (p_start + offset % parents, offset / parents)
     }
 
+    /// The class holding child slot `slot`: its first parent position, first
+    /// slot, parents and slots.
+    fn class_of(&self, slot: u64) -> (u64, u64, u64, u64) {
+        let c = self.classes.partition_point(|&(_, end)| end <= slot);
+        let c = c.min(self.classes.len() - 1);
+        let (p_start, s_start) = if c == 0 { (0, 0) } else { self.classes[c - 1] };
+        let parents = (self.classes[c].0 - p_start).max(1);
+        (p_start, s_start, parents, self.classes[c].1 - s_start)
+    }
+
+    /// Slot `slot` renumbered so that each parent's children are consecutive
+    /// (`slot` interleaves the parents of a class): one-to-one on the slots,
+    /// and the slots of a parent become one run, `run_position` its parent.
+    pub fn contiguous(&self, slot: u64) -> u64 {
+        let (_, s_start, parents, slots) = self.class_of(slot);
+        let offset = slot - s_start;
+        let (j, rank) = (offset % parents, offset / parents);
+        // The first `slots % parents` parents of the class hold one more.
+        let (q, r) = (slots / parents, slots % parents);
+        s_start + j * q + j.min(r) + rank
+    }
+
+    /// The parent position owning `index` of the layout `contiguous` makes.
+    pub fn run_position(&self, index: u64) -> u64 {
+        let (p_start, s_start, parents, slots) = self.class_of(index);
+        let offset = index - s_start;
+        let (q, r) = (slots / parents, slots % parents);
+        let long = r * (q + 1);
+        let j = if offset < long {
+            offset / (q + 1)
+        } else {
+            r + (offset - long) / q.max(1)
+        };
+        p_start + j.min(parents - 1)
+    }
+
     /// The most children any parent gets.
     pub fn most_children(&self) -> u64 {
         let mut previous = (0, 0);
@@ -188,6 +224,29 @@ mod tests {
             let (p, r) = f.slot(slot);
             assert!(r < f.most_children(), "rank {r} of {}", f.most_children());
             assert!(seen.insert((p, r)));
+        }
+    }
+
+    /// The contiguous layout is one-to-one, keeps each slot's parent, and
+    /// puts each parent's children on consecutive indexes.
+    #[test]
+    fn contiguous_runs_keep_their_parents() {
+        let f = build(&stats(vec![1, 2, 3, 9, 30], 0.2, 0.05), 500, 3000).expect("fan-out");
+        let mut by_parent: std::collections::BTreeMap<u64, Vec<u64>> = Default::default();
+        let mut seen = std::collections::BTreeSet::new();
+        for slot in 0..3000 {
+            let index = f.contiguous(slot);
+            assert!(index < 3000 && seen.insert(index), "slot {slot} -> {index}");
+            let position = f.parent_position(slot);
+            assert_eq!(f.run_position(index), position, "slot {slot}");
+            by_parent.entry(position).or_default().push(index);
+        }
+        for (position, mut run) in by_parent {
+            run.sort_unstable();
+            assert!(
+                run.windows(2).all(|w| w[1] == w[0] + 1),
+                "parent {position}: {run:?}"
+            );
         }
     }
 

@@ -410,6 +410,12 @@ pub struct KeyPlan {
     /// When the leading component is a reference with a fan-out: children
     /// follow it, and the other components number each parent's children.
     pub spread: Option<fanout::FanOut>,
+    /// With `spread`, when the key is two references and the second has a
+    /// fan-out of its own (a part's suppliers, each supplier with its own
+    /// count of parts): the second follows it too (see `Generator::key_digit`),
+    /// with the stride that keeps each parent's children on distinct second
+    /// parents.
+    pub second: Option<(fanout::FanOut, u64)>,
 }
 
 /// One part of a unique key.
@@ -440,6 +446,25 @@ impl KeyComponent {
             KeyComponent::Reference { size, .. } | KeyComponent::Column { size, .. } => *size,
         }
     }
+}
+
+/// The stride for a key's second reference (see `KeyPlan::second`): the
+/// least c above the most children any second parent gets, coprime with the
+/// `rows` child slots (so slot × c mod rows is one-to-one), with the lead's
+/// busiest parent's children, c apart, still inside the slots. Siblings then
+/// land at least c apart, each past the end of the other's second parent's
+/// run of slots. `None` when no such c exists (too few rows).
+fn second_stride(lead_most: u64, second_most: u64, rows: u64) -> Option<u64> {
+    let gcd = |mut a: u64, mut b: u64| {
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    };
+    (second_most.saturating_add(1)..)
+        .take(1_000)
+        .find(|&c| gcd(c, rows) == 1)
+        .filter(|&c| u128::from(c) * u128::from(lead_most.max(1)) <= u128::from(rows))
 }
 
 /// Builds the plan.
@@ -993,6 +1018,20 @@ fn plan_table(
                 && u128::from(f.most_children())
                     <= capacity / u128::from(components[0].size().max(1))
         });
+        let second = match (&spread, components.as_slice()) {
+            (
+                Some(lead),
+                [
+                    KeyComponent::Reference { .. },
+                    KeyComponent::Reference { foreign_key, .. },
+                ],
+            ) => match &foreign_keys[*foreign_key].pick {
+                ParentPick::Spread(f) => second_stride(lead.most_children(), f.most_children(), n)
+                    .map(|stride| (f.clone(), stride)),
+                _ => None,
+            },
+            _ => None,
+        };
         if capacity < u128::from(n) || components.is_empty() {
             return Err(PlanError::Capacity {
                 table: table.name.to_string(),
@@ -1024,6 +1063,7 @@ fn plan_table(
             components,
             capacity: capacity.min(u128::from(u64::MAX)) as u64,
             spread,
+            second,
         });
         unique_sets.push(cols);
     }

@@ -90,6 +90,8 @@ struct TableStreams {
     keys: Vec<Permutation>,
     /// Per key with a fan-out: child rows to slots, positions to parent rows, the rank salt.
     key_spreads: Vec<Option<(Permutation, Permutation, u64)>>,
+    /// Per key whose second reference has a fan-out too: its positions to its parent rows.
+    key_seconds: Vec<Option<Permutation>>,
 }
 
 /// Per table: the streams and precomputed facts of its mess.
@@ -182,6 +184,19 @@ impl<'p> Generator<'p> {
                                     s(&k.label, "rank").key(),
                                 )
                             })
+                        })
+                        .collect(),
+                    key_seconds: t
+                        .keys
+                        .iter()
+                        .map(|k| match (k.second.as_ref(), k.components.get(1)) {
+                            (Some(_), Some(KeyComponent::Reference { foreign_key, .. })) => {
+                                Some(Permutation::new(
+                                    plan.tables[t.foreign_keys[*foreign_key].parent].rows,
+                                    s(&k.label, "second-position").key(),
+                                ))
+                            }
+                            _ => None,
                         })
                         .collect(),
                 }
@@ -619,10 +634,25 @@ impl<'p> Generator<'p> {
             (Some(fan_out), Some((slots, positions, salt))) => {
                 // The parent from the fan-out; the other components number
                 // its children in a permutation of their own per parent.
-                let (position, rank) = fan_out.slot(slots.apply(row));
+                let slot = slots.apply(row);
+                let (position, rank) = fan_out.slot(slot);
                 let parent = positions.apply(position);
                 if component == 0 {
                     return parent;
+                }
+                // A second reference with its own fan-out: laid out with each
+                // parent's children consecutive (`contiguous`), index × stride
+                // (mod the rows) is one-to-one, so each second parent gets
+                // exactly its run of indexes; a lead parent's children land
+                // `stride` apart, past the end of any run, on distinct second
+                // parents (`plan::second_stride`).
+                if let (Some((second, stride)), Some(second_positions)) =
+                    (&plan.second, &self.streams[t].key_seconds[key])
+                {
+                    let rows = self.plan.tables[t].rows;
+                    let index = u128::from(fan_out.contiguous(slot));
+                    let at = (index * u128::from(*stride) % u128::from(rows)) as u64;
+                    return second_positions.apply(second.run_position(at));
                 }
                 let rest = plan.capacity / plan.components[0].size().max(1);
                 Permutation::new(rest, rng::mix64(salt ^ parent)).apply(rank.min(rest - 1))

@@ -161,8 +161,9 @@ pub fn compare(
                     })
                     .or_else(|| {
                         trailing_key_part(table, &fk.columns).then(|| {
-                            "a later part of a composite key: its parents are spread evenly, \
-                             not by the profile's fan-out"
+                            "a later part of a composite key: it follows the profile's fan-out \
+                             only as the second of a key of two references with room for it, \
+                             else its parents are spread evenly"
                                 .to_owned()
                         })
                     }),

@@ -340,3 +340,49 @@ fn verify_reads_files_back_and_fails_on_data_of_another_shape() {
         "{report}"
     );
 }
+
+/// A link table keyed by two references (TPC-H's partsupp): each part has 4
+/// suppliers and each supplier exactly 20 parts. Both sides keep their
+/// fan-out, and the key stays unique.
+#[test]
+fn a_key_of_two_references_keeps_both_fan_outs() {
+    let source = PgDb::new("link");
+    source.execute(
+        "CREATE TABLE part (id int PRIMARY KEY);
+         CREATE TABLE supplier (id int PRIMARY KEY);
+         CREATE TABLE partsupp (part_id int NOT NULL REFERENCES part, supplier_id int NOT NULL REFERENCES supplier,
+                                PRIMARY KEY (part_id, supplier_id));
+         INSERT INTO part SELECT g FROM generate_series(1, 500) g;
+         INSERT INTO supplier SELECT g FROM generate_series(1, 100) g;
+         INSERT INTO partsupp SELECT p, 1 + (p + i * 25) % 100 FROM generate_series(1, 500) p, generate_series(0, 3) i;",
+    );
+    let dir = temp_dir();
+    let profile = dir.path().join("link.json");
+    patina_ok(&[
+        "profile",
+        "--source",
+        &source.url(),
+        "--out",
+        s(&profile),
+        "-q",
+    ]);
+    let target = PgDb::new("link_target");
+    patina_ok(&[
+        "generate",
+        s(&profile),
+        "--target",
+        &target.url(),
+        "--create-schema",
+        "-q",
+    ]);
+    let range = |column: &str| {
+        let per = format!("SELECT count(*) AS n FROM partsupp GROUP BY {column}");
+        (
+            target.scalar(&format!("SELECT min(n) FROM ({per}) c")),
+            target.scalar(&format!("SELECT max(n) FROM ({per}) c")),
+        )
+    };
+    assert_eq!(target.scalar("SELECT count(*) FROM partsupp"), 2000);
+    assert_eq!(range("part_id"), (4, 4), "suppliers per part");
+    assert_eq!(range("supplier_id"), (20, 20), "parts per supplier");
+}
