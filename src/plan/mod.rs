@@ -1337,6 +1337,11 @@ fn assign_associations(
                 None => rows.push((x, vec![(y, c.fraction)])),
             }
         }
+        // Each first value's share of the combinations, for its NULLs.
+        let shares: Vec<(Value, f64)> = rows
+            .iter()
+            .map(|(x, ys)| (x.clone(), ys.iter().map(|y| y.1).sum()))
+            .collect();
         let table_rows: Vec<(Value, Vec<(Value, u32)>)> = rows
             .into_iter()
             .map(|(x, ys)| {
@@ -1356,7 +1361,7 @@ fn assign_associations(
             })
             .collect();
         if !table_rows.is_empty() {
-            let nulls = given_nulls(&plans[first], &plans[second], &table_rows, a);
+            let nulls = given_nulls(&plans[first], &plans[second], &shares);
             plans[second].given = Some(Given {
                 base: first,
                 table: table_rows,
@@ -1375,42 +1380,27 @@ fn assign_associations(
 fn given_nulls(
     first: &ColumnPlan,
     second: &ColumnPlan,
-    table_rows: &[(Value, Vec<(Value, u32)>)],
-    association: &crate::profile::stats::Association,
+    shares: &[(Value, f64)],
 ) -> Vec<(Value, u32)> {
-    if second.null_per_million == 0 || first.distribution.common.is_empty() {
+    let total: f64 = shares.iter().map(|(_, f)| f).sum();
+    if second.null_per_million == 0 || first.distribution.common.is_empty() || total <= 0.0 {
         return Vec::new();
     }
     let million = f64::from(distribution::MILLION);
     let set = 1.0 - f64::from(second.null_per_million) / million;
-    let total: f64 = association.combinations.iter().map(|c| c.fraction).sum();
-    let Some(first_domain) = (match &first.rule {
-        Rule::Sample(d) | Rule::Pool { domain: d, .. } => Some(d),
-        _ => None,
-    }) else {
-        return Vec::new();
-    };
     let mut previous = 0;
     let mut out = Vec::new();
     for (x, until) in &first.distribution.common {
         let share = f64::from(until - previous) / million;
         previous = *until;
-        if share <= 0.0 || total <= 0.0 {
+        if share <= 0.0 {
             continue;
         }
-        // x's share of the kept combinations, found by its value (the
-        // combinations name it as text; `table_rows` holds it parsed).
-        let with: f64 = if table_rows.iter().any(|(v, _)| v == x) {
-            association
-                .combinations
-                .iter()
-                .filter(|c| distribution::parse_common(first_domain, &c.first).as_ref() == Some(x))
-                .map(|c| c.fraction)
-                .sum::<f64>()
-                / total
-        } else {
-            0.0
-        };
+        // x's share of the combinations (none: the second is NULL beside it).
+        let with = shares
+            .iter()
+            .find(|(v, _)| v == x)
+            .map_or(0.0, |(_, f)| f / total);
         let present = (with * set / share).clamp(0.0, 1.0);
         out.push((x.clone(), ((1.0 - present) * million).round() as u32));
     }

@@ -61,6 +61,34 @@ fn shaped_source() -> PgDb {
     source
 }
 
+/// Profiles `source` into a temporary directory (kept while the first value
+/// lives) and generates it into a new database named after `target`.
+fn profiled_and_generated(
+    source: &PgDb,
+    target: &str,
+) -> (tempfile::TempDir, std::path::PathBuf, PgDb) {
+    let dir = temp_dir();
+    let profile = dir.path().join("profile.json");
+    patina_ok(&[
+        "profile",
+        "--source",
+        &source.url(),
+        "--out",
+        s(&profile),
+        "-q",
+    ]);
+    let target = PgDb::new(target);
+    patina_ok(&[
+        "generate",
+        s(&profile),
+        "--target",
+        &target.url(),
+        "--create-schema",
+        "-q",
+    ]);
+    (dir, profile, target)
+}
+
 fn verify_json(profile: &str, target: &str) -> Json {
     let out = patina(&["verify", profile, "--target", target, "--json", "-q"]);
     assert!(
@@ -89,25 +117,7 @@ fn distance(report: &Json, part: &str, table: &str, name: &str) -> f64 {
 #[test]
 fn generated_data_has_the_profiles_shape_and_verify_says_so() {
     let source = shaped_source();
-    let dir = temp_dir();
-    let profile = dir.path().join("shape.json");
-    patina_ok(&[
-        "profile",
-        "--source",
-        &source.url(),
-        "--out",
-        s(&profile),
-        "-q",
-    ]);
-    let target = PgDb::new("fidelity_target");
-    patina_ok(&[
-        "generate",
-        s(&profile),
-        "--target",
-        &target.url(),
-        "--create-schema",
-        "-q",
-    ]);
+    let (_dir, profile, target) = profiled_and_generated(&source, "fidelity_target");
     let report = verify_json(s(&profile), &target.url());
     assert_eq!(
         report["violations"].as_array().unwrap().len(),
@@ -356,25 +366,7 @@ fn a_key_of_two_references_keeps_both_fan_outs() {
          INSERT INTO supplier SELECT g FROM generate_series(1, 100) g;
          INSERT INTO partsupp SELECT p, 1 + (p + i * 25) % 100 FROM generate_series(1, 500) p, generate_series(0, 3) i;",
     );
-    let dir = temp_dir();
-    let profile = dir.path().join("link.json");
-    patina_ok(&[
-        "profile",
-        "--source",
-        &source.url(),
-        "--out",
-        s(&profile),
-        "-q",
-    ]);
-    let target = PgDb::new("link_target");
-    patina_ok(&[
-        "generate",
-        s(&profile),
-        "--target",
-        &target.url(),
-        "--create-schema",
-        "-q",
-    ]);
+    let (_dir, _profile, target) = profiled_and_generated(&source, "link_target");
     let range = |column: &str| {
         let per = format!("SELECT count(*) AS n FROM partsupp GROUP BY {column}");
         (
