@@ -415,6 +415,18 @@ pub fn build(domain: &Domain, stats: Option<&ColumnStats>) -> Distribution {
     out
 }
 
+/// Whether the domain can hold the value: a member of a fixed list, or a
+/// number or time inside its bounds (the CHECKs that set them included).
+pub fn holds(domain: &Domain, v: &Value) -> bool {
+    match domain {
+        Domain::Choice(values) => values.contains(v),
+        _ => match (units_of(domain, v), units(domain)) {
+            (Some(u), Some((lo, hi))) => (lo..=hi).contains(&u),
+            _ => false,
+        },
+    }
+}
+
 fn units_of(domain: &Domain, v: &Value) -> Option<i128> {
     match (domain, v) {
         (Domain::Int { .. }, Value::Int(i)) => Some(i128::from(*i)),

@@ -1390,6 +1390,7 @@ fn given_nulls(
     let set = 1.0 - f64::from(second.null_per_million) / million;
     let mut previous = 0;
     let mut out = Vec::new();
+    let (mut covered, mut implied) = (0.0, 0.0);
     for (x, until) in &first.distribution.common {
         let share = f64::from(until - previous) / million;
         previous = *until;
@@ -1402,7 +1403,18 @@ fn given_nulls(
             .find(|(v, _)| v == x)
             .map_or(0.0, |(_, f)| f / total);
         let present = (with * set / share).clamp(0.0, 1.0);
+        covered += share;
+        implied += share * (1.0 - present);
         out.push((x.clone(), ((1.0 - present) * million).round() as u32));
+    }
+    // A value with no kept combination may be one whose pairs were each
+    // held by fewer than k rows, not one beside which the second is NULL:
+    // follow these shares only when, over the first column, they give the
+    // second column its own NULL share back (within 2 points, or a tenth).
+    let own = 1.0 - set;
+    implied += (1.0 - covered).max(0.0) * own;
+    if (implied - own).abs() > (0.1 * own).max(0.02) {
+        return Vec::new();
     }
     out
 }
@@ -1625,7 +1637,14 @@ fn assign_copies(
                 .and_then(|p| p.column(&copy.parent));
             let richer = plans[child].logical_type.is_textual()
                 && cover(stats.column(&copy.child)) > cover(parent_stats) + 0.05;
+            // Not a column others' copulas follow: their correlation with it
+            // would be lost. Its own copula gives way to the copy (the parent's
+            // value carries its ties along the foreign key).
+            let anchors = plans
+                .iter()
+                .any(|p| p.copula.as_ref().is_some_and(|c| c.anchor == Some(child)));
             let free = !richer
+                && !anchors
                 && matches!(plans[child].rule, Rule::Sample(_) | Rule::Pool { .. })
                 && plans[child].given.is_none()
                 && plans[child].banded.is_none()
@@ -1638,6 +1657,7 @@ fn assign_copies(
             if free {
                 let nulls = plans[child].null_per_million > 0;
                 plans[child].null_per_million = 0;
+                plans[child].copula = None;
                 plans[child].copy = Some((f, pc, nulls));
             }
         }

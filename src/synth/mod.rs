@@ -342,8 +342,13 @@ impl<'p> Generator<'p> {
                     }
                 }
                 Value::Null => {}
-                // A number: the plan copies only between columns of one type.
-                number => return number,
+                // A number (the plan copies only between columns of one
+                // type), where the child's CHECKs allow it.
+                number => {
+                    if d_of(&column.rule).is_some_and(|d| distribution::holds(d, &number)) {
+                        return number;
+                    }
+                }
             }
         }
         if let Some(banded) = &column.banded {

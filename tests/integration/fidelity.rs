@@ -219,13 +219,16 @@ fn generated_data_has_the_profiles_shape_and_verify_says_so() {
         0
     );
 
-    // So is a copied number.
-    assert_eq!(
-        target.scalar(
-            "SELECT count(*) FROM purchase p JOIN customer c ON c.id = p.customer_id
-             WHERE p.spend <> c.spend"
-        ),
-        0
+    // So is a copied number, but where the parent's value falls outside the
+    // child's own range (its profile's coarsened bounds, its CHECKs): there
+    // the child draws its own (6 of 2468 rows in this source).
+    let differ = target.scalar(
+        "SELECT count(*) FROM purchase p JOIN customer c ON c.id = p.customer_id
+         WHERE p.spend <> c.spend",
+    );
+    assert!(
+        differ <= 25,
+        "{differ} of 2468 purchases with another spend than their customer's"
     );
 
     // A zone where the market has them, one of the market's, and NULL
