@@ -121,7 +121,7 @@ fn postgres_contents_are_identical_for_1_and_8_threads() {
     let source = shop_source();
     let dir = temp_dir();
     let out = dir.path().join("shop.json");
-    patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
+    profile_to(&source.url(), &out);
     let mut dumps = Vec::new();
     for threads in ["1", "8"] {
         let target = PgDb::new(&format!("det{threads}"));

@@ -69,14 +69,7 @@ fn profiled_and_generated(
 ) -> (tempfile::TempDir, std::path::PathBuf, PgDb) {
     let dir = temp_dir();
     let profile = dir.path().join("profile.json");
-    patina_ok(&[
-        "profile",
-        "--source",
-        &source.url(),
-        "--out",
-        s(&profile),
-        "-q",
-    ]);
+    profile_to(&source.url(), &profile);
     let target = PgDb::new(target);
     patina_ok(&[
         "generate",
@@ -267,14 +260,7 @@ fn verify_reads_files_back_and_fails_on_data_of_another_shape() {
     let source = shaped_source();
     let dir = temp_dir();
     let profile = dir.path().join("shape.json");
-    patina_ok(&[
-        "profile",
-        "--source",
-        &source.url(),
-        "--out",
-        s(&profile),
-        "-q",
-    ]);
+    profile_to(&source.url(), &profile);
     for format in ["parquet", "csv"] {
         let out = dir.path().join(format);
         patina_ok(&[

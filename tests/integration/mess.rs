@@ -763,14 +763,7 @@ fn every_class_is_found_again_in_every_engine() {
     source.execute(&fixture("schemas/mess.pg.sql"));
     let dir = temp_dir();
     let profile = dir.path().join("source.json");
-    patina_ok(&[
-        "profile",
-        "--source",
-        &source.url(),
-        "--out",
-        s(&profile),
-        "-q",
-    ]);
+    profile_to(&source.url(), &profile);
     // Drift picks whole columns by chance; make sure a nullable column drifts (to NULL) and a
     // NOT NULL one with a default (to the default).
     let config = dir.path().join("drift.toml");
@@ -840,14 +833,7 @@ fn hostile_keeps_what_postgres_derives_from_a_column() {
     );
     let dir = temp_dir();
     let profile = dir.path().join("source.json");
-    patina_ok(&[
-        "profile",
-        "--source",
-        &source.url(),
-        "--out",
-        s(&profile),
-        "-q",
-    ]);
+    profile_to(&source.url(), &profile);
     let target = PgDb::new("derivdst");
     let manifest = hostile_from(&profile, &target.url(), &[]);
     let skipped = manifest["not_applicable"].as_array().unwrap();
@@ -895,14 +881,7 @@ fn hostile_keeps_mysql_narrow_integer_types() {
     );
     let dir = temp_dir();
     let profile = dir.path().join("source.json");
-    patina_ok(&[
-        "profile",
-        "--source",
-        &source.url(),
-        "--out",
-        s(&profile),
-        "-q",
-    ]);
+    profile_to(&source.url(), &profile);
     let target = MyDb::new("narrowdst");
     let manifest = hostile_from(&profile, &target.url(), &[]);
     assert!(per_class(&manifest)["numeric_edge"] > 0);

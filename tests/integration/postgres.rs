@@ -117,7 +117,7 @@ fn generates_back_into_postgres_with_every_constraint() {
     let source = shop_source();
     let dir = temp_dir();
     let out = dir.path().join("shop.json");
-    patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
+    profile_to(&source.url(), &out);
     let target = PgDb::new("dst");
     patina_ok(&[
         "generate",
@@ -176,7 +176,7 @@ fn defer_indexes_adds_every_key_back_after_the_load() {
     let source = shop_source();
     let dir = temp_dir();
     let out = dir.path().join("shop.json");
-    patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
+    profile_to(&source.url(), &out);
     let load = |extra: &[&str]| {
         let target = PgDb::new("defer");
         let url = target.url();
@@ -240,7 +240,7 @@ fn fills_an_existing_schema_refuses_rows_and_rolls_back_failures() {
     let source = shop_source();
     let dir = temp_dir();
     let out = dir.path().join("shop.json");
-    patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
+    profile_to(&source.url(), &out);
     let target = PgDb::new("existing");
     target.execute(&fixture("schemas/shop.pg.sql"));
     patina_ok(&["generate", s(&out), "--target", &target.url(), "-q"]);
@@ -299,7 +299,7 @@ fn rows_star_fills_a_schema_whose_tables_are_empty() {
     source.execute(&fixture("schemas/shop.pg.sql"));
     let dir = temp_dir();
     let out = dir.path().join("empty.json");
-    patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
+    profile_to(&source.url(), &out);
     let target = PgDb::new("star");
     patina_ok(&[
         "generate",
@@ -324,7 +324,7 @@ fn postgres_profile_into_sqlite_and_sqlite_profile_into_postgres() {
     let source = shop_source();
     let dir = temp_dir();
     let out = dir.path().join("shop.json");
-    patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
+    profile_to(&source.url(), &out);
     let db = dir.path().join("shop.db");
     patina_ok(&[
         "generate",
@@ -374,7 +374,7 @@ fn refuses_to_write_into_the_source() {
     let source = shop_source();
     let dir = temp_dir();
     let out = dir.path().join("shop.json");
-    patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
+    profile_to(&source.url(), &out);
     let err = patina_err(&[
         "generate",
         s(&out),
@@ -397,7 +397,7 @@ fn a_cycle_without_a_nullable_column_is_named() {
     );
     let dir = temp_dir();
     let out = dir.path().join("cycle.json");
-    patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
+    profile_to(&source.url(), &out);
     let err = patina_err(&["generate", s(&out), "--out", s(dir.path()), "--rows", "*=5"]);
     assert!(err.contains("public.a -> public.b -> public.a"), "{err}");
 }

@@ -26,7 +26,7 @@ fn statistics_match_a_source_with_a_known_shape() {
     );
     let dir = temp_dir();
     let out = dir.path().join("shape.json");
-    patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
+    profile_to(&source.url(), &out);
     let p = patina::profile::read(&out).unwrap();
     let purchase = p
         .tables

@@ -47,7 +47,7 @@ fn review_findings_load_with_every_constraint() {
     source.execute(VALID);
     let dir = temp_dir();
     let out = dir.path().join("review.json");
-    patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
+    profile_to(&source.url(), &out);
     for (scale, chunk) in [("1", "100"), ("1.5", "7")] {
         let target = PgDb::new("reviewdst");
         patina_ok(&[
@@ -103,7 +103,7 @@ fn a_self_reference_defining_its_own_column_is_refused_not_looped() {
     );
     let dir = temp_dir();
     let out = dir.path().join("p.json");
-    patina_ok(&["profile", "--source", &source.url(), "--out", s(&out), "-q"]);
+    profile_to(&source.url(), &out);
     let err = patina_err(&[
         "generate",
         s(&out),

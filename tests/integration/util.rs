@@ -45,6 +45,11 @@ pub fn patina(args: &[&str]) -> Output {
         .expect("the patina binary runs")
 }
 
+/// Profiles the database at `url` into `profile`, quietly, asserting success.
+pub fn profile_to(url: &str, profile: &std::path::Path) {
+    patina_ok(&["profile", "--source", url, "--out", s(profile), "-q"]);
+}
+
 /// Runs patina and asserts success, returning stderr.
 pub fn patina_ok(args: &[&str]) -> String {
     let out = patina(args);
