@@ -240,6 +240,22 @@ pub enum SinkError {
         #[source]
         source: sqlx::Error,
     },
+    /// Connecting to a MySQL or MariaDB target failed.
+    #[error("cannot connect to the MySQL target: {source}")]
+    MySqlConnect {
+        /// The driver's error.
+        #[source]
+        source: mysql_async::Error,
+    },
+    /// A statement against a MySQL or MariaDB target failed.
+    #[error("{action}: {source}")]
+    MySql {
+        /// What was being done, naming the table.
+        action: String,
+        /// The driver's error.
+        #[source]
+        source: mysql_async::Error,
+    },
     /// The target already holds rows in tables to fill.
     #[error(
         "table `{table}` in the target already holds rows; pass --truncate to empty the tables \

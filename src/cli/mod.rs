@@ -158,6 +158,10 @@ pub struct GenerateArgs {
     /// foreign keys, load, then add them (one sorted index build each instead of row by row).
     #[arg(long, requires = "create_schema")]
     pub defer_indexes: bool,
+    /// MySQL/MariaDB: load with multi-row INSERT statements instead of `LOAD DATA LOCAL INFILE`,
+    /// which patina uses wherever the server allows it (`local_infile` ON, MariaDB's default).
+    #[arg(long)]
+    pub mysql_inserts: bool,
     /// A CHECK constraint (TABLE.CONSTRAINT) to leave unchecked when patina cannot satisfy it.
     #[arg(long = "ignore-check", value_name = "TABLE.CONSTRAINT")]
     pub ignore_checks: Vec<String>,
@@ -414,6 +418,7 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         enforce_foreign_keys: true,
         create_schema: args.create_schema,
         defer_indexes: args.defer_indexes,
+        mysql_inserts: args.mysql_inserts,
         existing: if args.truncate {
             Existing::Truncate
         } else if args.append {

@@ -13,7 +13,9 @@ mod postgres;
 mod sqlite;
 
 pub use analyze::{Privacy, shape};
-pub use mysql::database_fingerprint as mysql_fingerprint;
+pub use mysql::{
+    FINGERPRINT_QUERY as MYSQL_FINGERPRINT_QUERY, fingerprint_of as mysql_fingerprint_of,
+};
 pub use postgres::database_fingerprint as pg_fingerprint;
 pub use sqlite::{file_fingerprint as sqlite_fingerprint, path_of as sqlite_path};
 

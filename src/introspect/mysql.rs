@@ -38,25 +38,39 @@ pub async fn connect(url: &str) -> Result<MySqlConnection, IntrospectError> {
         })
 }
 
+/// The query [`fingerprint_of`] reads: server host, port, data directory and database.
+pub const FINGERPRINT_QUERY: &str =
+    "SELECT CONVERT(@@hostname USING utf8mb4), CAST(@@port AS SIGNED), CONVERT(@@datadir USING utf8mb4),
+            CONVERT(DATABASE() USING utf8mb4)";
+
+/// The fingerprint of a database from the row of [`FINGERPRINT_QUERY`].
+pub fn fingerprint_of(
+    host: Option<&str>,
+    port: i64,
+    datadir: Option<&str>,
+    db: Option<&str>,
+) -> String {
+    fingerprint(&[
+        "mysql",
+        host.unwrap_or(""),
+        &port.to_string(),
+        datadir.unwrap_or(""),
+        db.unwrap_or(""),
+    ])
+}
+
 /// The fingerprint of the database a connection is on (server and database).
 pub async fn database_fingerprint(conn: &mut MySqlConnection) -> Result<String, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT CONVERT(@@hostname USING utf8mb4), CAST(@@port AS SIGNED), CONVERT(@@datadir USING utf8mb4),
-                CONVERT(DATABASE() USING utf8mb4)",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
+    let row = sqlx::query(FINGERPRINT_QUERY).fetch_one(&mut *conn).await?;
     let host: Option<String> = row.get(0);
-    let port: i64 = row.get(1);
     let datadir: Option<String> = row.get(2);
     let db: Option<String> = row.get(3);
-    Ok(fingerprint(&[
-        "mysql",
-        host.as_deref().unwrap_or(""),
-        &port.to_string(),
-        datadir.as_deref().unwrap_or(""),
-        db.as_deref().unwrap_or(""),
-    ]))
+    Ok(fingerprint_of(
+        host.as_deref(),
+        row.get(1),
+        datadir.as_deref(),
+        db.as_deref(),
+    ))
 }
 
 pub(super) async fn read(

@@ -285,7 +285,7 @@ impl Sink for FileSink {
                     csv_rows(&batch, &mut self.line);
                     w.write_all(&self.line).map_err(Self::io(&path))?;
                 }
-                Chunk::Parquet { .. } | Chunk::Statements { .. } => {
+                Chunk::Parquet { .. } | Chunk::Statements { .. } | Chunk::Infile { .. } => {
                     unreachable!("the CSV encoder makes text")
                 }
             },

@@ -51,6 +51,9 @@ pub struct WriteOptions {
     /// `patina verify` turns it off to load files that hold orphans on
     /// purpose (the mess engine's `orphans`) and count them afterwards.
     pub enforce_foreign_keys: bool,
+    /// MySQL only: load with multi-row INSERT statements even where the
+    /// server allows `LOAD DATA LOCAL INFILE`.
+    pub mysql_inserts: bool,
 }
 
 /// A destination.
@@ -88,6 +91,15 @@ pub enum Chunk {
         /// Four-byte characters replaced in utf8mb3 columns.
         replaced: u64,
     },
+    /// Rows as MySQL's `LOAD DATA` text (tab-separated, `\N` for NULL).
+    Infile {
+        /// Rows the text holds.
+        rows: usize,
+        /// The rows, one line each.
+        bytes: Vec<u8>,
+        /// Four-byte characters replaced in utf8mb3 columns.
+        replaced: u64,
+    },
     /// One Parquet row group's column chunks, encoded and compressed.
     Parquet {
         /// Rows in the row group.
@@ -104,6 +116,7 @@ impl Chunk {
             Chunk::Batch(batch) => batch.num_rows(),
             Chunk::Encoded { rows, .. }
             | Chunk::Parquet { rows, .. }
+            | Chunk::Infile { rows, .. }
             | Chunk::Statements { rows, .. } => *rows,
         }
     }

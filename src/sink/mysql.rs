@@ -1,5 +1,13 @@
-//! MySQL and MariaDB: multi-row INSERTs sized under `max_allowed_packet`,
-//! inside one transaction, with foreign-key and unique checks on.
+//! MySQL and MariaDB: rows through `LOAD DATA LOCAL INFILE` (the server's
+//! bulk path), or multi-row INSERTs sized under `max_allowed_packet` where
+//! the server refuses local files, inside one transaction, with
+//! foreign-key and unique checks on.
+//!
+//! The sink talks to the server through `mysql_async`, the one Rust MySQL
+//! driver that answers the server's request for a local file (sqlx, which
+//! the profiler uses, cannot). `LOAD DATA LOCAL` turns data errors into
+//! warnings and skips duplicate keys, so every load is checked for warnings
+//! and its row count, and fails (rolling back) on either.
 //!
 //! DDL commits implicitly in MySQL, so `--create-schema` runs before the
 //! load transaction; when the load fails, the rows are rolled back and the
@@ -8,7 +16,7 @@
 //! would be invisible (or locked) to the first's children.
 
 use super::ddl::{Dialect, quote_in};
-use super::session::{self, Session, db_err};
+use super::session::{self, Session};
 use super::text::{Style, cell};
 use super::{Chunk, Encoder, Existing, Sink, WriteOptions, runtime};
 use crate::error::SinkError;
@@ -17,28 +25,33 @@ use crate::profile::Profile;
 use arrow::array::{Array, BinaryArray};
 use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
-use sqlx::mysql::MySqlConnectOptions;
-use sqlx::{ConnectOptions, Connection, Executor, MySqlConnection, Row};
+use mysql_async::prelude::Queryable;
+use mysql_async::{Conn, OptsBuilder};
 use std::collections::BTreeSet;
 use std::fmt::Write;
-use std::str::FromStr;
 use std::sync::Arc;
 
 /// Largest INSERT statement patina sends, whatever the server allows.
 const MAX_STATEMENT_BYTES: usize = 8 << 20;
+/// Bytes per piece of a `LOAD DATA LOCAL` stream.
+const INFILE_PIECE: usize = 1 << 20;
 
 /// Loads into MySQL or MariaDB.
 pub struct MySqlSink {
     runtime: tokio::runtime::Runtime,
-    conn: Option<MySqlConnection>,
+    conn: Option<Conn>,
     source: crate::profile::Engine,
     options: WriteOptions,
+    /// Rows go through `LOAD DATA LOCAL INFILE` (else INSERT statements).
+    infile: bool,
     /// Bytes one statement may take (under max_allowed_packet).
     statement_limit: usize,
     max_allowed_packet: u64,
     backslash_escapes: bool,
     /// `(table, column)` pairs stored in utf8mb3, which cannot hold 4-byte characters.
     narrow_charset: BTreeSet<(String, String)>,
+    /// `(table, column)` pairs of type BIT, which `LOAD DATA` fills through a number.
+    bits: BTreeSet<(String, String)>,
     replaced: u64,
     created: Vec<String>,
     /// Keys and foreign keys `--defer-indexes` adds after the load.
@@ -46,6 +59,50 @@ pub struct MySqlSink {
     loaded: u64,
     in_transaction: bool,
     warnings: Vec<String>,
+}
+
+/// The driver's connection options from a `mysql://` (or `mariadb://`) URL:
+/// user, password, host, port, database and `?socket=`.
+fn connect_options(url: &str) -> Result<OptsBuilder, SinkError> {
+    let invalid = |reason: String| SinkError::InvalidTarget(format!("MySQL URL: {reason}"));
+    let parsed = url::Url::parse(url).map_err(|e| invalid(e.to_string()))?;
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8()
+            .map(|d| d.into_owned())
+            .map_err(|_| invalid(format!("`{s}` is not UTF-8 once decoded")))
+    };
+    let user = decode(parsed.username())?;
+    let password = parsed.password().map(decode).transpose()?;
+    let database = decode(parsed.path().trim_start_matches('/'))?;
+    let mut options = OptsBuilder::default()
+        .ip_or_hostname(parsed.host_str().unwrap_or("localhost").to_owned())
+        .tcp_port(parsed.port().unwrap_or(3306))
+        .user((!user.is_empty()).then_some(user))
+        .pass(password)
+        .db_name((!database.is_empty()).then_some(database))
+        // Connect where the URL says, as the profiler does (the driver would
+        // otherwise move to the server's Unix socket, which may log in as
+        // another account).
+        .prefer_socket(false);
+    for (key, value) in parsed.query_pairs() {
+        match key.as_ref() {
+            "socket" => options = options.socket(Some(value.into_owned())),
+            "ssl-mode" if value.eq_ignore_ascii_case("disabled") => {}
+            other => {
+                return Err(invalid(format!(
+                    "parameter `{other}` is not supported for loading (patina reads `socket`, and \
+                     `ssl-mode=disabled`; it does not connect over TLS)"
+                )));
+            }
+        }
+    }
+    Ok(options)
+}
+
+fn db_err(action: impl Into<String>) -> impl FnOnce(mysql_async::Error) -> SinkError {
+    let action = action.into();
+    move |source| SinkError::MySql { action, source }
 }
 
 impl MySqlSink {
@@ -56,30 +113,36 @@ impl MySqlSink {
         options: &WriteOptions,
     ) -> Result<Self, SinkError> {
         let runtime = runtime()?;
-        let url = url.replacen("mariadb://", "mysql://", 1);
-        let connect_options = MySqlConnectOptions::from_str(&url)
-            .map_err(|e| SinkError::InvalidTarget(e.to_string()))?
-            .charset("utf8mb4");
+        let connect = connect_options(&url.replacen("mariadb://", "mysql://", 1))?;
         let mut conn = runtime
-            .block_on(connect_options.connect())
-            .map_err(|source| SinkError::Connect {
-                engine: "MySQL",
-                source,
-            })?;
-        let fingerprint = runtime
-            .block_on(crate::introspect::mysql_fingerprint(&mut conn))
+            .block_on(Conn::new(connect))
+            .map_err(|source| SinkError::MySqlConnect { source })?;
+        runtime
+            .block_on(conn.query_drop("SET NAMES utf8mb4"))
+            .map_err(db_err("setting the connection's character set"))?;
+        let identity: Option<(Option<String>, i64, Option<String>, Option<String>)> = runtime
+            .block_on(conn.query_first(crate::introspect::MYSQL_FINGERPRINT_QUERY))
             .map_err(db_err("reading the target's identity"))?;
-        if fingerprint == profile.source.fingerprint {
-            return Err(SinkError::SourceTarget);
+        if let Some((host, port, datadir, db)) = identity {
+            let fingerprint = crate::introspect::mysql_fingerprint_of(
+                host.as_deref(),
+                port,
+                datadir.as_deref(),
+                db.as_deref(),
+            );
+            if fingerprint == profile.source.fingerprint {
+                return Err(SinkError::SourceTarget);
+            }
         }
-        let row = runtime
-            .block_on(
-                sqlx::query("SELECT CONVERT(@@SESSION.sql_mode USING utf8mb4), CAST(@@max_allowed_packet AS SIGNED)")
-                    .fetch_one(&mut conn),
-            )
-            .map_err(db_err("reading sql_mode and max_allowed_packet"))?;
-        let sql_mode: String = row.get::<Option<String>, _>(0).unwrap_or_default();
-        let max_allowed_packet = row.get::<i64, _>(1).max(1024) as u64;
+        let limits: Option<(Option<String>, i64, i64)> = runtime
+            .block_on(conn.query_first(
+                "SELECT CONVERT(@@SESSION.sql_mode USING utf8mb4), CAST(@@max_allowed_packet AS SIGNED), \
+                 CAST(@@GLOBAL.local_infile AS SIGNED)",
+            ))
+            .map_err(db_err("reading sql_mode, max_allowed_packet and local_infile"))?;
+        let (sql_mode, max_allowed_packet, local_infile) = limits.unwrap_or((None, 0, 0));
+        let sql_mode = sql_mode.unwrap_or_default();
+        let max_allowed_packet = max_allowed_packet.max(1024) as u64;
         let mut modes: Vec<&str> = sql_mode.split(',').filter(|m| !m.is_empty()).collect();
         let backslash_escapes = !modes.contains(&"NO_BACKSLASH_ESCAPES");
         // Strict: a value the column cannot hold is an error, never silently cut.
@@ -91,26 +154,37 @@ impl MySqlSink {
             modes.join(",")
         );
         runtime
-            .block_on(conn.execute(setup.as_str()))
+            .block_on(conn.query_drop(setup))
             .map_err(db_err("setting up the session"))?;
         let statement_limit = (max_allowed_packet as usize)
             .saturating_sub(4096)
             .clamp(1024, MAX_STATEMENT_BYTES);
+        let mut warnings = Vec::new();
+        let infile = !options.mysql_inserts && local_infile == 1;
+        if !options.mysql_inserts && !infile {
+            warnings.push(
+                "the server refuses LOAD DATA LOCAL INFILE (local_infile is OFF): loaded with INSERT \
+                 statements, about twice as slow; SET GLOBAL local_infile = 1 to load faster"
+                    .to_owned(),
+            );
+        }
         Ok(Self {
             runtime,
             conn: Some(conn),
             source: profile.source.engine,
             options: options.clone(),
+            infile,
             statement_limit,
             max_allowed_packet,
             backslash_escapes,
             narrow_charset: BTreeSet::new(),
+            bits: BTreeSet::new(),
             replaced: 0,
             created: Vec::new(),
             after_load: Vec::new(),
             loaded: 0,
             in_transaction: false,
-            warnings: Vec::new(),
+            warnings,
         })
     }
 
@@ -120,19 +194,26 @@ impl MySqlSink {
             .as_mut()
             .expect("the connection lives until finish or abort");
         self.runtime
-            .block_on(sqlx::raw_sql(sql).execute(conn))
-            .map(|r| r.rows_affected())
+            .block_on(async {
+                conn.query_drop(sql).await?;
+                Ok(conn.affected_rows())
+            })
             .map_err(db_err(action))
     }
 
     fn scalar_i64(&mut self, sql: &str, action: impl Into<String>) -> Result<i64, SinkError> {
+        let action = action.into();
         let conn = self
             .conn
             .as_mut()
             .expect("the connection lives until finish or abort");
-        self.runtime
-            .block_on(sqlx::query_scalar(sql).fetch_one(conn))
-            .map_err(db_err(action))
+        match self.runtime.block_on(conn.query_first::<i64, _>(sql)) {
+            Ok(Some(value)) => Ok(value),
+            Ok(None) => Err(SinkError::InvalidTarget(format!(
+                "{action}: the query returned no row"
+            ))),
+            Err(source) => Err(SinkError::MySql { action, source }),
+        }
     }
 
     /// How this session's INSERTs into `table` are written.
@@ -149,14 +230,64 @@ impl MySqlSink {
                     .join(", ")
             ),
             columns: columns.to_vec(),
-            narrow: columns
-                .iter()
-                .map(|c| self.narrow_charset.contains(&(table.to_owned(), c.clone())))
-                .collect(),
+            narrow: self.narrow(table, columns),
             backslash_escapes: self.backslash_escapes,
             statement_limit: self.statement_limit,
             max_allowed_packet: self.max_allowed_packet,
         }
+    }
+
+    /// Per column: stored in utf8mb3.
+    fn narrow(&self, table: &str, columns: &[String]) -> Vec<bool> {
+        columns
+            .iter()
+            .map(|c| self.narrow_charset.contains(&(table.to_owned(), c.clone())))
+            .collect()
+    }
+
+    /// The `LOAD DATA LOCAL INFILE` statement for table `t`'s written
+    /// columns: binary columns arrive as hex and BIT columns as numbers,
+    /// through variables.
+    fn load_statement(&self, plan: &Plan, t: usize) -> String {
+        let table = &plan.schema.tables[t];
+        let mut targets = Vec::new();
+        let mut sets = Vec::new();
+        for (i, &c) in plan.tables[t].written_columns().iter().enumerate() {
+            let column = &table.columns[c];
+            let name = quote_in(&column.name, Dialect::Mysql);
+            if matches!(
+                column.logical_type,
+                crate::schema::LogicalType::Binary { .. }
+            ) {
+                targets.push(format!("@v{i}"));
+                sets.push(format!("{name} = UNHEX(@v{i})"));
+            } else if self
+                .bits
+                .contains(&(table.name.name.clone(), column.name.clone()))
+            {
+                targets.push(format!("@v{i}"));
+                sets.push(format!("{name} = CAST(@v{i} AS UNSIGNED)"));
+            } else {
+                targets.push(name);
+            }
+        }
+        // The escape character, as a string literal in the session's mode.
+        let escape = if self.backslash_escapes {
+            "'\\\\'"
+        } else {
+            "'\\'"
+        };
+        let mut statement = format!(
+            "LOAD DATA LOCAL INFILE 'patina' INTO TABLE {} CHARACTER SET utf8mb4 \
+             FIELDS TERMINATED BY '\t' ESCAPED BY {escape} LINES TERMINATED BY '\n' ({})",
+            quote_in(&table.name.name, Dialect::Mysql),
+            targets.join(", ")
+        );
+        if !sets.is_empty() {
+            statement.push_str(" SET ");
+            statement.push_str(&sets.join(", "));
+        }
+        statement
     }
 
     /// Runs a chunk's INSERTs; returns the rows they inserted.
@@ -170,6 +301,72 @@ impl MySqlSink {
         let mut affected = 0;
         for statement in statements {
             affected += self.execute(statement, action)?;
+        }
+        Ok(affected)
+    }
+
+    /// Sends `bytes` (`rows` lines of [`Infile`] text) through `LOAD DATA
+    /// LOCAL INFILE`; a warning or a missing row fails the load, naming the
+    /// row, since the server would have skipped or altered it.
+    fn load(
+        &mut self,
+        statement: &str,
+        bytes: Vec<u8>,
+        rows: usize,
+        first_row: u64,
+        action: &str,
+    ) -> Result<u64, SinkError> {
+        let data = bytes::Bytes::from(bytes);
+        let conn = self
+            .conn
+            .as_mut()
+            .expect("the connection lives until finish or abort");
+        let (affected, warnings) = self
+            .runtime
+            .block_on(async {
+                conn.set_infile_handler(async move {
+                    let pieces: Vec<std::io::Result<bytes::Bytes>> = (0..data.len())
+                        .step_by(INFILE_PIECE)
+                        .map(|at| Ok(data.slice(at..(at + INFILE_PIECE).min(data.len()))))
+                        .collect();
+                    let stream: mysql_async::InfileData =
+                        Box::pin(futures_util::stream::iter(pieces));
+                    Ok(stream)
+                });
+                conn.query_drop(statement).await?;
+                Ok((conn.affected_rows(), conn.get_warnings()))
+            })
+            .map_err(db_err(action))?;
+        if warnings == 0 && affected == rows as u64 {
+            return Ok(affected);
+        }
+        let shown: Vec<(String, u32, String)> = self
+            .runtime
+            .block_on(
+                self.conn
+                    .as_mut()
+                    .expect("connected")
+                    .query("SHOW WARNINGS"),
+            )
+            .map_err(db_err(action))?;
+        // Notes (a decimal rounded to its scale) pass, as they do for INSERTs.
+        let serious: Vec<String> = shown
+            .iter()
+            .filter(|(level, _, _)| level != "Note")
+            .take(3)
+            .map(|(level, code, message)| {
+                format!("{level} {code}: {}", rebase_row(message, first_row))
+            })
+            .collect();
+        if !serious.is_empty() || affected != rows as u64 {
+            return Err(SinkError::InvalidTarget(format!(
+                "{action}: the server loaded {affected} of {rows} rows ({}); nothing was kept",
+                if serious.is_empty() {
+                    "rows were skipped".to_owned()
+                } else {
+                    serious.join("; ")
+                }
+            )));
         }
         Ok(affected)
     }
@@ -189,26 +386,23 @@ impl MySqlSink {
     /// Refuses, naming the column and the limit, to load times a target
     /// `TIMESTAMP` column cannot hold (MySQL's TIMESTAMP spans 1970-01-01
     /// 00:00:01 to 2038-01-19 03:14:07 UTC; strict mode would stop mid-load).
-    fn check_timestamp_ranges(&mut self, plan: &Plan) -> Result<(), SinkError> {
+    fn check_timestamp_ranges(
+        &self,
+        plan: &Plan,
+        timestamps: &[(String, String)],
+    ) -> Result<(), SinkError> {
         const LO: i64 = 1_000_000; // 1970-01-01 00:00:01
         const HI: i64 = 2_147_483_647_000_000; // 2038-01-19 03:14:07
-        let conn = self.conn.as_mut().expect("connected");
-        let rows = self
-            .runtime
-            .block_on(
-                sqlx::query(
-                    "SELECT CONVERT(TABLE_NAME USING utf8mb4), CONVERT(COLUMN_NAME USING utf8mb4)
-                     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND DATA_TYPE = 'timestamp'",
-                )
-                .fetch_all(conn),
-            )
-            .map_err(db_err("reading the target's TIMESTAMP columns"))?;
-        for row in &rows {
-            let (table, column): (String, String) = (row.get(0), row.get(1));
-            let Some(t) = plan.schema.tables.iter().position(|x| x.name.name == table) else {
+        for (table, column) in timestamps {
+            let Some(t) = plan
+                .schema
+                .tables
+                .iter()
+                .position(|x| x.name.name == *table)
+            else {
                 continue;
             };
-            let Some(c) = plan.schema.tables[t].column_index(&column) else {
+            let Some(c) = plan.schema.tables[t].column_index(column) else {
                 continue;
             };
             if plan.tables[t].rows == 0 || !plan.writes(t) {
@@ -233,24 +427,53 @@ impl MySqlSink {
         Ok(())
     }
 
-    fn read_narrow_charsets(&mut self) -> Result<(), SinkError> {
-        let conn = self.conn.as_mut().expect("connected");
-        let rows = self
+    /// Reads the target's column types and character sets: utf8mb3
+    /// columns, BIT columns, and TIMESTAMP columns (returned).
+    fn read_columns(&mut self) -> Result<Vec<(String, String)>, SinkError> {
+        let rows: Vec<(String, String, String, Option<String>)> = self
             .runtime
-            .block_on(
-                sqlx::query(
-                    "SELECT CONVERT(TABLE_NAME USING utf8mb4), CONVERT(COLUMN_NAME USING utf8mb4)
-                     FROM information_schema.COLUMNS
-                     WHERE TABLE_SCHEMA = DATABASE() AND CHARACTER_SET_NAME IN ('utf8', 'utf8mb3')",
-                )
-                .fetch_all(conn),
-            )
-            .map_err(db_err("reading the target's character sets"))?;
-        self.narrow_charset = rows
-            .iter()
-            .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
-            .collect();
-        Ok(())
+            .block_on(self.conn.as_mut().expect("connected").query(
+                "SELECT CONVERT(TABLE_NAME USING utf8mb4), CONVERT(COLUMN_NAME USING utf8mb4),
+                        CONVERT(DATA_TYPE USING utf8mb4), CONVERT(CHARACTER_SET_NAME USING utf8mb4)
+                 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()",
+            ))
+            .map_err(db_err("reading the target's columns"))?;
+        let mut timestamps = Vec::new();
+        for (table, column, data_type, charset) in rows {
+            let key = (table, column);
+            if matches!(charset.as_deref(), Some("utf8" | "utf8mb3")) {
+                self.narrow_charset.insert(key.clone());
+            }
+            match data_type.to_ascii_lowercase().as_str() {
+                "bit" => {
+                    self.bits.insert(key);
+                }
+                "timestamp" => timestamps.push(key),
+                _ => {}
+            }
+        }
+        Ok(timestamps)
+    }
+}
+
+/// A `LOAD DATA` warning with its row counted from the table's first row
+/// (the server counts from the statement's).
+fn rebase_row(message: &str, first_row: u64) -> String {
+    let Some(at) = message.find("at row ").map(|i| i + 7) else {
+        return message.to_owned();
+    };
+    let digits: String = message[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    match digits.parse::<u64>() {
+        Ok(row) => format!(
+            "{}{} of the table{}",
+            &message[..at],
+            first_row + row,
+            &message[at + digits.len()..]
+        ),
+        Err(_) => message.to_owned(),
     }
 }
 
@@ -269,14 +492,14 @@ impl Sink for MySqlSink {
             let result = session::create_schema(self, plan, source, defer, &mut created);
             self.created = created;
             let result = result?;
-            self.warnings = result.warnings;
+            self.warnings.extend(result.warnings);
             self.after_load = result.after_load;
         } else {
             let existing = self.options.existing;
             session::check_existing(self, plan, existing)?;
         }
-        self.read_narrow_charsets()?;
-        self.check_timestamp_ranges(plan)?;
+        let timestamps = self.read_columns()?;
+        self.check_timestamp_ranges(plan, &timestamps)?;
         self.execute("START TRANSACTION", "starting the load transaction")?;
         self.in_transaction = true;
         if !self.options.create_schema && self.options.existing == Existing::Truncate {
@@ -292,26 +515,46 @@ impl Sink for MySqlSink {
 
     fn encoder(&self, plan: &Plan, t: usize) -> Option<Arc<dyn Encoder>> {
         let table = &plan.schema.tables[t];
-        Some(Arc::new(
-            self.inserts(&table.name.name, &written_names(plan, t)),
-        ))
+        let columns = written_names(plan, t);
+        if self.infile {
+            Some(Arc::new(Infile {
+                narrow: self.narrow(&table.name.name, &columns),
+            }))
+        } else {
+            Some(Arc::new(self.inserts(&table.name.name, &columns)))
+        }
     }
 
     fn write_chunk(&mut self, plan: &Plan, t: usize, chunk: Chunk) -> Result<(), SinkError> {
         let table = &plan.schema.tables[t];
         let action = format!("loading table `{}`", table.name);
+        let columns = written_names(plan, t);
+        let chunk = match chunk {
+            Chunk::Batch(batch) if self.infile => Infile {
+                narrow: self.narrow(&table.name.name, &columns),
+            }
+            .encode(batch)?,
+            other => other,
+        };
         let rows = match chunk {
+            Chunk::Infile {
+                rows,
+                bytes,
+                replaced,
+            } => {
+                self.replaced += replaced;
+                let statement = self.load_statement(plan, t);
+                let first_row = self.loaded;
+                self.load(&statement, bytes, rows, first_row, &action)?
+            }
             Chunk::Statements {
                 statements,
                 replaced,
                 ..
             } => self.run(&statements, replaced, &action)?,
-            Chunk::Batch(batch) => {
-                let columns = written_names(plan, t);
-                self.insert(&table.name.name, &columns, &batch, &action)?
-            }
+            Chunk::Batch(batch) => self.insert(&table.name.name, &columns, &batch, &action)?,
             Chunk::Encoded { .. } | Chunk::Parquet { .. } => {
-                unreachable!("MySQL's encoder makes INSERT statements")
+                unreachable!("MySQL's encoders make LOAD DATA text or INSERT statements")
             }
         };
         self.loaded += rows;
@@ -388,33 +631,107 @@ impl Sink for MySqlSink {
             ));
         }
         if let Some(conn) = self.conn.take() {
-            let _ = self.runtime.block_on(conn.close());
+            let _ = self.runtime.block_on(conn.disconnect());
         }
         Ok(())
     }
 
     fn abort(&mut self) {
         if let Some(mut conn) = self.conn.take() {
-            if self.in_transaction {
-                let _ = self.runtime.block_on(conn.execute("ROLLBACK"));
-            }
-            // DDL committed on its own: drop what this run created.
-            if !self.created.is_empty() {
-                let _ = self
-                    .runtime
-                    .block_on(conn.execute("SET SESSION foreign_key_checks = 0"));
-                for table in self.created.iter().rev() {
-                    let _ = self
-                        .runtime
-                        .block_on(conn.execute(format!("DROP TABLE IF EXISTS {table}").as_str()));
+            self.runtime.block_on(async {
+                if self.in_transaction {
+                    let _ = conn.query_drop("ROLLBACK").await;
                 }
-            }
-            let _ = self.runtime.block_on(conn.close());
+                // DDL committed on its own: drop what this run created.
+                if !self.created.is_empty() {
+                    let _ = conn.query_drop("SET SESSION foreign_key_checks = 0").await;
+                    for table in self.created.iter().rev() {
+                        let _ = conn
+                            .query_drop(format!("DROP TABLE IF EXISTS {table}"))
+                            .await;
+                    }
+                }
+                let _ = conn.disconnect().await;
+            });
         }
     }
 
     fn warnings(&self) -> Vec<String> {
         self.warnings.clone()
+    }
+}
+
+/// Writes a table's rows as `LOAD DATA` text: fields separated by tabs,
+/// lines by newlines, `\N` for NULL, backslash escapes, binary as hex.
+/// As the sink's [`Encoder`] it runs on the generator threads.
+struct Infile {
+    /// Per column: stored in utf8mb3, which cannot hold 4-byte characters.
+    narrow: Vec<bool>,
+}
+
+impl Infile {
+    fn text(&self, batch: &RecordBatch, out: &mut Vec<u8>) -> u64 {
+        let mut replaced = 0;
+        let mut text = String::new();
+        for row in 0..batch.num_rows() {
+            for (i, column) in batch.columns().iter().enumerate() {
+                if i > 0 {
+                    out.push(b'\t');
+                }
+                if column.is_null(row) {
+                    out.extend_from_slice(b"\\N");
+                    continue;
+                }
+                if let Some(binary) = column.as_any().downcast_ref::<BinaryArray>() {
+                    for b in binary.value(row) {
+                        let _ = write!(HexOut(out), "{b:02x}");
+                    }
+                    continue;
+                }
+                text.clear();
+                cell(column.as_ref(), row, Style::Mysql, &mut text);
+                for ch in text.chars() {
+                    match ch {
+                        '\\' => out.extend_from_slice(b"\\\\"),
+                        '\t' => out.extend_from_slice(b"\\t"),
+                        '\n' => out.extend_from_slice(b"\\n"),
+                        '\r' => out.extend_from_slice(b"\\r"),
+                        '\0' => out.extend_from_slice(b"\\0"),
+                        c if self.narrow[i] && c.len_utf8() == 4 => {
+                            // utf8mb3 stores at most 3 bytes a character.
+                            out.extend_from_slice("\u{FFFD}".as_bytes());
+                            replaced += 1;
+                        }
+                        c if c.is_ascii() => out.push(c as u8),
+                        c => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+                    }
+                }
+            }
+            out.push(b'\n');
+        }
+        replaced
+    }
+}
+
+/// `write!` into a byte buffer.
+struct HexOut<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for HexOut<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl Encoder for Infile {
+    fn encode(&self, batch: RecordBatch) -> Result<Chunk, SinkError> {
+        let mut bytes = Vec::new();
+        let replaced = self.text(&batch, &mut bytes);
+        Ok(Chunk::Infile {
+            rows: batch.num_rows(),
+            bytes,
+            replaced,
+        })
     }
 }
 

@@ -148,7 +148,7 @@ impl Sink for PgSink {
         match chunk {
             Chunk::Encoded { bytes, .. } => self.buffer = bytes,
             Chunk::Batch(batch) => encode(&batch, &mut self.buffer),
-            Chunk::Parquet { .. } | Chunk::Statements { .. } => {
+            Chunk::Parquet { .. } | Chunk::Statements { .. } | Chunk::Infile { .. } => {
                 unreachable!("PostgreSQL's encoder makes COPY text")
             }
         }

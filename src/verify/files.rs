@@ -39,6 +39,7 @@ pub fn load(
         enforce_foreign_keys: false,
         create_schema: true,
         defer_indexes: false,
+        mysql_inserts: false,
         existing: Existing::Refuse,
     };
     let mut target = sink::open(&sink::Target::Database(url.to_owned()), profile, &options)
