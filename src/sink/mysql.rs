@@ -36,6 +36,9 @@ const MAX_STATEMENT_BYTES: usize = 8 << 20;
 /// Bytes per piece of a `LOAD DATA LOCAL` stream.
 const INFILE_PIECE: usize = 1 << 20;
 
+/// The row of the fingerprint query: host, port, data directory, database.
+type Identity = (Option<String>, i64, Option<String>, Option<String>);
+
 /// Loads into MySQL or MariaDB.
 pub struct MySqlSink {
     runtime: tokio::runtime::Runtime,
@@ -120,7 +123,7 @@ impl MySqlSink {
         runtime
             .block_on(conn.query_drop("SET NAMES utf8mb4"))
             .map_err(db_err("setting the connection's character set"))?;
-        let identity: Option<(Option<String>, i64, Option<String>, Option<String>)> = runtime
+        let identity: Option<Identity> = runtime
             .block_on(conn.query_first(crate::introspect::MYSQL_FINGERPRINT_QUERY))
             .map_err(db_err("reading the target's identity"))?;
         if let Some((host, port, datadir, db)) = identity {
