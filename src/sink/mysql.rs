@@ -248,6 +248,13 @@ impl MySqlSink {
             .collect()
     }
 
+    /// The `LOAD DATA` encoder of a table's written columns.
+    fn infile_encoder(&self, table: &str, columns: &[String]) -> Infile {
+        Infile {
+            narrow: self.narrow(table, columns),
+        }
+    }
+
     /// The `LOAD DATA LOCAL INFILE` statement for table `t`'s written
     /// columns: binary columns arrive as hex and BIT columns as numbers,
     /// through variables.
@@ -520,9 +527,7 @@ impl Sink for MySqlSink {
         let table = &plan.schema.tables[t];
         let columns = written_names(plan, t);
         if self.infile {
-            Some(Arc::new(Infile {
-                narrow: self.narrow(&table.name.name, &columns),
-            }))
+            Some(Arc::new(self.infile_encoder(&table.name.name, &columns)))
         } else {
             Some(Arc::new(self.inserts(&table.name.name, &columns)))
         }
@@ -533,10 +538,9 @@ impl Sink for MySqlSink {
         let action = format!("loading table `{}`", table.name);
         let columns = written_names(plan, t);
         let chunk = match chunk {
-            Chunk::Batch(batch) if self.infile => Infile {
-                narrow: self.narrow(&table.name.name, &columns),
-            }
-            .encode(batch)?,
+            Chunk::Batch(batch) if self.infile => self
+                .infile_encoder(&table.name.name, &columns)
+                .encode(batch)?,
             other => other,
         };
         let rows = match chunk {
@@ -686,8 +690,11 @@ impl Infile {
                     continue;
                 }
                 if let Some(binary) = column.as_any().downcast_ref::<BinaryArray>() {
-                    for b in binary.value(row) {
-                        let _ = write!(HexOut(out), "{b:02x}");
+                    for &b in binary.value(row) {
+                        out.extend_from_slice(&[
+                            HEX[usize::from(b >> 4)],
+                            HEX[usize::from(b & 15)],
+                        ]);
                     }
                     continue;
                 }
@@ -716,15 +723,8 @@ impl Infile {
     }
 }
 
-/// `write!` into a byte buffer.
-struct HexOut<'a>(&'a mut Vec<u8>);
-
-impl std::fmt::Write for HexOut<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.extend_from_slice(s.as_bytes());
-        Ok(())
-    }
-}
+/// Lower-case hex digits, for binary values read back through `UNHEX`.
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 impl Encoder for Infile {
     fn encode(&self, batch: RecordBatch) -> Result<Chunk, SinkError> {
