@@ -18,7 +18,8 @@
 # bounds a run. Needs psql, createdb, dropdb, mariadb, python3
 # and tpchgen-cli (installed with `cargo install tpchgen-cli --locked` when
 # missing); loads TPC-H SF 1 into the local PostgreSQL once (benches/lib.sh).
-# A benchmark, not a test. Usage: benches/throughput.sh
+# A benchmark, not a test. Usage: benches/throughput.sh [parquet] [postgres] [mariadb]
+# (all three when none is named; the others' lines are left out of the report).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benches/lib.sh
@@ -26,10 +27,16 @@ export PGHOST=${PGHOST:-127.0.0.1} PGUSER=${PGUSER:-postgres}
 PG=postgres://$PGUSER@$PGHOST:5432
 MY=${PATINA_BENCH_MYSQL:-mysql://root@127.0.0.1:3306}
 RUNS=${RUNS:-3}
+SECTIONS=" ${*:-parquet postgres mariadb} "
+want() { [[ $SECTIONS == *" $1 "* ]]; }
+for s in $SECTIONS; do
+  case $s in parquet | postgres | mariadb) ;; *) echo "unknown section: $s" >&2; exit 2 ;; esac
+done
 ROWS=6001215 # lineitem at TPC-H scale factor 1
 WORK=${THROUGHPUT_WORK:-/tmp/patina-throughput}
 mysql_cli() { mariadb -uroot -h127.0.0.1 "$@"; }
 mkdir -p "$WORK"
+rm -f "$WORK"/result.*
 chmod a+rx "$WORK" # the servers read the ready files themselves
 
 command -v tpchgen-cli >/dev/null || cargo install tpchgen-cli --locked
@@ -78,13 +85,18 @@ time_runs() {
 field() { cut -d' ' -f"$2" "$WORK/result.$1"; }
 secs() { field "$1" 1; }
 mib() { echo $(( $(field "$1" 2) / 1024 )); }
-ratio() { python3 -c "print(f'{$(secs "$1") / $(secs "$2"):.2f}')"; }
-row() {
+ratio() { # patina's result, baseline's result, label, target
+  [ -s "$WORK/result.$1" ] && [ -s "$WORK/result.$2" ] || return 0
+  printf '  %-38s %s  %s\n' "$3" "$(python3 -c "print(f'{$(secs "$1") / $(secs "$2"):.2f}')")" "${4:-}"
+}
+row() { # label, result: nothing when that line was not measured
+  [ -s "$WORK/result.$2" ] || return 0
   printf '%-56s %7s s %5s MiB  cpu: own %5s s, machine %5s s\n' \
     "$1" "$(secs "$2")" "$(mib "$2")" "$(field "$2" 3)" "$(field "$2" 4)"
 }
 
 # --- Parquet -----------------------------------------------------------------
+if want parquet; then
 time_runs tpchgen "rm -rf $WORK/tpchgen" tpchgen-cli parquet -s 1 --tables lineitem --output-dir "$WORK/tpchgen"
 time_runs parquet "rm -rf $WORK/parquet" "${GEN[@]}" --out "$WORK/parquet"
 time_runs parquet1 "rm -rf $WORK/parquet" "${GEN[@]}" --out "$WORK/parquet" --threads 1
@@ -92,15 +104,19 @@ RUNS_SAVED=$RUNS RUNS=1
 time_runs parquet60 "rm -rf $WORK/parquet" "$BIN" generate "$PROFILE" --rows "lineitem=$((ROWS * 10))" --quiet --out "$WORK/parquet"
 RUNS=$RUNS_SAVED
 rm -rf "$WORK/parquet" "$WORK/tpchgen"
+fi
 
 # --- The ready file both servers load: patina's own rows as CSV --------------
+if want postgres || want mariadb; then
 rm -rf "$WORK/csv"
 "${GEN[@]}" --out "$WORK/csv" --format csv 2>/dev/null
 tail -n +2 "$WORK/csv/lineitem.csv" >"$WORK/csv/body.csv"
 (cd "$WORK/csv" && split -n l/2 -d body.csv half. && rm lineitem.csv)
 chmod a+r "$WORK"/csv/*
+fi
 
 # --- PostgreSQL --------------------------------------------------------------
+if want postgres; then
 bare_pg() { # a fresh database holding lineitem's columns, no keys
   dropdb --if-exists bench_throughput; createdb bench_throughput
   "$BIN" generate "$PROFILE" --rows 'lineitem=0' --target "$PG/bench_throughput" --create-schema --quiet
@@ -118,8 +134,10 @@ time_runs pg_bare bare_pg "${GEN[@]}" --target "$PG/bench_throughput"
 time_runs pg_defer "dropdb --if-exists bench_throughput; createdb bench_throughput" \
   "${GEN[@]}" --target "$PG/bench_throughput" --create-schema --defer-indexes
 dropdb bench_throughput
+fi
 
 # --- MariaDB -----------------------------------------------------------------
+if want mariadb; then
 fresh_my() { mysql_cli -e 'DROP DATABASE IF EXISTS bench_throughput; CREATE DATABASE bench_throughput'; }
 bare_my() {
   fresh_my
@@ -132,6 +150,7 @@ time_runs my_load bare_my mariadb -uroot -h127.0.0.1 bench_throughput -e \
 time_runs my_bare bare_my "${GEN[@]}" --target "$MY/bench_throughput"
 time_runs my_defer fresh_my "${GEN[@]}" --target "$MY/bench_throughput" --create-schema --defer-indexes
 mysql_cli -e 'DROP DATABASE bench_throughput'
+fi
 rm -rf "$WORK/csv"
 
 # --- Report ------------------------------------------------------------------
@@ -147,10 +166,12 @@ row "MariaDB: LOAD DATA INFILE, no keys (baseline)" my_load
 row "patina -> MariaDB, no keys" my_bare
 row "patina -> MariaDB --create-schema --defer-indexes" my_defer
 echo "ratios (patina / baseline; target in brackets):"
-echo "  Parquet / tpchgen-cli                 $(ratio parquet tpchgen)  [<= 1.2]"
-echo "  PostgreSQL no keys / server COPY      $(ratio pg_bare pg_copy)  [<= 1.15]"
-echo "  PostgreSQL with PK after / COPY       $(ratio pg_defer pg_copy)"
-echo "  MariaDB no keys / LOAD DATA INFILE    $(ratio my_bare my_load)  [<= 1.5]"
-echo "  MariaDB with PK after / LOAD DATA     $(ratio my_defer my_load)"
-echo "  1 thread / 2 threads                  $(ratio parquet1 parquet)  [>= 1.8]"
-echo "  peak memory: $(mib parquet) MiB at 6M rows, $(mib parquet60) MiB at 60M rows  [< 300 MB]"
+ratio parquet tpchgen "Parquet / tpchgen-cli" "[<= 1.2]"
+ratio pg_bare pg_copy "PostgreSQL no keys / server COPY" "[<= 1.15]"
+ratio pg_defer pg_copy "PostgreSQL with PK after / COPY"
+ratio my_bare my_load "MariaDB no keys / LOAD DATA INFILE" "[<= 1.5]"
+ratio my_defer my_load "MariaDB with PK after / LOAD DATA"
+ratio parquet1 parquet "1 thread / 2 threads" "[>= 1.8]"
+if [ -s "$WORK/result.parquet60" ]; then
+  echo "  peak memory: $(mib parquet) MiB at 6M rows, $(mib parquet60) MiB at 60M rows  [< 300 MB]"
+fi
