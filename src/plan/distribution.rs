@@ -177,8 +177,43 @@ pub fn quantile(steps: &[Step], guide: &[u32], u: f64) -> (i128, bool) {
     let step = steps[i];
     let from = if i == 0 { 0 } else { steps[i - 1].until };
     let within = f64::from(at.saturating_sub(from)) / f64::from((step.until - from).max(1));
-    let v = step.lo as f64 + (step.hi - step.lo) as f64 * within.clamp(0.0, 1.0);
-    ((v.floor() as i128).clamp(step.lo, step.hi), step.common)
+    let v = wide_to_f64(step.lo) + wide_to_f64(step.hi - step.lo) * within.clamp(0.0, 1.0);
+    (floor_to_wide(v).clamp(step.lo, step.hi), step.common)
+}
+
+/// `x as f64`, through `i64` where it fits: the same value, without the
+/// 128-bit conversion's library call (units are nearly always within `i64`).
+#[inline]
+fn wide_to_f64(x: i128) -> f64 {
+    match i64::try_from(x) {
+        Ok(x) => x as f64,
+        Err(_) => wide_to_f64_slow(x),
+    }
+}
+
+// Out of line, so that the compiler does not fold the fast path back into it.
+#[cold]
+#[inline(never)]
+fn wide_to_f64_slow(x: i128) -> f64 {
+    x as f64
+}
+
+/// `x.floor() as i128`, in integers where `x` fits an `i64` (the same
+/// value, without `floor`'s library call and the 128-bit conversion).
+#[inline]
+fn floor_to_wide(x: f64) -> i128 {
+    if x.abs() < 9.0e18 {
+        let i = x as i64; // towards zero
+        i128::from(if (i as f64) > x { i - 1 } else { i })
+    } else {
+        floor_to_wide_slow(x)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn floor_to_wide_slow(x: f64) -> i128 {
+    x.floor() as i128
 }
 
 /// Index of the first entry whose cumulative weight exceeds `u`.
@@ -466,6 +501,41 @@ fn cumulative(shares: &[f64]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integer_conversions_equal_the_128_bit_ones() {
+        for x in [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -1.0,
+            2.999,
+            -2.001,
+            1e15 + 0.5,
+            -1e15 - 0.5,
+            8.9e18,
+            -8.9e18,
+            9.5e18,
+            -9.5e18,
+            1e30,
+            -1e30,
+        ] {
+            assert_eq!(floor_to_wide(x), x.floor() as i128, "floor of {x}");
+        }
+        for x in [
+            0i128,
+            1,
+            -1,
+            i128::from(i64::MAX),
+            i128::from(i64::MIN),
+            1 << 70,
+            -(1 << 70),
+        ] {
+            assert_eq!(wide_to_f64(x).to_bits(), (x as f64).to_bits(), "{x} as f64");
+        }
+    }
 
     /// The guide table only changes where the search starts: every quantile
     /// is the one a binary search finds, at step edges too.

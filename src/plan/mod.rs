@@ -171,6 +171,26 @@ pub struct TablePlan {
 }
 
 impl TablePlan {
+    /// Whether column `c` takes a new value in nearly every row: a sequence,
+    /// a single-column key, or independent draws from a domain wider than a
+    /// chunk where the profile shows the column mostly distinct (a `Sample`,
+    /// not a `Pool`) and no common value or other column decides most rows.
+    pub fn mostly_distinct(&self, c: usize) -> bool {
+        let column = &self.columns[c];
+        match &column.rule {
+            Rule::Sequence { .. } => true,
+            Rule::Key { key, .. } => self.keys[*key].components.len() == 1,
+            Rule::Sample(domain) => {
+                column.given.is_none()
+                    && column.banded.is_none()
+                    && column.copy.is_none()
+                    && column.distribution.common_share() < distribution::MILLION / 2
+                    && domain.size() >= u128::from(self.chunk_rows)
+            }
+            _ => false,
+        }
+    }
+
     /// Number of chunks.
     pub fn chunk_count(&self) -> u64 {
         self.rows.div_ceil(self.chunk_rows.max(1))

@@ -17,6 +17,7 @@ use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::ColumnPath;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -204,7 +205,7 @@ impl Sink for FileSink {
                     KeyValue::new("patina.seed".to_owned(), plan.seed.to_string()),
                     KeyValue::new("patina.table".to_owned(), table.address.clone()),
                 ];
-                let props = WriterProperties::builder()
+                let mut props = WriterProperties::builder()
                     // Pinned: the default embeds the parquet crate's version.
                     .set_created_by(format!("patina {}", crate::VERSION))
                     .set_compression(Compression::SNAPPY)
@@ -213,8 +214,19 @@ impl Sink for FileSink {
                             .unwrap_or(usize::MAX)
                             .max(1),
                     )
-                    .set_key_value_metadata(Some(metadata))
-                    .build();
+                    .set_key_value_metadata(Some(metadata));
+                // A dictionary of a column whose values are nearly all
+                // distinct only costs time: the writer would fill it for
+                // most of each row group and then fall back to plain.
+                for c in table.written_columns() {
+                    if table.mostly_distinct(c) {
+                        props = props.set_column_dictionary_enabled(
+                            ColumnPath::from(table.columns[c].name.as_str()),
+                            false,
+                        );
+                    }
+                }
+                let props = props.build();
                 let parquet = |source| SinkError::Parquet {
                     table: table.address.clone(),
                     source,

@@ -335,7 +335,7 @@ impl<'p> Generator<'p> {
                         min_len, max_len, ..
                     }) = d_of(&column.rule)
                     {
-                        let n = text.chars().count() as u32;
+                        let n = text::char_len(&text) as u32;
                         if n >= *min_len && n <= *max_len {
                             return Value::Text(text);
                         }
@@ -400,7 +400,7 @@ impl<'p> Generator<'p> {
                 None => Value::Null,
             },
             Rule::Sample(domain) if column.copula.is_some() => {
-                let u = rng::phi(self.latent(t, c, row, memo));
+                let u = self.copula_quantile(t, c, row, memo);
                 sampler::at_quantile(domain, &column.distribution, u, &mut streams.value.at(row))
             }
             Rule::Sample(domain) => {
@@ -415,7 +415,7 @@ impl<'p> Generator<'p> {
             Rule::Pool { size, domain } if column.copula.is_some() => {
                 // The pool's values are `size` evenly spaced quantiles; the
                 // latent value picks one in order, so ranks carry over.
-                let u = rng::phi(self.latent(t, c, row, memo));
+                let u = self.copula_quantile(t, c, row, memo);
                 let dist = &column.distribution;
                 let (exact, common) =
                     sampler::at_quantile_common(domain, dist, u, &mut streams.pool.at(0));
@@ -445,6 +445,19 @@ impl<'p> Generator<'p> {
             }
             Rule::Computed => Value::Null,
         }
+    }
+
+    /// The quantile a copula column's value is read at: Φ of its latent
+    /// value; for a column that follows no other, the uniform draw its latent
+    /// normal is made from, the same point without the round trip.
+    fn copula_quantile(&self, t: usize, c: usize, row: u64, memo: Option<&Memo>) -> f64 {
+        if matches!(
+            self.plan.tables[t].columns[c].copula,
+            Some(distribution::Copula { anchor: None, .. })
+        ) {
+            return rng::uniform(&mut self.streams[t].columns[c].latent.at(row));
+        }
+        rng::phi(self.latent(t, c, row, memo))
     }
 
     /// The latent standard normal value of a copula column at `row`: its

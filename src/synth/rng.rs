@@ -113,6 +113,11 @@ impl RowRng {
             return lo;
         }
         let span = (hi - lo) as u128 + 1;
+        if let Ok(span) = u64::try_from(span) {
+            // One draw and a multiply-shift, as `between` (a 128-bit
+            // remainder is a slow library call).
+            return lo + ((u128::from(self.next_u64()) * u128::from(span)) >> 64) as i128;
+        }
         let wide = (u128::from(self.next_u64()) << 64) | u128::from(self.next_u64());
         lo + (wide % span) as i128
     }
@@ -144,8 +149,13 @@ impl rand::RngCore for RowRng {
 /// A standard normal value from one uniform draw (Acklam's inverse of the
 /// normal CDF, relative error below 1.2e-9).
 pub fn normal(rng: &mut RowRng) -> f64 {
-    let u = ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
-    inverse_phi(u)
+    inverse_phi(uniform(rng))
+}
+
+/// A uniform value in (0, 1) from one draw: the one [`normal`] turns into
+/// a normal value, so `phi(normal(r))` is nearly `uniform(r)` for the same `r`.
+pub fn uniform(rng: &mut RowRng) -> f64 {
+    ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
 }
 
 /// The standard normal quantile of `p` in (0, 1) (Acklam's approximation).
@@ -196,9 +206,50 @@ pub fn inverse_phi(p: f64) -> f64 {
     }
 }
 
+/// The standard normal CDF: a cubic Hermite interpolation of [`phi_exact`]
+/// between nodes 1/64 apart on [-8, 8], with the normal density as the
+/// slope (interpolation error below 1e-10, far under `phi_exact`'s own);
+/// `phi_exact` itself outside. About three times cheaper than `phi_exact`,
+/// which costs an `exp` per copula value.
+pub fn phi(z: f64) -> f64 {
+    let x = (z - PHI_LO) * PHI_PER_UNIT;
+    if !(x >= 0.0 && x < (PHI_NODES - 1) as f64) {
+        return phi_exact(z);
+    }
+    let i = x as usize;
+    let t = x - i as f64;
+    let table = &*PHI_TABLE;
+    let ((p0, d0), (p1, d1)) = (table[i], table[i + 1]);
+    let (t2, t3) = (t * t, t * t * t);
+    let h = 1.0 / PHI_PER_UNIT;
+    let v = (2.0 * t3 - 3.0 * t2 + 1.0) * p0
+        + (t3 - 2.0 * t2 + t) * h * d0
+        + (3.0 * t2 - 2.0 * t3) * p1
+        + (t3 - t2) * h * d1;
+    v.clamp(0.0, 1.0 - f64::EPSILON)
+}
+
+/// [`phi`]'s first node.
+const PHI_LO: f64 = -8.0;
+/// [`phi`]'s nodes per unit.
+const PHI_PER_UNIT: f64 = 64.0;
+/// [`phi`]'s nodes, from -8 to 8.
+const PHI_NODES: usize = 16 * 64 + 1;
+
+/// Per node of [`phi`]: the CDF and the density.
+static PHI_TABLE: std::sync::LazyLock<Vec<(f64, f64)>> = std::sync::LazyLock::new(|| {
+    (0..PHI_NODES)
+        .map(|i| {
+            let z = PHI_LO + i as f64 / PHI_PER_UNIT;
+            let density = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+            (phi_exact(z), density)
+        })
+        .collect()
+});
+
 /// The standard normal CDF (complementary error function after Numerical
 /// Recipes' `erfcc`, fractional error below 1.2e-7).
-pub fn phi(z: f64) -> f64 {
+pub fn phi_exact(z: f64) -> f64 {
     let x = -z / std::f64::consts::SQRT_2;
     let t = 1.0 / (1.0 + 0.5 * x.abs());
     let y = t
@@ -266,6 +317,24 @@ mod tests {
         }
         let wide = s.at(0).between(i64::MIN, i64::MAX);
         assert_ne!(wide, s.at(1).between(i64::MIN, i64::MAX));
+    }
+
+    #[test]
+    fn the_interpolated_cdf_follows_the_exact_one() {
+        let mut worst: f64 = 0.0;
+        for k in -9_000..=9_000 {
+            let z = f64::from(k) / 1000.0 + 0.000_37;
+            worst = worst.max((phi(z) - phi_exact(z)).abs());
+        }
+        // Within `phi_exact`'s own error (1.2e-7), whose slope is not
+        // exactly the density the interpolation uses.
+        assert!(worst < 1e-7, "largest difference {worst}");
+        assert!(phi(-8.5) < 1e-15 && phi(8.5) > 1.0 - 1e-15);
+        // Monotone between and across nodes.
+        let steps: Vec<f64> = (0..4_000)
+            .map(|k| phi(-2.0 + f64::from(k) / 1000.0))
+            .collect();
+        assert!(steps.windows(2).all(|w| w[0] <= w[1]));
     }
 
     #[test]

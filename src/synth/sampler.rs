@@ -137,13 +137,13 @@ fn rest_at(domain: &Domain, dist: &Distribution, at: Option<u32>, rng: &mut RowR
                 Semantic::Email | Semantic::Url => {
                     let mut best = text::generate(*semantic, *min_len, *max_len, rng);
                     for _ in 0..7 {
-                        let n = best.chars().count() as u32;
+                        let n = text::char_len(&best) as u32;
                         if n >= lo && n <= hi {
                             break;
                         }
                         let next = text::generate(*semantic, *min_len, *max_len, rng);
                         let miss = |s: &str| {
-                            let n = s.chars().count() as u32;
+                            let n = text::char_len(s) as u32;
                             lo.saturating_sub(n) + n.saturating_sub(hi)
                         };
                         if miss(&next) < miss(&best) {
@@ -210,15 +210,16 @@ fn calendar(domain: &Domain, dist: &Distribution, value: Value, rng: &mut RowRng
 /// Text of a shape: `A` an upper-case letter, `a` a lower-case one, `9` a
 /// digit, anything else itself.
 fn render(shape: &str, rng: &mut RowRng) -> String {
-    shape
-        .chars()
-        .map(|c| match c {
+    let mut out = String::with_capacity(shape.len());
+    for c in shape.chars() {
+        out.push(match c {
             'A' => char::from(b'A' + rng.below(26) as u8),
             'a' => char::from(b'a' + rng.below(26) as u8),
             '9' => char::from(b'0' + rng.below(10) as u8),
             other => other,
-        })
-        .collect()
+        });
+    }
+    out
 }
 
 fn per_million(rng: &mut RowRng) -> u32 {
@@ -349,8 +350,10 @@ mod tests {
             days[((t.div_euclid(MICROS_PER_DAY) + 3).rem_euclid(7)) as usize] += 1;
             hours[(t.rem_euclid(MICROS_PER_DAY) / 3_600_000_000) as usize] += 1;
         }
-        for (d, want) in weekday.iter().enumerate() {
-            let got = days[d] as f64 / DRAWS as f64;
+        // The shares as the profile's weights normalised (they sum to 0.98).
+        let total: f64 = weekday.iter().sum();
+        for (d, weight) in weekday.iter().enumerate() {
+            let (got, want) = (days[d] as f64 / DRAWS as f64, weight / total);
             assert!((got - want).abs() < 0.01, "weekday {d}: {got} vs {want}");
         }
         assert!((hours[9] as f64 / DRAWS as f64 - 0.6).abs() < 0.01);

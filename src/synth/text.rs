@@ -27,12 +27,12 @@ pub fn generate(semantic: Semantic, min_len: u32, max_len: u32, rng: &mut RowRng
             // whole string each time made long text quadratic).
             let mut s = String::with_capacity(target + 16);
             push_capitalised(&mut s, Word().fake_with_rng::<&str, _>(rng));
-            let mut len = s.chars().count();
+            let mut len = char_len(&s);
             while len < target {
                 let word: &str = Word().fake_with_rng(rng);
                 s.push(' ');
                 s.push_str(word);
-                len += 1 + word.chars().count();
+                len += 1 + char_len(word);
             }
             s
         }
@@ -162,19 +162,23 @@ fn ascii_lower(s: &str) -> String {
 fn fit(mut s: String, min_len: u32, max_len: u32, digits: bool, rng: &mut RowRng) -> String {
     let (min_len, max_len) = (min_len as usize, max_len as usize);
     // Codes and numbers grow by digits, prose by words.
-    while digits && s.chars().count() < min_len {
+    while digits && char_len(&s) < min_len {
         s.push(char::from(b'0' + rng.below(10) as u8));
     }
-    while s.chars().count() < min_len {
+    while char_len(&s) < min_len {
         if !s.is_empty() {
             s.push(' ');
         }
         s.push_str(Word().fake_with_rng::<&str, _>(rng));
     }
-    if s.chars().count() > max_len {
-        s = s.chars().take(max_len).collect();
+    if char_len(&s) > max_len {
+        if s.is_ascii() {
+            s.truncate(max_len);
+        } else {
+            s = s.chars().take(max_len).collect();
+        }
         // Do not end on a space the engine might keep or trim differently.
-        while s.ends_with(' ') && s.chars().count() > min_len {
+        while s.ends_with(' ') && char_len(&s) > min_len {
             s.pop();
         }
         if s.ends_with(' ') {
@@ -183,6 +187,16 @@ fn fit(mut s: String, min_len: u32, max_len: u32, digits: bool, rng: &mut RowRng
         }
     }
     s
+}
+
+/// Length in characters, without decoding text that is all ASCII (most generated text).
+#[inline]
+pub fn char_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
 }
 
 #[cfg(test)]
