@@ -162,6 +162,10 @@ pub struct GenerateArgs {
     /// which patina uses wherever the server allows it (`local_infile` ON, MariaDB's default).
     #[arg(long)]
     pub mysql_inserts: bool,
+    /// PostgreSQL: load every table with COPY text instead of binary COPY, which patina uses for
+    /// tables whose columns all have types it sends in binary (numbers, dates, times, text, ...).
+    #[arg(long)]
+    pub pg_text: bool,
     /// A CHECK constraint (TABLE.CONSTRAINT) to leave unchecked when patina cannot satisfy it.
     #[arg(long = "ignore-check", value_name = "TABLE.CONSTRAINT")]
     pub ignore_checks: Vec<String>,
@@ -419,6 +423,7 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         create_schema: args.create_schema,
         defer_indexes: args.defer_indexes,
         mysql_inserts: args.mysql_inserts,
+        pg_text: args.pg_text,
         existing: if args.truncate {
             Existing::Truncate
         } else if args.append {

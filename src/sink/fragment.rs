@@ -203,7 +203,10 @@ async fn fragment(
         .map_err(err("measuring the order"))?;
     if now < correlation_goal - 0.05 {
         let index: Option<String> = sqlx::query_scalar(
-            "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = $1::regclass AND indisprimary",
+            // The bare name: CLUSTER … USING takes no schema (the index's
+            // `regclass` text is qualified outside the search path).
+            "SELECT quote_ident(c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+             WHERE i.indrelid = $1::regclass AND i.indisprimary",
         )
         .bind(name)
         .fetch_optional(&mut *conn)

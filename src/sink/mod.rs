@@ -11,6 +11,7 @@ pub mod ddl;
 mod files;
 pub mod fragment;
 mod mysql;
+mod pgbinary;
 mod postgres;
 mod session;
 mod sqlite;
@@ -54,6 +55,8 @@ pub struct WriteOptions {
     /// MySQL only: load with multi-row INSERT statements even where the
     /// server allows `LOAD DATA LOCAL INFILE`.
     pub mysql_inserts: bool,
+    /// PostgreSQL: COPY text for every table, never binary COPY.
+    pub pg_text: bool,
 }
 
 /// A destination.

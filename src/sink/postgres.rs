@@ -1,6 +1,7 @@
 //! PostgreSQL: everything in one transaction, rows through `COPY … FROM STDIN`.
 
 use super::ddl::{Dialect, qualified, quote};
+use super::pgbinary::{self, BinaryEncoder};
 use super::session::{self, Session, db_err};
 use super::text::{Style, copy_escape, delimited};
 use super::{Chunk, Encoder, Existing, Sink, TextEncoder, WriteOptions, runtime};
@@ -12,6 +13,7 @@ use arrow::record_batch::RecordBatch;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, Executor, PgConnection};
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// Loads into PostgreSQL.
 pub struct PgSink {
@@ -25,6 +27,9 @@ pub struct PgSink {
     in_transaction: bool,
     /// Keys and foreign keys `--defer-indexes` adds after the load.
     after_load: Vec<super::ddl::AfterLoad>,
+    /// The current table's binary COPY encoder, when every written column
+    /// of it has a type binary COPY can send (see [`pgbinary`]).
+    binary: Option<Arc<BinaryEncoder>>,
 }
 
 impl PgSink {
@@ -60,6 +65,7 @@ impl PgSink {
             warnings: Vec::new(),
             in_transaction: false,
             after_load: Vec::new(),
+            binary: None,
         })
     }
 
@@ -91,6 +97,50 @@ impl PgSink {
     }
 }
 
+impl PgSink {
+    /// The binary COPY encoder of table `t`'s written columns, or `None`
+    /// when one of them has a type binary COPY cannot send, or is stored in
+    /// a column of another type than the one patina generates for it (a
+    /// target schema patina did not create may differ from the profile).
+    fn binary_encoder(
+        &mut self,
+        plan: &Plan,
+        t: usize,
+    ) -> Result<Option<BinaryEncoder>, SinkError> {
+        let table = &plan.schema.tables[t];
+        // Each column's type, or a domain's base type, and its kind.
+        let sql = format!(
+            "SELECT a.attname::text, coalesce(b.typname, y.typname)::text, \
+             coalesce(b.typtype, y.typtype)::text \
+             FROM pg_attribute a JOIN pg_type y ON y.oid = a.atttypid \
+             LEFT JOIN pg_type b ON y.typtype = 'd' AND b.oid = y.typbasetype \
+             WHERE a.attrelid = {}::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+            sql_literal(&qualified(&table.name, Dialect::Postgres))
+        );
+        let conn = self
+            .conn
+            .as_mut()
+            .expect("the connection lives until finish or abort");
+        let types: Vec<(String, String, String)> = self
+            .runtime
+            .block_on(sqlx::query_as(&sql).fetch_all(conn))
+            .map_err(db_err(format!(
+                "reading the column types of `{}`",
+                table.name
+            )))?;
+        let fields = plan.tables[t]
+            .written_columns()
+            .into_iter()
+            .map(|c| {
+                let column = &table.columns[c];
+                let (_, name, kind) = types.iter().find(|(n, ..)| *n == column.name)?;
+                pgbinary::field(&column.logical_type, name, kind)
+            })
+            .collect::<Option<Vec<_>>>();
+        Ok(fields.map(|fields| BinaryEncoder { fields }))
+    }
+}
+
 /// Encodes a batch as COPY text rows (tab-separated, NULL as `\N`).
 fn encode(batch: &RecordBatch, out: &mut Vec<u8>) {
     delimited(batch, Style::Postgres, b'\t', b"\\N", copy_escape, out);
@@ -110,8 +160,11 @@ impl Sink for PgSink {
         true
     }
 
-    fn encoder(&self, _plan: &Plan, _t: usize) -> Option<std::sync::Arc<dyn Encoder>> {
-        Some(std::sync::Arc::new(TextEncoder(encode)))
+    fn encoder(&self, _plan: &Plan, _t: usize) -> Option<Arc<dyn Encoder>> {
+        match &self.binary {
+            Some(binary) => Some(binary.clone()),
+            None => Some(Arc::new(TextEncoder(encode))),
+        }
     }
 
     fn begin(&mut self, plan: &Plan) -> Result<(), SinkError> {
@@ -133,21 +186,33 @@ impl Sink for PgSink {
         Ok(())
     }
 
-    fn begin_table(&mut self, _plan: &Plan, _t: usize) -> Result<(), SinkError> {
+    fn begin_table(&mut self, plan: &Plan, t: usize) -> Result<(), SinkError> {
         self.loaded = 0;
+        self.binary = None;
+        if !self.options.pg_text {
+            self.binary = self.binary_encoder(plan, t)?.map(Arc::new);
+        }
         Ok(())
     }
 
     fn write_chunk(&mut self, plan: &Plan, t: usize, chunk: Chunk) -> Result<(), SinkError> {
         let table = &plan.tables[t];
         let statement = format!(
-            "COPY {} ({}) FROM STDIN",
+            "COPY {} ({}) FROM STDIN{}",
             qualified(&plan.schema.tables[t].name, Dialect::Postgres),
-            column_list(plan, t, &table.written_columns())
+            column_list(plan, t, &table.written_columns()),
+            if self.binary.is_some() {
+                " (FORMAT binary)"
+            } else {
+                ""
+            }
         );
         match chunk {
             Chunk::Encoded { bytes, .. } => self.buffer = bytes,
-            Chunk::Batch(batch) => encode(&batch, &mut self.buffer),
+            Chunk::Batch(batch) => match &self.binary {
+                Some(binary) => binary.encode_into(&batch, &mut self.buffer),
+                None => encode(&batch, &mut self.buffer),
+            },
             Chunk::Parquet { .. } | Chunk::Statements { .. } | Chunk::Infile { .. } => {
                 unreachable!("PostgreSQL's encoder makes COPY text")
             }

@@ -40,6 +40,7 @@ pub fn load(
         create_schema: true,
         defer_indexes: false,
         mysql_inserts: false,
+        pg_text: false,
         existing: Existing::Refuse,
     };
     let mut target = sink::open(&sink::Target::Database(url.to_owned()), profile, &options)

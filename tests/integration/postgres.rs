@@ -443,3 +443,69 @@ fn schema_option_picks_the_schemas_to_read() {
     ]);
     assert!(err.contains("no tables in nope"), "{err}");
 }
+
+/// Tables whose columns all have types binary COPY sends are loaded in
+/// binary, the others (and every table with `--pg-text`) as COPY text: the
+/// same rows either way. The shop holds numerics under a domain, enums,
+/// dates, timestamps with and without zone, reals, bytes, jsonb and text with
+/// tabs and newlines, and `--mess hostile` adds NULLs, odd text and
+/// fragmentation (whose CLUSTER once took the index's qualified name).
+#[test]
+fn binary_and_text_copy_store_the_same_rows() {
+    let source = shop_source();
+    let dir = temp_dir();
+    let path = dir.path().join("shop.json");
+    profile_to(&source.url(), &path);
+    let mut dumps = Vec::new();
+    for (name, extra) in [("pgbinary", None), ("pgtext", Some("--pg-text"))] {
+        let target = PgDb::new(name);
+        let url = target.url();
+        let mut args = vec![
+            "generate",
+            s(&path),
+            "--target",
+            &url,
+            "--create-schema",
+            "--chunk-rows",
+            "100",
+            "--mess",
+            "hostile",
+            "-q",
+        ];
+        args.extend(extra);
+        patina_ok(&args);
+        dumps.push(target.dump());
+    }
+    assert!(dumps[0].iter().map(|(_, r)| r.len()).sum::<usize>() > 2000);
+    assert_eq!(dumps[0], dumps[1]);
+}
+
+/// A target column of another type than the profile's (here `quantity`
+/// made `bigint`) is loaded as COPY text, which the server
+/// converts, not as binary values of the profile's type, which it would refuse.
+#[test]
+fn a_column_of_another_type_in_the_target_is_loaded_as_text() {
+    let source = shop_source();
+    let dir = temp_dir();
+    let path = dir.path().join("shop.json");
+    profile_to(&source.url(), &path);
+    let target = PgDb::new("pgretyped");
+    let url = target.url();
+    patina_ok(&[
+        "generate",
+        s(&path),
+        "--target",
+        &url,
+        "--create-schema",
+        "--rows",
+        "*=0",
+        "-q",
+    ]);
+    target.execute("ALTER TABLE shop.order_lines ALTER COLUMN quantity TYPE bigint");
+    patina_ok(&["generate", s(&path), "--target", &url, "--truncate", "-q"]);
+    assert_eq!(count(&target, "shop.order_lines"), 1200);
+    assert_eq!(
+        target.scalar("SELECT count(*) FROM shop.order_lines WHERE quantity BETWEEN 1 AND 50"),
+        1200
+    );
+}
