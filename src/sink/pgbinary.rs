@@ -134,8 +134,13 @@ fn value(column: &ArrayRef, field: Field, row: usize, out: &mut Vec<u8>) {
         (_, DataType::Int64) => put(out, &downcast::<Int64Array>(any).value(row).to_be_bytes()),
         (_, DataType::Float32) => put(out, &downcast::<Float32Array>(any).value(row).to_be_bytes()),
         (_, DataType::Float64) => put(out, &downcast::<Float64Array>(any).value(row).to_be_bytes()),
+        // The extremes are `-infinity` and `infinity` (as in COPY text), which
+        // PostgreSQL's binary forms hold as the same extremes.
         (_, DataType::Date32) => {
-            let days = downcast::<Date32Array>(any).value(row) - EPOCH_DAYS;
+            let days = match downcast::<Date32Array>(any).value(row) {
+                d @ (i32::MIN | i32::MAX) => d,
+                d => d - EPOCH_DAYS,
+            };
             put(out, &days.to_be_bytes());
         }
         (_, DataType::Time64(_)) => {
@@ -147,7 +152,10 @@ fn value(column: &ArrayRef, field: Field, row: usize, out: &mut Vec<u8>) {
             );
         }
         (_, DataType::Timestamp(..)) => {
-            let micros = downcast::<TimestampMicrosecondArray>(any).value(row) - EPOCH_MICROS;
+            let micros = match downcast::<TimestampMicrosecondArray>(any).value(row) {
+                m @ (i64::MIN | i64::MAX) => m,
+                m => m - EPOCH_MICROS,
+            };
             put(out, &micros.to_be_bytes());
         }
         (_, DataType::Decimal128(_, scale)) => {
@@ -253,5 +261,81 @@ mod tests {
         assert_eq!(parts(100_000_000, 0), (1, 2, 0, 0, vec![1])); // 10^8
         let big = 10i128.pow(37) + 7;
         assert_eq!(parts(big, 38).4.first(), Some(&1000)); // 0.1000…0007
+    }
+
+    /// Dates and timestamps move to 2000-01-01; the extremes stay, as
+    /// PostgreSQL's `-infinity` and `infinity` (the mess engine writes them).
+    #[test]
+    fn dates_shift_epoch_and_keep_infinities() {
+        use arrow::datatypes::{Field as ArrowField, Schema, TimeUnit};
+        use std::sync::Arc;
+        let schema = Arc::new(Schema::new(vec![
+            ArrowField::new("d", DataType::Date32, true),
+            ArrowField::new("t", DataType::Timestamp(TimeUnit::Microsecond, None), true),
+        ]));
+        let batch = RecordBatch::try_new(
+            schema,
+            vec![
+                Arc::new(Date32Array::from(vec![
+                    Some(EPOCH_DAYS),
+                    Some(i32::MAX),
+                    Some(i32::MIN),
+                    None,
+                ])),
+                Arc::new(TimestampMicrosecondArray::from(vec![
+                    Some(EPOCH_MICROS + 1),
+                    Some(i64::MAX),
+                    Some(i64::MIN),
+                    None,
+                ])),
+            ],
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        BinaryEncoder {
+            fields: vec![Field::Native, Field::Native],
+        }
+        .encode_into(&batch, &mut out);
+        assert_eq!(&out[..HEADER.len()], HEADER);
+        let mut rows = Vec::new();
+        let mut at = HEADER.len();
+        let take = |at: &mut usize, n: usize| {
+            let bytes = out[*at..*at + n].to_vec();
+            *at += n;
+            bytes
+        };
+        for _ in 0..4 {
+            assert_eq!(take(&mut at, 2), 2i16.to_be_bytes());
+            let mut fields = Vec::new();
+            for _ in 0..2 {
+                let len = i32::from_be_bytes(take(&mut at, 4).try_into().unwrap());
+                fields.push((len >= 0).then(|| take(&mut at, len as usize)));
+            }
+            rows.push(fields);
+        }
+        assert_eq!(take(&mut at, 2), (-1i16).to_be_bytes());
+        assert_eq!(at, out.len());
+        assert_eq!(
+            rows[0],
+            vec![
+                Some(0i32.to_be_bytes().to_vec()),
+                Some(1i64.to_be_bytes().to_vec())
+            ]
+        );
+        assert_eq!(
+            rows[1],
+            vec![
+                Some(i32::MAX.to_be_bytes().to_vec()),
+                Some(i64::MAX.to_be_bytes().to_vec())
+            ]
+        );
+        assert_eq!(
+            rows[2],
+            vec![
+                Some(i32::MIN.to_be_bytes().to_vec()),
+                Some(i64::MIN.to_be_bytes().to_vec())
+            ]
+        );
+        assert_eq!(rows[3], vec![None, None]);
     }
 }
