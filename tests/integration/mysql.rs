@@ -453,23 +453,12 @@ fn load_data_and_inserts_store_the_same_rows() {
     let dir = temp_dir();
     let path = profile_of(&source.url(), &dir, "my.json");
     let mut dumps = Vec::new();
-    for (name, extra) in [("myinfile", None), ("myinserts", Some("--mysql-inserts"))] {
+    for (name, extra) in [
+        ("myinfile", &[][..]),
+        ("myinserts", &["--mysql-inserts"][..]),
+    ] {
         let target = MyDb::new(name);
-        let url = target.url();
-        let mut args = vec![
-            "generate",
-            &path,
-            "--target",
-            &url,
-            "--create-schema",
-            "--chunk-rows",
-            "100",
-            "--mess",
-            "hostile",
-            "-q",
-        ];
-        args.extend(extra);
-        patina_ok(&args);
+        generate_hostile(&path, &target.url(), extra);
         dumps.push(target.dump());
     }
     assert!(dumps[0].iter().map(|(_, r)| r.len()).sum::<usize>() > 1000);

@@ -457,23 +457,9 @@ fn binary_and_text_copy_store_the_same_rows() {
     let path = dir.path().join("shop.json");
     profile_to(&source.url(), &path);
     let mut dumps = Vec::new();
-    for (name, extra) in [("pgbinary", None), ("pgtext", Some("--pg-text"))] {
+    for (name, extra) in [("pgbinary", &[][..]), ("pgtext", &["--pg-text"][..])] {
         let target = PgDb::new(name);
-        let url = target.url();
-        let mut args = vec![
-            "generate",
-            s(&path),
-            "--target",
-            &url,
-            "--create-schema",
-            "--chunk-rows",
-            "100",
-            "--mess",
-            "hostile",
-            "-q",
-        ];
-        args.extend(extra);
-        patina_ok(&args);
+        generate_hostile(s(&path), &target.url(), extra);
         dumps.push(target.dump());
     }
     assert!(dumps[0].iter().map(|(_, r)| r.len()).sum::<usize>() > 2000);

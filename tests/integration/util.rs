@@ -50,6 +50,26 @@ pub fn profile_to(url: &str, profile: &std::path::Path) {
     patina_ok(&["profile", "--source", url, "--out", s(profile), "-q"]);
 }
 
+/// `generate PROFILE --target URL --create-schema --chunk-rows 100 --mess
+/// hostile -q` and the `extra` flags: the run the tests that load one profile
+/// two ways (binary or text COPY, LOAD DATA or INSERTs) compare.
+pub fn generate_hostile(profile: &str, url: &str, extra: &[&str]) {
+    let mut args = vec![
+        "generate",
+        profile,
+        "--target",
+        url,
+        "--create-schema",
+        "--chunk-rows",
+        "100",
+        "--mess",
+        "hostile",
+        "-q",
+    ];
+    args.extend(extra);
+    patina_ok(&args);
+}
+
 /// Runs patina and asserts success, returning stderr.
 pub fn patina_ok(args: &[&str]) -> String {
     let out = patina(args);
