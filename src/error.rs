@@ -308,4 +308,14 @@ pub enum SinkError {
     /// The generation side stopped (it reported its own error first).
     #[error("generation stopped: {0}")]
     Generation(String),
+    /// A generated value the target's binary form cannot hold.
+    #[error("table `{table}`, column `{column}`: {message}")]
+    Value {
+        /// Table.
+        table: String,
+        /// Column.
+        column: String,
+        /// What is wrong with the value.
+        message: String,
+    },
 }

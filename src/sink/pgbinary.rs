@@ -36,6 +36,8 @@ pub enum Field {
     Raw,
     /// `jsonb`: a version byte, then the text.
     Jsonb,
+    /// `uuid`: the 16 bytes its text spells.
+    Uuid,
 }
 
 /// The field form of a column of `logical` type stored in a target column
@@ -67,37 +69,45 @@ pub fn field(logical: &LogicalType, type_name: &str, type_kind: &str) -> Option<
                 _ => None,
             };
         }
-        L::Interval | L::Uuid | L::Inet | L::Opaque { .. } | L::Array { .. } => return None,
+        L::Uuid => return (type_name == "uuid").then_some(Field::Uuid),
+        L::Interval | L::Inet | L::Opaque { .. } | L::Array { .. } => return None,
     };
     (type_name == native).then_some(Field::Native)
 }
 
 /// Encodes batches as binary COPY data.
 pub struct BinaryEncoder {
-    /// Per written column, in batch order.
-    pub fields: Vec<Field>,
+    /// The table, for errors.
+    pub table: String,
+    /// Per written column, in batch order: its name and form.
+    pub fields: Vec<(String, Field)>,
 }
 
 impl BinaryEncoder {
     /// The batch's rows, header and trailer included, appended to `out`.
-    pub fn encode_into(&self, batch: &RecordBatch, out: &mut Vec<u8>) {
+    pub fn encode_into(&self, batch: &RecordBatch, out: &mut Vec<u8>) -> Result<(), SinkError> {
         out.extend_from_slice(HEADER);
         let count = (batch.num_columns() as i16).to_be_bytes();
         let columns = batch.columns();
         for row in 0..batch.num_rows() {
             out.extend_from_slice(&count);
-            for (column, field) in columns.iter().zip(&self.fields) {
-                value(column, *field, row, out);
+            for (column, (name, field)) in columns.iter().zip(&self.fields) {
+                value(column, *field, row, out).map_err(|message| SinkError::Value {
+                    table: self.table.clone(),
+                    column: name.clone(),
+                    message,
+                })?;
             }
         }
         out.extend_from_slice(&(-1i16).to_be_bytes());
+        Ok(())
     }
 }
 
 impl Encoder for BinaryEncoder {
     fn encode(&self, batch: RecordBatch) -> Result<Chunk, SinkError> {
         let mut bytes = Vec::new();
-        self.encode_into(&batch, &mut bytes);
+        self.encode_into(&batch, &mut bytes)?;
         Ok(Chunk::Encoded {
             rows: batch.num_rows(),
             bytes,
@@ -105,11 +115,12 @@ impl Encoder for BinaryEncoder {
     }
 }
 
-/// One field: its length and its bytes.
-fn value(column: &ArrayRef, field: Field, row: usize, out: &mut Vec<u8>) {
+/// One field: its length and its bytes; a message for a value its form
+/// cannot hold.
+fn value(column: &ArrayRef, field: Field, row: usize, out: &mut Vec<u8>) -> Result<(), String> {
     if column.is_null(row) {
         out.extend_from_slice(&(-1i32).to_be_bytes());
-        return;
+        return Ok(());
     }
     fn put(out: &mut Vec<u8>, bytes: &[u8]) {
         out.extend_from_slice(&(bytes.len() as i32).to_be_bytes());
@@ -126,6 +137,11 @@ fn value(column: &ArrayRef, field: Field, row: usize, out: &mut Vec<u8>) {
             } else {
                 put(out, text.as_bytes());
             }
+        }
+        (Field::Uuid, DataType::Utf8) => {
+            let text = column.as_string::<i32>().value(row);
+            let bytes = uuid(text).ok_or_else(|| format!("`{text}` is not a UUID"))?;
+            put(out, &bytes);
         }
         (Field::Raw, DataType::Binary) => put(out, downcast::<BinaryArray>(any).value(row)),
         (_, DataType::Boolean) => put(out, &[u8::from(downcast::<BooleanArray>(any).value(row))]),
@@ -166,6 +182,37 @@ fn value(column: &ArrayRef, field: Field, row: usize, out: &mut Vec<u8>) {
             unreachable!("binary COPY is chosen only for planned types, not {field:?} {data_type}")
         }
     }
+    Ok(())
+}
+
+/// The 16 bytes of a UUID's text: 32 hex digits in either case, hyphens
+/// between groups of four, optionally in braces (the forms PostgreSQL reads).
+fn uuid(text: &str) -> Option<[u8; 16]> {
+    let inner = match text.strip_prefix('{') {
+        Some(rest) => rest.strip_suffix('}')?,
+        None => text,
+    };
+    let mut bytes = [0u8; 16];
+    let mut digits = 0;
+    let mut since_hyphen = 0;
+    for c in inner.bytes() {
+        if c == b'-' {
+            // Only after a group of four digits, never first, last or doubled.
+            if digits == 0 || since_hyphen % 4 != 0 || since_hyphen == 0 || digits == 32 {
+                return None;
+            }
+            since_hyphen = 0;
+            continue;
+        }
+        let v = (c as char).to_digit(16)? as u8;
+        if digits == 32 {
+            return None;
+        }
+        bytes[digits / 2] |= if digits % 2 == 0 { v << 4 } else { v };
+        digits += 1;
+        since_hyphen += 1;
+    }
+    (digits == 32).then_some(bytes)
 }
 
 fn downcast<T: 'static>(any: &dyn std::any::Any) -> &T {
@@ -293,9 +340,11 @@ mod tests {
         .unwrap();
         let mut out = Vec::new();
         BinaryEncoder {
-            fields: vec![Field::Native, Field::Native],
+            table: "t".into(),
+            fields: vec![("d".into(), Field::Native), ("t".into(), Field::Native)],
         }
-        .encode_into(&batch, &mut out);
+        .encode_into(&batch, &mut out)
+        .unwrap();
         assert_eq!(&out[..HEADER.len()], HEADER);
         let mut rows = Vec::new();
         let mut at = HEADER.len();
@@ -337,5 +386,35 @@ mod tests {
             ]
         );
         assert_eq!(rows[3], vec![None, None]);
+    }
+
+    #[test]
+    fn uuids_are_read_in_the_forms_postgres_reads() {
+        let want = [
+            0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38,
+            0x0a, 0x11,
+        ];
+        for text in [
+            "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+            "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11",
+            "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}",
+            "a0eebc999c0b4ef8bb6d6bb9bd380a11",
+            "a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11",
+        ] {
+            assert_eq!(uuid(text), Some(want), "{text}");
+        }
+        for text in [
+            "",
+            "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1",
+            "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a111",
+            "-a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+            "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11-",
+            "a0eeb-c99-9c0b-4ef8-bb6d-6bb9bd380a11",
+            "a0eebc99--9c0b-4ef8-bb6d-6bb9bd380a11",
+            "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+            "g0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+        ] {
+            assert_eq!(uuid(text), None, "{text}");
+        }
     }
 }

@@ -134,10 +134,14 @@ impl PgSink {
             .map(|c| {
                 let column = &table.columns[c];
                 let (_, name, kind) = types.iter().find(|(n, ..)| *n == column.name)?;
-                pgbinary::field(&column.logical_type, name, kind)
+                let field = pgbinary::field(&column.logical_type, name, kind)?;
+                Some((column.name.clone(), field))
             })
             .collect::<Option<Vec<_>>>();
-        Ok(fields.map(|fields| BinaryEncoder { fields }))
+        Ok(fields.map(|fields| BinaryEncoder {
+            table: table.name.to_string(),
+            fields,
+        }))
     }
 }
 
@@ -210,7 +214,7 @@ impl Sink for PgSink {
         match chunk {
             Chunk::Encoded { bytes, .. } => self.buffer = bytes,
             Chunk::Batch(batch) => match &self.binary {
-                Some(binary) => binary.encode_into(&batch, &mut self.buffer),
+                Some(binary) => binary.encode_into(&batch, &mut self.buffer)?,
                 None => encode(&batch, &mut self.buffer),
             },
             Chunk::Parquet { .. } | Chunk::Statements { .. } | Chunk::Infile { .. } => {

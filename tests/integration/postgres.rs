@@ -495,3 +495,28 @@ fn a_column_of_another_type_in_the_target_is_loaded_as_text() {
         1200
     );
 }
+
+/// A table of uuids (a key, a nullable column and a reference to the key)
+/// loads through binary COPY with the same rows as through COPY text.
+#[test]
+fn uuid_tables_load_the_same_in_binary() {
+    let source = PgDb::new("uuidsrc");
+    source.execute(
+        "CREATE TABLE tokens (id uuid PRIMARY KEY, parent uuid REFERENCES tokens (id), \
+         spare uuid, n integer NOT NULL); \
+         INSERT INTO tokens (id, n) SELECT gen_random_uuid(), g FROM generate_series(1, 300) g; \
+         UPDATE tokens SET spare = gen_random_uuid() WHERE n % 3 = 0; \
+         UPDATE tokens t SET parent = (SELECT id FROM tokens WHERE n = t.n - 1) WHERE n % 2 = 0",
+    );
+    let dir = temp_dir();
+    let path = dir.path().join("tokens.json");
+    profile_to(&source.url(), &path);
+    let mut dumps = Vec::new();
+    for (name, extra) in [("uuidbin", &[][..]), ("uuidtext", &["--pg-text"][..])] {
+        let target = PgDb::new(name);
+        generate_hostile(s(&path), &target.url(), extra);
+        assert_eq!(target.scalar("SELECT count(*) FROM tokens"), 300);
+        dumps.push(target.dump());
+    }
+    assert_eq!(dumps[0], dumps[1]);
+}
