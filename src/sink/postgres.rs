@@ -30,6 +30,8 @@ pub struct PgSink {
     /// The current table's binary COPY encoder, when every written column
     /// of it has a type binary COPY can send (see [`pgbinary`]).
     binary: Option<Arc<BinaryEncoder>>,
+    /// The current table's COPY statement, binary or text as `binary` says.
+    statement: String,
 }
 
 impl PgSink {
@@ -66,6 +68,7 @@ impl PgSink {
             in_transaction: false,
             after_load: Vec::new(),
             binary: None,
+            statement: String::new(),
         })
     }
 
@@ -95,9 +98,7 @@ impl PgSink {
         self.buffer.clear();
         result.map_err(db_err(action))
     }
-}
 
-impl PgSink {
     /// The binary COPY encoder of table `t`'s written columns, or `None`
     /// when one of them has a type binary COPY cannot send, or is stored in
     /// a column of another type than the one patina generates for it (a
@@ -196,21 +197,20 @@ impl Sink for PgSink {
         if !self.options.pg_text {
             self.binary = self.binary_encoder(plan, t)?.map(Arc::new);
         }
-        Ok(())
-    }
-
-    fn write_chunk(&mut self, plan: &Plan, t: usize, chunk: Chunk) -> Result<(), SinkError> {
-        let table = &plan.tables[t];
-        let statement = format!(
+        self.statement = format!(
             "COPY {} ({}) FROM STDIN{}",
             qualified(&plan.schema.tables[t].name, Dialect::Postgres),
-            column_list(plan, t, &table.written_columns()),
+            column_list(plan, t, &plan.tables[t].written_columns()),
             if self.binary.is_some() {
                 " (FORMAT binary)"
             } else {
                 ""
             }
         );
+        Ok(())
+    }
+
+    fn write_chunk(&mut self, plan: &Plan, t: usize, chunk: Chunk) -> Result<(), SinkError> {
         match chunk {
             Chunk::Encoded { bytes, .. } => self.buffer = bytes,
             Chunk::Batch(batch) => match &self.binary {
@@ -218,10 +218,16 @@ impl Sink for PgSink {
                 None => encode(&batch, &mut self.buffer),
             },
             Chunk::Parquet { .. } | Chunk::Statements { .. } | Chunk::Infile { .. } => {
-                unreachable!("PostgreSQL's encoder makes COPY text")
+                unreachable!("PostgreSQL's encoders make COPY data")
             }
         }
-        let rows = self.copy(&statement, &format!("loading table `{}`", table.name))?;
+        let statement = std::mem::take(&mut self.statement);
+        let result = self.copy(
+            &statement,
+            &format!("loading table `{}`", plan.tables[t].name),
+        );
+        self.statement = statement;
+        let rows = result?;
         self.loaded += rows;
         Ok(())
     }
