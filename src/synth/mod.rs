@@ -278,28 +278,33 @@ impl<'p> Generator<'p> {
                 return Value::Null;
             }
         }
-        let mut value = self.non_null(t, c, row, memo);
-        if let Some(f) = &column.follows {
-            let base = match f.base {
-                Base::Column(b) => self.same_row(t, b, row, memo),
-                Base::Parent {
-                    foreign_key,
-                    column: pc,
-                } => match self.parent_row(t, foreign_key, row) {
-                    Some(parent_row) => {
-                        let parent = self.plan.tables[t].foreign_keys[foreign_key].parent;
-                        self.value(parent, pc, parent_row)
-                    }
-                    None => Value::Null,
-                },
-            };
-            value = if f.delay.is_empty() {
-                follow(value, &base, d_of(&column.rule))
-            } else {
-                let u = self.streams[t].columns[c].delay.at(row).below(1_000_000);
-                delayed(value, &base, &f.delay, u, d_of(&column.rule))
-            };
-        }
+        let value = match &column.follows {
+            None => self.non_null(t, c, row, memo),
+            Some(f) => {
+                let base = match f.base {
+                    Base::Column(b) => self.same_row(t, b, row, memo),
+                    Base::Parent {
+                        foreign_key,
+                        column: pc,
+                    } => match self.parent_row(t, foreign_key, row) {
+                        Some(parent_row) => {
+                            let parent = self.plan.tables[t].foreign_keys[foreign_key].parent;
+                            self.value(parent, pc, parent_row)
+                        }
+                        None => Value::Null,
+                    },
+                };
+                if f.delay.is_empty() {
+                    follow(self.non_null(t, c, row, memo), &base, d_of(&column.rule))
+                } else {
+                    // The column's own draw counts only where the base is
+                    // NULL: it is not computed otherwise.
+                    let u = self.streams[t].columns[c].delay.at(row).below(1_000_000);
+                    delayed(&base, &f.delay, u, d_of(&column.rule))
+                        .unwrap_or_else(|| self.non_null(t, c, row, memo))
+                }
+            }
+        };
         if column.excluded.is_empty() || !column.excluded.contains(&value) {
             return value;
         }
@@ -469,7 +474,7 @@ impl<'p> Generator<'p> {
             let rank = (row as f64 + 0.5) / table.rows.max(1) as f64;
             return rng::inverse_phi(rank.clamp(1e-12, 1.0 - 1e-12));
         }
-        let own = rng::normal(&mut self.streams[t].columns[c].latent.at(row));
+        let own = || rng::normal(&mut self.streams[t].columns[c].latent.at(row));
         match self.plan.tables[t].columns[c].copula {
             Some(distribution::Copula {
                 anchor: Some(anchor),
@@ -484,9 +489,14 @@ impl<'p> Generator<'p> {
                     })[(row - m.rows.start) as usize],
                     _ => self.latent(t, anchor, row, None),
                 };
-                weight * anchor + (1.0 - weight * weight).sqrt() * own
+                if weight >= 1.0 {
+                    // A rank correlation of 1: the column's own draw has no part.
+                    anchor
+                } else {
+                    weight * anchor + (1.0 - weight * weight).sqrt() * own()
+                }
             }
-            _ => own,
+            _ => own(),
         }
     }
 
@@ -1033,9 +1043,9 @@ fn follow(value: Value, base: &Value, domain: Option<&Domain>) -> Value {
 }
 
 /// `base` plus a delay at quantile `u` (per million) of the equi-depth
-/// `delay` bounds (seconds), within the domain's upper bound; `value` when
-/// the base is NULL.
-fn delayed(value: Value, base: &Value, delay: &[i64], u: u64, domain: Option<&Domain>) -> Value {
+/// `delay` bounds (seconds), within the domain's upper bound; `None` when
+/// the base is NULL (or not a time of the domain's kind).
+fn delayed(base: &Value, delay: &[i64], u: u64, domain: Option<&Domain>) -> Option<Value> {
     let k = (delay.len() - 1) as u64;
     let x = u * k;
     let b = ((x / 1_000_000) as usize).min(delay.len() - 2);
@@ -1044,15 +1054,15 @@ fn delayed(value: Value, base: &Value, delay: &[i64], u: u64, domain: Option<&Do
     let seconds = lo + (hi - lo) * within / 1_000_000;
     match (base, domain) {
         // Whole days, to the nearest (the profile's bounds are coarsened).
-        (Value::Date(d), Some(Domain::Date { hi, .. })) => Value::Date(
+        (Value::Date(d), Some(Domain::Date { hi, .. })) => Some(Value::Date(
             (i64::from(*d) + (seconds + 43_200) / 86_400)
                 .min(i64::from(*hi))
                 .max(i64::from(*d)) as i32,
-        ),
+        )),
         (Value::Timestamp(t), Some(Domain::Timestamp { hi, .. })) => {
-            Value::Timestamp((t + seconds * 1_000_000).min(*hi).max(*t))
+            Some(Value::Timestamp((t + seconds * 1_000_000).min(*hi).max(*t)))
         }
-        _ => value,
+        _ => None,
     }
 }
 
