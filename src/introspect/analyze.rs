@@ -11,8 +11,9 @@
 //! `min_count` rows share them.
 
 use crate::profile::stats::{
-    Association, BandCell, Banding, Combination, Correlation, ForeignKeyStats, Frequency,
-    JsonShape, MessObserved, SemanticClass, StatValue, TimeOrder, TimeProfile, bucket_of, coarsen,
+    Association, BandCell, Banding, Combination, Correlation, EmailNames, ForeignKeyStats,
+    Frequency, JsonShape, MessObserved, NameForm, NameFormShare, SemanticClass, StatValue,
+    TimeOrder, TimeProfile, bucket_of, coarsen, local_key, name_key,
 };
 use crate::schema::{Column, LogicalType};
 use crate::value::{self, MICROS_PER_DAY};
@@ -652,6 +653,118 @@ pub fn associations(
                 });
             }
         }
+    }
+    out
+}
+
+/// Rows (e-mail and names set) an e-mail column needs for its forms to be read.
+const MIN_EMAIL_ROWS: usize = 10;
+/// Share of those rows the listed forms must cover for the e-mail to count
+/// as made from the names.
+const MIN_EMAIL_FORMS: f64 = 0.3;
+
+/// E-mail columns whose local part is made from the row's names: over the
+/// sampled rows where both are set, the share of each [`NameForm`] (a form
+/// held by fewer than two rows is left out), and how many end in digits.
+/// `semantic` holds each column's class; the names are the table's one
+/// first-name and one last-name column (by their names), else its one
+/// person-name column, read as a full name (first and last word).
+pub fn email_names(
+    table: &crate::schema::Table,
+    semantic: &[Option<SemanticClass>],
+    samples: &[Vec<Option<String>>],
+) -> Vec<EmailNames> {
+    let of_class = |class: SemanticClass| -> Vec<usize> {
+        (0..semantic.len())
+            .filter(|&i| semantic[i] == Some(class))
+            .collect()
+    };
+    let people = of_class(SemanticClass::PersonName);
+    let named = |hints: &[&str]| -> Vec<usize> {
+        people
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let name = table.columns[i].name.to_lowercase();
+                hints.iter().any(|h| name.contains(h))
+            })
+            .collect()
+    };
+    let firsts = named(&["first", "given", "fname", "forename"]);
+    let lasts = named(&["last", "family", "surname", "lname"]);
+    let (first, last) = match (firsts.as_slice(), lasts.as_slice(), people.as_slice()) {
+        ([f], [l], _) if f != l => (*f, Some(*l)),
+        (_, _, [full]) => (*full, None),
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    for email in of_class(SemanticClass::Email) {
+        let mut counts = [0usize; NameForm::ALL.len()];
+        let mut digits = [0usize; NameForm::ALL.len()];
+        let mut rows = 0usize;
+        for (row, (address, a)) in samples[email].iter().zip(&samples[first]).enumerate() {
+            let (Some(address), Some(a)) = (address, a) else {
+                continue;
+            };
+            let (f, l) = match last {
+                Some(l) => match &samples[l][row] {
+                    Some(b) => (name_key(a), name_key(b)),
+                    None => continue,
+                },
+                None => {
+                    let words: Vec<String> = a.split_whitespace().map(name_key).collect();
+                    match words.as_slice() {
+                        [f, .., l] => (f.clone(), l.clone()),
+                        _ => continue,
+                    }
+                }
+            };
+            if f.is_empty() || l.is_empty() {
+                continue;
+            }
+            rows += 1;
+            let local = local_key(address.split('@').next().unwrap_or_default());
+            let stem = local.trim_end_matches(|c: char| c.is_ascii_digit());
+            let made = |part: &str| {
+                NameForm::ALL
+                    .iter()
+                    .position(|form| form.apply(&f, &l) == part)
+            };
+            // As it is, else with the digits after the names taken off.
+            if let Some(k) = made(&local) {
+                counts[k] += 1;
+            } else if let Some(k) = made(stem).filter(|_| stem.len() < local.len()) {
+                counts[k] += 1;
+                digits[k] += 1;
+            }
+        }
+        if rows < MIN_EMAIL_ROWS {
+            continue;
+        }
+        let mut forms: Vec<(NameForm, usize, usize)> = NameForm::ALL
+            .iter()
+            .zip(counts.iter().zip(&digits))
+            .filter(|(_, (count, _))| **count >= 2)
+            .map(|(form, (count, digits))| (*form, *count, *digits))
+            .collect();
+        let matched: usize = forms.iter().map(|f| f.1).sum();
+        if (matched as f64) < MIN_EMAIL_FORMS * rows as f64 {
+            continue;
+        }
+        forms.sort_by_key(|f| std::cmp::Reverse(f.1));
+        out.push(EmailNames {
+            email: table.columns[email].name.clone(),
+            first: table.columns[first].name.clone(),
+            last: last.map(|l| table.columns[l].name.clone()),
+            forms: forms
+                .iter()
+                .map(|(form, count, _)| NameFormShare {
+                    form: *form,
+                    fraction: round4(*count as f64 / rows as f64),
+                })
+                .collect(),
+            digits: round4(forms.iter().map(|f| f.2).sum::<usize>() as f64 / matched as f64),
+        });
     }
     out
 }
@@ -1747,5 +1860,90 @@ mod tests {
         assert_eq!(m.sentinels, vec![frequency("N/A", 0.125)]);
         assert_eq!(a.shapes[0], frequency("AA-999", 0.25));
         assert_eq!(shape("Zoë 7"), "Aaa 9");
+    }
+
+    fn people(columns: &[&str]) -> crate::schema::Table {
+        crate::schema::Table {
+            name: crate::schema::QualifiedName {
+                schema: None,
+                name: "people".into(),
+            },
+            columns: columns.iter().map(|c| text_column(c, None)).collect(),
+            primary_key: None,
+            uniques: Vec::new(),
+            foreign_keys: Vec::new(),
+            checks: Vec::new(),
+            partitioning: None,
+            comment: None,
+        }
+    }
+
+    #[test]
+    fn email_forms_are_read_from_the_names_of_each_row() {
+        use SemanticClass::{Email, PersonName};
+        let table = people(&["FirstName", "LastName", "Email"]);
+        let semantic = [Some(PersonName), Some(PersonName), Some(Email)];
+        let (mut first, mut last, mut email) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..40 {
+            let (f, l) = (
+                format!("Zoë{}", ["a", "b", "c", "d"][i % 4]),
+                format!("O'Brien{i}x"),
+            );
+            let key = (name_key(&f), name_key(&l));
+            email.push(Some(match i % 10 {
+                // 50% first.last (a fifth of them with digits), 30% flast, 20% unrelated.
+                0..=4 if i % 5 == 0 => format!("{}.{}42@Mail.test", key.0, key.1),
+                0..=4 => format!("{}.{}@mail.test", key.0, key.1),
+                5..=7 => format!("{}{}@mail.test", &key.0[..1], key.1),
+                _ => format!("support{i}@mail.test"),
+            }));
+            first.push(Some(f));
+            last.push(Some(l));
+        }
+        let found = email_names(
+            &table,
+            &semantic,
+            &[first.clone(), last.clone(), email.clone()],
+        );
+        let forms: Vec<(NameForm, f64)> = found[0]
+            .forms
+            .iter()
+            .map(|f| (f.form, f.fraction))
+            .collect();
+        assert_eq!(
+            forms,
+            [(NameForm::FirstDotLast, 0.5), (NameForm::InitialLast, 0.3)]
+        );
+        assert_eq!(
+            (found[0].first.as_str(), found[0].last.as_deref()),
+            ("FirstName", Some("LastName"))
+        );
+        assert_eq!(
+            found[0].digits, 0.125,
+            "4 of the 32 matched rows end in digits"
+        );
+        assert_eq!(name_key("Zoëa"), "zoea");
+
+        // Unrelated addresses: nothing is recorded.
+        let unrelated: Vec<Option<String>> =
+            (0..40).map(|i| Some(format!("u{i}@mail.test"))).collect();
+        assert!(
+            email_names(&table, &semantic, &[first.clone(), last.clone(), unrelated]).is_empty()
+        );
+        // Fewer than 10 rows: nothing either.
+        let cut = |v: &Vec<Option<String>>| v[..9].to_vec();
+        assert!(email_names(&table, &semantic, &[cut(&first), cut(&last), cut(&email)]).is_empty());
+
+        // One full-name column: its first and last words.
+        let table = people(&["contact_name", "email"]);
+        let full: Vec<Option<String>> = (0..20).map(|_| Some("Ann Marie Lee2".into())).collect();
+        let address: Vec<Option<String>> =
+            (0..20).map(|_| Some("ann_lee2@x.test".into())).collect();
+        let found = email_names(&table, &[Some(PersonName), Some(Email)], &[full, address]);
+        assert_eq!(found[0].first, "contact_name");
+        assert_eq!(found[0].last, None);
+        assert_eq!(found[0].forms[0].form, NameForm::FirstUnderscoreLast);
+        assert_eq!(found[0].forms[0].fraction, 1.0);
+        assert_eq!(found[0].digits, 0.0, "the digits are the name's own");
     }
 }

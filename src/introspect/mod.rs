@@ -913,6 +913,8 @@ fn enrich(
         })
         .collect();
     stats.bandings = analyze::bandings(table, &ranged, &categorical, samples, privacy.min_count);
+    let semantic: Vec<_> = stats.columns.iter().map(|c| c.semantic).collect();
+    stats.email_names = analyze::email_names(table, &semantic, samples);
 }
 
 /// Fills what needs every table: the share of childless parents.

@@ -1551,6 +1551,7 @@ mod tests {
             given: None,
             banded: None,
             copy: None,
+            names: None,
         }
     }
 

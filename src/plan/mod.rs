@@ -258,6 +258,23 @@ pub struct ColumnPlan {
     /// (foreign key index, parent column index, and whether a NULL parent
     /// value is copied too: the column's own NULLs then come from the parent).
     pub copy: Option<(usize, usize, bool)>,
+    /// An e-mail column whose local part is made from the row's names.
+    pub names: Option<Names>,
+}
+
+/// An e-mail made from the names of its row (the profile's `email_names`):
+/// a drawn form of the first and last name, sometimes digits, a provider.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Names {
+    /// The first-name column, or the full-name column when `last` is `None`.
+    pub first: usize,
+    /// The last-name column.
+    pub last: Option<usize>,
+    /// Forms with cumulative shares per million of the rows; rows past the
+    /// last share are drawn by the column's own rule.
+    pub forms: Vec<(crate::profile::stats::NameForm, u32)>,
+    /// Share per million of the rows made from names that end in digits.
+    pub digits: u32,
 }
 
 /// Share of rows an association's combinations or a banding's cells must
@@ -873,6 +890,7 @@ fn plan_table(
             given: None,
             banded: None,
             copy: None,
+            names: None,
         });
     }
 
@@ -1177,6 +1195,7 @@ fn plan_table(
         assign_copies(profile, table, s, &foreign_keys, &mut column_plans);
         assign_associations(table, &s.associations, &mut column_plans);
         assign_bandings(table, s, &mut column_plans);
+        assign_email_names(table, s, &mut column_plans);
     }
 
     let row_bytes: u64 = column_plans
@@ -1489,6 +1508,9 @@ fn depends_on(plans: &[ColumnPlan], from: usize, on: usize) -> bool {
         if let Some(b) = &plans[c].banded {
             stack.push(b.base);
         }
+        if let Some(n) = &plans[c].names {
+            stack.extend(std::iter::once(n.first).chain(n.last));
+        }
         if let Some(Follow {
             base: Base::Column(b),
             ..
@@ -1498,6 +1520,61 @@ fn depends_on(plans: &[ColumnPlan], from: usize, on: usize) -> bool {
         }
     }
     false
+}
+
+/// Makes each e-mail column the profile shows made from its row's names
+/// from them, in the forms and shares it shows. Only an e-mail column drawn
+/// from its own statistics takes part (not a key, a copy, an association or
+/// a banding), and only from name columns that do not read it.
+fn assign_email_names(table: &Table, stats: &crate::profile::TableStats, plans: &mut [ColumnPlan]) {
+    for e in &stats.email_names {
+        let (Some(email), Some(first)) =
+            (table.column_index(&e.email), table.column_index(&e.first))
+        else {
+            continue;
+        };
+        let last = match &e.last {
+            Some(name) => match table.column_index(name) {
+                Some(l) => Some(l),
+                None => continue,
+            },
+            None => None,
+        };
+        let plan = &plans[email];
+        let own = matches!(
+            plan.rule,
+            Rule::Sample(Domain::Text { .. })
+                | Rule::Pool {
+                    domain: Domain::Text { .. },
+                    ..
+                }
+        ) && plan.copy.is_none()
+            && plan.given.is_none()
+            && plan.banded.is_none();
+        let names = std::iter::once(first).chain(last);
+        if !own
+            || names
+                .clone()
+                .any(|n| n == email || depends_on(plans, n, email))
+        {
+            continue;
+        }
+        let mut total = 0.0;
+        let forms = e
+            .forms
+            .iter()
+            .map(|f| {
+                total += f.fraction;
+                (f.form, per_million(total.min(1.0)))
+            })
+            .collect();
+        plans[email].names = Some(Names {
+            first,
+            last,
+            forms,
+            digits: per_million(e.digits),
+        });
+    }
 }
 
 /// Draws each banded categorical column (strongest banding first) from its

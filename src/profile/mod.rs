@@ -23,9 +23,9 @@ use crate::schema::{QualifiedName, Schema};
 use serde::{Deserialize, Serialize};
 
 /// The profile format version this build writes. Older files are read
-/// too: every field versions 2 (sample statistics), 3 (rank correlations)
-/// and 4 (more observed mess) added is optional.
-pub const FORMAT_VERSION: u32 = 4;
+/// too: every field versions 2 (sample statistics), 3 (rank correlations),
+/// 4 (more observed mess) and 5 (e-mails made from names) added is optional.
+pub const FORMAT_VERSION: u32 = 5;
 /// The oldest format version this build reads.
 pub const OLDEST_FORMAT_VERSION: u32 = 1;
 

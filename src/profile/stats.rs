@@ -31,6 +31,10 @@ pub struct TableStats {
     /// column falls, or whether it is NULL (a status decided by a date).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bandings: Vec<Banding>,
+    /// E-mail columns whose address is made from the row's names
+    /// (`jane.doe@…` beside `Jane` and `Doe`): which forms, how often.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub email_names: Vec<EmailNames>,
     /// Facts about the table's storage, where the engine exposes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub physical: Option<Physical>,
@@ -160,6 +164,154 @@ pub struct BandCell {
     pub fraction: f64,
 }
 
+/// An e-mail column whose local part (before `@`) is made from the name
+/// columns of its row in the shares of sampled rows the forms give. Holds
+/// column names, forms from a fixed list and shares: no value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailNames {
+    /// The e-mail column.
+    pub email: String,
+    /// The first-name column, or the full-name column (its first and last
+    /// words) when `last` is absent.
+    pub first: String,
+    /// The last-name column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+    /// Forms with their shares of the sampled rows where the e-mail and the
+    /// names are set, each form held by at least two rows, most frequent first.
+    pub forms: Vec<NameFormShare>,
+    /// Share of those rows (with a listed form) whose local part ends in digits
+    /// after the names (`jsmith42`).
+    pub digits: f64,
+}
+
+/// One form of [`EmailNames`] and its share.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NameFormShare {
+    /// How the local part is made.
+    pub form: NameForm,
+    /// Share of the rows.
+    pub fraction: f64,
+}
+
+/// How an e-mail's local part is made from a first and a last name, both
+/// lowercase, accents dropped, letters and digits only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NameForm {
+    /// `jane.doe`
+    #[serde(rename = "first.last")]
+    FirstDotLast,
+    /// `jane_doe`
+    #[serde(rename = "first_last")]
+    FirstUnderscoreLast,
+    /// `jane-doe`
+    #[serde(rename = "first-last")]
+    FirstDashLast,
+    /// `janedoe`
+    #[serde(rename = "firstlast")]
+    FirstLast,
+    /// `jdoe`
+    #[serde(rename = "flast")]
+    InitialLast,
+    /// `j.doe`
+    #[serde(rename = "f.last")]
+    InitialDotLast,
+    /// `janed`
+    #[serde(rename = "firstl")]
+    FirstInitial,
+    /// `doe.jane`
+    #[serde(rename = "last.first")]
+    LastDotFirst,
+    /// `doejane`
+    #[serde(rename = "lastfirst")]
+    LastFirst,
+    /// `jane`
+    #[serde(rename = "first")]
+    First,
+    /// `doe`
+    #[serde(rename = "last")]
+    Last,
+}
+
+impl NameForm {
+    /// Every form, in the order a local part is matched against them.
+    pub const ALL: [NameForm; 11] = [
+        NameForm::FirstDotLast,
+        NameForm::FirstUnderscoreLast,
+        NameForm::FirstDashLast,
+        NameForm::FirstLast,
+        NameForm::InitialLast,
+        NameForm::InitialDotLast,
+        NameForm::FirstInitial,
+        NameForm::LastDotFirst,
+        NameForm::LastFirst,
+        NameForm::First,
+        NameForm::Last,
+    ];
+
+    /// The local part for a first and a last name (already reduced by
+    /// [`name_key`]); empty when a part it needs is empty.
+    pub fn apply(self, first: &str, last: &str) -> String {
+        let initial = |s: &str| s.chars().next().map(String::from).unwrap_or_default();
+        let needs_first = !matches!(self, NameForm::Last);
+        let needs_last = !matches!(self, NameForm::First);
+        if (needs_first && first.is_empty()) || (needs_last && last.is_empty()) {
+            return String::new();
+        }
+        match self {
+            NameForm::FirstDotLast => format!("{first}.{last}"),
+            NameForm::FirstUnderscoreLast => format!("{first}_{last}"),
+            NameForm::FirstDashLast => format!("{first}-{last}"),
+            NameForm::FirstLast => format!("{first}{last}"),
+            NameForm::InitialLast => format!("{}{last}", initial(first)),
+            NameForm::InitialDotLast => format!("{}.{last}", initial(first)),
+            NameForm::FirstInitial => format!("{first}{}", initial(last)),
+            NameForm::LastDotFirst => format!("{last}.{first}"),
+            NameForm::LastFirst => format!("{last}{first}"),
+            NameForm::First => first.to_owned(),
+            NameForm::Last => last.to_owned(),
+        }
+    }
+}
+
+/// A name as e-mail addresses spell it: lowercase, Latin accents dropped,
+/// ASCII letters and digits only (`O'Reilly` → `oreilly`, `Gonçalves` → `goncalves`).
+pub fn name_key(name: &str) -> String {
+    spelt(name, "")
+}
+
+/// An e-mail's local part as [`name_key`] spells names, keeping the
+/// separators the forms use (`Stanisław.Wójcik` → `stanislaw.wojcik`).
+pub fn local_key(local: &str) -> String {
+    spelt(local, "._-")
+}
+
+fn spelt(text: &str, keep: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| {
+            let c = match c {
+                'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
+                'ç' | 'ć' | 'č' => 'c',
+                'è'..='ë' | 'ē' | 'ę' | 'ě' => 'e',
+                'ì'..='ï' | 'ī' => 'i',
+                'ñ' | 'ń' | 'ň' => 'n',
+                'ò'..='ö' | 'ø' | 'ō' | 'ő' => 'o',
+                'ù'..='ü' | 'ū' | 'ů' | 'ű' => 'u',
+                'ý' | 'ÿ' => 'y',
+                'ł' => 'l',
+                'ś' | 'š' | 'ß' => 's',
+                'ź' | 'ż' | 'ž' => 'z',
+                'ř' => 'r',
+                c => c,
+            };
+            (c.is_ascii_alphanumeric() || keep.contains(c)).then_some(c)
+        })
+        .collect()
+}
+
 /// One combination of an [`Association`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -205,6 +357,7 @@ impl TableStats {
             correlations: Vec::new(),
             associations: Vec::new(),
             bandings: Vec::new(),
+            email_names: Vec::new(),
             physical: None,
         }
     }

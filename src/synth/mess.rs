@@ -876,6 +876,7 @@ mod tests {
             given: None,
             banded: None,
             copy: None,
+            names: None,
         };
         let other = |_row: u64| Value::Text("Émile Zola".into());
         let injection = injection(class, limits);

@@ -75,6 +75,7 @@ struct ColumnStreams {
     delay: Stream,
     given: Stream,
     band: Stream,
+    names: Stream,
 }
 
 struct ReferenceStreams {
@@ -140,6 +141,7 @@ impl<'p> Generator<'p> {
                             delay: s(&c.name, "delay"),
                             given: s(&c.name, "given"),
                             band: s(&c.name, "band"),
+                            names: s(&c.name, "names"),
                         })
                         .collect(),
                     references: t
@@ -380,6 +382,11 @@ impl<'p> Generator<'p> {
                 return values[distribution::pick(values, u, |v| v.1)].0.clone();
             }
         }
+        if let Some(names) = &column.names
+            && let Some(address) = self.made_from_names(t, c, names, row, memo)
+        {
+            return Value::Text(address);
+        }
         match &column.rule {
             Rule::Sequence { start } => {
                 let skipped = self.mess[t].gaps[c].as_ref().map_or(0, |(block, prefix)| {
@@ -450,6 +457,58 @@ impl<'p> Generator<'p> {
             }
             Rule::Computed => Value::Null,
         }
+    }
+
+    /// An e-mail made from the row's names in a form drawn with the
+    /// profile's shares; `None` for a row past the forms' share, a NULL or
+    /// empty name, or an address the column's lengths do not allow (the
+    /// column's own rule makes those).
+    fn made_from_names(
+        &self,
+        t: usize,
+        c: usize,
+        names: &crate::plan::Names,
+        row: u64,
+        memo: Option<&Memo>,
+    ) -> Option<String> {
+        use crate::profile::stats::name_key;
+        let mut rng = self.streams[t].columns[c].names.at(row);
+        let u = rng.below(u64::from(distribution::MILLION)) as u32;
+        if u >= names.forms.last()?.1 {
+            return None;
+        }
+        let form = names.forms[distribution::pick(&names.forms, u, |f| f.1)].0;
+        let text = |column: usize| match self.same_row(t, column, row, memo) {
+            Value::Text(s) => Some(s),
+            _ => None,
+        };
+        let (first, last) = match names.last {
+            Some(last) => (name_key(&text(names.first)?), name_key(&text(last)?)),
+            None => {
+                let full = text(names.first)?;
+                let words: Vec<String> = full.split_whitespace().map(name_key).collect();
+                match words.as_slice() {
+                    [first, .., last] => (first.clone(), last.clone()),
+                    _ => return None,
+                }
+            }
+        };
+        let mut local = form.apply(&first, &last);
+        if local.is_empty() {
+            return None;
+        }
+        if rng.chance(names.digits) {
+            local.push_str(&rng.between(1, 99).to_string());
+        }
+        let address = text::email_address(&local, &mut rng);
+        let Some(Domain::Text {
+            min_len, max_len, ..
+        }) = d_of(&self.plan.tables[t].columns[c].rule)
+        else {
+            return None;
+        };
+        let n = text::char_len(&address) as u32;
+        (n >= *min_len && n <= *max_len).then_some(address)
     }
 
     /// The quantile a copula column's value is read at: Φ of its latent

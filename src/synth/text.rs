@@ -143,6 +143,12 @@ pub fn unique(semantic: Semantic, min_len: u32, max_len: u32, k: u64, rng: &mut 
     }
 }
 
+/// An address at a free e-mail provider for a local part.
+pub fn email_address(local: &str, rng: &mut RowRng) -> String {
+    let provider: String = FreeEmailProvider().fake_with_rng(rng);
+    format!("{local}@{provider}")
+}
+
 fn push_capitalised(out: &mut String, word: &str) {
     let mut chars = word.chars();
     if let Some(first) = chars.next() {

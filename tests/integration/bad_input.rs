@@ -35,7 +35,7 @@ fn profile_files_that_are_missing_malformed_or_from_the_future() {
     let (_d, future) = chinook_with(|v| v["format_version"] = 99.into());
     let err = patina_err(&["generate", &future, "--out", &out]);
     assert!(
-        err.contains("format version 99") && err.contains("reads versions 1 to 4"),
+        err.contains("format version 99") && err.contains("reads versions 1 to 5"),
         "{err}"
     );
 

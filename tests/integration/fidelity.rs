@@ -367,3 +367,72 @@ fn a_key_of_two_references_keeps_both_fan_outs() {
     assert_eq!(range("part_id"), (4, 4), "suppliers per part");
     assert_eq!(range("supplier_id"), (20, 20), "parts per supplier");
 }
+
+#[test]
+fn an_email_is_made_from_the_names_of_its_row() {
+    let source = PgDb::new("email_names");
+    // Half first.last (some with digits), 30% first initial and last name,
+    // a fifth unrelated to the names.
+    source.execute(
+        "CREATE TABLE people (id int PRIMARY KEY, first_name text NOT NULL, last_name text NOT NULL,
+                              email varchar(100));
+         INSERT INTO people
+         SELECT g, f, l, CASE WHEN g % 10 < 5 THEN lower(f) || '.' || lower(l) || CASE WHEN g % 10 = 0 THEN '7' ELSE '' END
+                              WHEN g % 10 < 8 THEN lower(left(f, 1) || l)
+                              ELSE 'desk' || g END || '@corp.test'
+         FROM (SELECT g, (ARRAY['Ann','Bob','Cleo','Dmitri','Eve','Farid','Gus','Hana'])[1 + g % 8] AS f,
+                         (ARRAY['Smith','Okafor','Nguyen','Garcia','Kowalski','Lee','Brown'])[1 + g % 7] AS l
+               FROM generate_series(1, 400) g) names;",
+    );
+    let (_dir, profile, target) = profiled_and_generated(&source, "email_names_target");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    let json: Json = serde_json::from_str(&text).unwrap();
+    let found = &json["tables"][0]["email_names"][0];
+    assert_eq!(found["email"], "email", "{}", json["tables"][0]);
+    assert_eq!(
+        (found["first"].as_str(), found["last"].as_str()),
+        (Some("first_name"), Some("last_name"))
+    );
+    assert_eq!(found["forms"][0]["form"], "first.last");
+    assert_eq!(found["forms"][1]["form"], "flast");
+    for secret in ["ann.smith", "corp.test", "Okafor", "dmitri"] {
+        assert!(!text.contains(secret), "the profile holds `{secret}`");
+    }
+
+    let key = |column: &str| format!("regexp_replace(lower({column}), '[^a-z0-9]', '', 'g')");
+    let local = "split_part(email, '@', 1)";
+    let bare = format!("regexp_replace({local}, '[0-9]+$', '')");
+    let share = |condition: &str| {
+        target.scalar(&format!(
+            "SELECT count(*) FILTER (WHERE {condition}) * 1000 / count(*) FROM people"
+        )) as f64
+            / 1000.0
+    };
+    let dotted = share(&format!(
+        "{bare} = {} || '.' || {}",
+        key("first_name"),
+        key("last_name")
+    ));
+    let initial = share(&format!(
+        "{bare} = left({}, 1) || {}",
+        key("first_name"),
+        key("last_name")
+    ));
+    let digits = share(&format!(
+        "{local} ~ '[0-9]$' AND {bare} = {} || '.' || {}",
+        key("first_name"),
+        key("last_name")
+    ));
+    assert!(
+        (dotted - 0.5).abs() < 0.08,
+        "first.last in {dotted} of the rows"
+    );
+    assert!(
+        (initial - 0.3).abs() < 0.08,
+        "flast in {initial} of the rows"
+    );
+    assert!(
+        digits > 0.02 && digits < 0.2,
+        "first.last with digits in {digits} of the rows"
+    );
+}
