@@ -137,8 +137,7 @@ fn rest_at(domain: &Domain, dist: &Distribution, at: Option<u32>, rng: &mut RowR
                 Semantic::Email | Semantic::Url => {
                     let mut best = text::generate(*semantic, *min_len, *max_len, rng);
                     for _ in 0..7 {
-                        let n = text::char_len(&best) as u32;
-                        if n >= lo && n <= hi {
+                        if fits(&best, lo, hi) {
                             break;
                         }
                         let next = text::generate(*semantic, *min_len, *max_len, rng);
@@ -151,6 +150,27 @@ fn rest_at(domain: &Domain, dist: &Distribution, at: Option<u32>, rng: &mut RowR
                         }
                     }
                     return Value::Text(best);
+                }
+                // ... names and places the first of a few draws that fits the
+                // bucket as it is (a name padded with a word is no name),
+                // else one cut or padded into it ...
+                Semantic::FirstName
+                | Semantic::LastName
+                | Semantic::FullName
+                | Semantic::Company
+                | Semantic::Street
+                | Semantic::City
+                | Semantic::State
+                | Semantic::Country
+                | Semantic::Username
+                | Semantic::JobTitle => {
+                    for _ in 0..8 {
+                        let draw = text::generate(*semantic, *min_len, *max_len, rng);
+                        if fits(&draw, lo, hi) {
+                            return Value::Text(draw);
+                        }
+                    }
+                    (lo, hi)
                 }
                 // ... the other classes are cut or padded into the bucket.
                 _ => (lo, hi),
@@ -220,6 +240,11 @@ fn render(shape: &str, rng: &mut RowRng) -> String {
         });
     }
     out
+}
+
+/// Whether a text's length is in `lo..=hi` characters.
+fn fits(text: &str, lo: u32, hi: u32) -> bool {
+    (lo..=hi).contains(&(text::char_len(text) as u32))
 }
 
 fn per_million(rng: &mut RowRng) -> u32 {
