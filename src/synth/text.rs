@@ -6,7 +6,7 @@ use crate::plan::Semantic;
 use fake::Fake;
 use fake::faker::address::en::{CityName, CountryName, StateName, StreetName, ZipCode};
 use fake::faker::company::en::CompanyName;
-use fake::faker::internet::en::{FreeEmailProvider, Username};
+use fake::faker::internet::en::Username;
 use fake::faker::job::en::Title;
 use fake::faker::lorem::en::Word;
 use fake::faker::name::en::{FirstName, LastName};
@@ -60,8 +60,7 @@ pub fn generate(semantic: Semantic, min_len: u32, max_len: u32, rng: &mut RowRng
         Semantic::Email => {
             let first: String = FirstName().fake_with_rng(rng);
             let last: String = LastName().fake_with_rng(rng);
-            let provider: String = FreeEmailProvider().fake_with_rng(rng);
-            format!("{}.{}@{provider}", ascii_lower(&first), ascii_lower(&last))
+            email_address(&format!("{}.{}", ascii_lower(&first), ascii_lower(&last)), rng)
         }
         Semantic::FirstName => FirstName().fake_with_rng(rng),
         Semantic::LastName => LastName().fake_with_rng(rng),
@@ -143,10 +142,15 @@ pub fn unique(semantic: Semantic, min_len: u32, max_len: u32, k: u64, rng: &mut 
     }
 }
 
-/// An address at a free e-mail provider for a local part.
+/// Domains for generated e-mail addresses: the second-level names RFC 2606
+/// reserves, so that no address patina makes can reach anyone when a
+/// staging system sends mail.
+const EMAIL_DOMAINS: [&str; 3] = ["example.com", "example.net", "example.org"];
+
+/// An address at a reserved domain for a local part.
 pub fn email_address(local: &str, rng: &mut RowRng) -> String {
-    let provider: String = FreeEmailProvider().fake_with_rng(rng);
-    format!("{local}@{provider}")
+    let domain = EMAIL_DOMAINS[rng.below(EMAIL_DOMAINS.len() as u64) as usize];
+    format!("{local}@{domain}")
 }
 
 fn push_capitalised(out: &mut String, word: &str) {
@@ -244,5 +248,22 @@ mod tests {
                 assert!(seen.insert(format!("{semantic:?}{s}")), "duplicate {s}");
             }
         }
+    }
+
+    #[test]
+    fn generated_addresses_are_at_reserved_domains() {
+        let stream = Stream::new(1, "t", "c", "value");
+        let reserved = |s: &str| EMAIL_DOMAINS.iter().any(|d| s.ends_with(&format!("@{d}")));
+        let mut domains = std::collections::BTreeSet::new();
+        for row in 0..300 {
+            let made = generate(Semantic::Email, 5, 80, &mut stream.at(row));
+            let named = email_address("ann.lee", &mut stream.at(row));
+            let keyed = unique(Semantic::Email, 5, 80, row, &mut stream.at(row));
+            for address in [&made, &named, &keyed] {
+                assert!(reserved(address) || address.ends_with("@example.com"), "{address}");
+            }
+            domains.insert(made.rsplit('@').next().map(str::to_owned));
+        }
+        assert_eq!(domains.len(), EMAIL_DOMAINS.len(), "every reserved domain is used");
     }
 }
