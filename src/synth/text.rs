@@ -60,7 +60,10 @@ pub fn generate(semantic: Semantic, min_len: u32, max_len: u32, rng: &mut RowRng
         Semantic::Email => {
             let first: String = FirstName().fake_with_rng(rng);
             let last: String = LastName().fake_with_rng(rng);
-            email_address(&format!("{}.{}", ascii_lower(&first), ascii_lower(&last)), rng)
+            email_address(
+                &format!("{}.{}", ascii_lower(&first), ascii_lower(&last)),
+                rng,
+            )
         }
         Semantic::FirstName => FirstName().fake_with_rng(rng),
         Semantic::LastName => LastName().fake_with_rng(rng),
@@ -260,10 +263,17 @@ mod tests {
             let named = email_address("ann.lee", &mut stream.at(row));
             let keyed = unique(Semantic::Email, 5, 80, row, &mut stream.at(row));
             for address in [&made, &named, &keyed] {
-                assert!(reserved(address) || address.ends_with("@example.com"), "{address}");
+                assert!(
+                    reserved(address) || address.ends_with("@example.com"),
+                    "{address}"
+                );
             }
             domains.insert(made.rsplit('@').next().map(str::to_owned));
         }
-        assert_eq!(domains.len(), EMAIL_DOMAINS.len(), "every reserved domain is used");
+        assert_eq!(
+            domains.len(),
+            EMAIL_DOMAINS.len(),
+            "every reserved domain is used"
+        );
     }
 }
