@@ -1524,8 +1524,10 @@ fn depends_on(plans: &[ColumnPlan], from: usize, on: usize) -> bool {
 
 /// Makes each e-mail column the profile shows made from its row's names
 /// from them, in the forms and shares it shows. Only an e-mail column drawn
-/// from its own statistics takes part (not a key, a copy, an association or
-/// a banding), and only from name columns that do not read it.
+/// from its own statistics or a unique one (generation then uses the names
+/// only for a key of that column alone; not a reference, a copy, an
+/// association or a banding) takes part, and only from name columns that do
+/// not read it.
 fn assign_email_names(table: &Table, stats: &crate::profile::TableStats, plans: &mut [ColumnPlan]) {
     for e in &stats.email_names {
         let (Some(email), Some(first)) =
@@ -1541,6 +1543,8 @@ fn assign_email_names(table: &Table, stats: &crate::profile::TableStats, plans: 
             None => None,
         };
         let plan = &plans[email];
+        // A unique e-mail too (a key of its own): generation keeps it
+        // distinct with the key's suffix after the names.
         let own = matches!(
             plan.rule,
             Rule::Sample(Domain::Text { .. })
@@ -1548,6 +1552,7 @@ fn assign_email_names(table: &Table, stats: &crate::profile::TableStats, plans: 
                     domain: Domain::Text { .. },
                     ..
                 }
+                | Rule::Key { .. }
         ) && plan.copy.is_none()
             && plan.given.is_none()
             && plan.banded.is_none();

@@ -383,6 +383,7 @@ impl<'p> Generator<'p> {
             }
         }
         if let Some(names) = &column.names
+            && !matches!(column.rule, Rule::Key { .. })
             && let Some(address) = self.made_from_names(t, c, names, row, memo)
         {
             return Value::Text(address);
@@ -397,6 +398,22 @@ impl<'p> Generator<'p> {
             Rule::Key { key, component } => {
                 let digit = self.key_digit(t, *key, *component, row);
                 match &table.keys[*key].components[*component] {
+                    // A unique e-mail from the row's names: a form of them,
+                    // then the key's own suffix, which keeps it distinct.
+                    KeyComponent::Column {
+                        domain:
+                            Domain::Text {
+                                semantic: Semantic::Email,
+                                max_len,
+                                ..
+                            },
+                        ..
+                    } if table.keys[*key].components.len() == 1
+                        && let Some(names) = &column.names
+                        && let Some((local, _)) = self.names_local(t, c, names, row, memo) =>
+                    {
+                        Value::Text(text::unique_email(&local, *max_len, digit))
+                    }
                     KeyComponent::Column { domain, .. } => nth(domain, digit, streams.value),
                     KeyComponent::Reference { .. } => unreachable!("a column component"),
                 }
@@ -471,6 +488,33 @@ impl<'p> Generator<'p> {
         row: u64,
         memo: Option<&Memo>,
     ) -> Option<String> {
+        let (mut local, mut rng) = self.names_local(t, c, names, row, memo)?;
+        if rng.chance(names.digits) {
+            local.push_str(&rng.between(1, 99).to_string());
+        }
+        let address = text::email_address(&local, &mut rng);
+        let Some(Domain::Text {
+            min_len, max_len, ..
+        }) = d_of(&self.plan.tables[t].columns[c].rule)
+        else {
+            return None;
+        };
+        let n = text::char_len(&address) as u32;
+        (n >= *min_len && n <= *max_len).then_some(address)
+    }
+
+    /// The local part (before `@`) of an e-mail made from the row's names,
+    /// in a form drawn with the profile's shares, and the row's generator
+    /// for what follows; `None` for a row past the forms' share or a NULL or
+    /// empty name.
+    fn names_local(
+        &self,
+        t: usize,
+        c: usize,
+        names: &crate::plan::Names,
+        row: u64,
+        memo: Option<&Memo>,
+    ) -> Option<(String, RowRng)> {
         use crate::profile::stats::name_key;
         let mut rng = self.streams[t].columns[c].names.at(row);
         let u = rng.below(u64::from(distribution::MILLION)) as u32;
@@ -493,22 +537,8 @@ impl<'p> Generator<'p> {
                 }
             }
         };
-        let mut local = form.apply(&first, &last);
-        if local.is_empty() {
-            return None;
-        }
-        if rng.chance(names.digits) {
-            local.push_str(&rng.between(1, 99).to_string());
-        }
-        let address = text::email_address(&local, &mut rng);
-        let Some(Domain::Text {
-            min_len, max_len, ..
-        }) = d_of(&self.plan.tables[t].columns[c].rule)
-        else {
-            return None;
-        };
-        let n = text::char_len(&address) as u32;
-        (n >= *min_len && n <= *max_len).then_some(address)
+        let local = form.apply(&first, &last);
+        (!local.is_empty()).then_some((local, rng))
     }
 
     /// The quantile a copula column's value is read at: Φ of its latent

@@ -110,24 +110,10 @@ pub fn unique(semantic: Semantic, min_len: u32, max_len: u32, k: u64, rng: &mut 
         }
         return String::from_utf8(code).expect("ASCII letters");
     }
-    let mut suffix = Vec::new();
-    let mut x = k;
-    loop {
-        suffix.push(BASE36[(x % 36) as usize]);
-        x /= 36;
-        if x == 0 {
-            break;
-        }
-    }
-    suffix.reverse();
-    let suffix = String::from_utf8(suffix).expect("ASCII digits");
+    let suffix = base36(k);
     if semantic == Semantic::Email {
         let first: String = FirstName().fake_with_rng(rng);
-        let local = ascii_lower(&first);
-        let room = (max_len as usize).saturating_sub(suffix.len() + 14).max(1);
-        let local: String = local.chars().take(room).collect();
-        // Letters only before the dot, so the suffix is always what follows it.
-        return format!("{local}.{suffix}@example.com");
+        return keyed_email(&ascii_lower(&first), max_len, &suffix);
     }
     let room = (max_len as usize).saturating_sub(suffix.len() + 1);
     // Somewhere in the column's length range, not always at its shortest.
@@ -149,6 +135,36 @@ pub fn unique(semantic: Semantic, min_len: u32, max_len: u32, k: u64, rng: &mut 
 /// reserves, so that no address patina makes can reach anyone when a
 /// staging system sends mail.
 const EMAIL_DOMAINS: [&str; 3] = ["example.com", "example.net", "example.org"];
+
+/// The `k`-th of a family of distinct e-mail addresses, its local part
+/// starting with `local` (a name, or a form of the row's names).
+pub fn unique_email(local: &str, max_len: u32, k: u64) -> String {
+    keyed_email(local, max_len, &base36(k))
+}
+
+/// `local.suffix@example.com`, `local` cut to leave room for the rest. The
+/// suffix holds no `.`, so it is always what follows the local part's last
+/// dot: distinct suffixes give distinct addresses, whatever `local` holds.
+fn keyed_email(local: &str, max_len: u32, suffix: &str) -> String {
+    let room = (max_len as usize).saturating_sub(suffix.len() + 14).max(1);
+    let local: String = local.chars().take(room).collect();
+    format!("{local}.{suffix}@example.com")
+}
+
+/// `k` in base 36, most significant digit first.
+fn base36(k: u64) -> String {
+    let mut digits = Vec::new();
+    let mut x = k;
+    loop {
+        digits.push(BASE36[(x % 36) as usize]);
+        x /= 36;
+        if x == 0 {
+            break;
+        }
+    }
+    digits.reverse();
+    String::from_utf8(digits).expect("ASCII digits")
+}
 
 /// An address at a reserved domain for a local part.
 pub fn email_address(local: &str, rng: &mut RowRng) -> String {

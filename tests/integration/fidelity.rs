@@ -382,13 +382,27 @@ fn an_email_is_made_from_the_names_of_its_row() {
                               ELSE 'desk' || g END || '@corp.test'
          FROM (SELECT g, (ARRAY['Ann','Bob','Cleo','Dmitri','Eve','Farid','Gus','Hana'])[1 + g % 8] AS f,
                          (ARRAY['Smith','Okafor','Nguyen','Garcia','Kowalski','Lee','Brown'])[1 + g % 7] AS l
-               FROM generate_series(1, 400) g) names;",
+               FROM generate_series(1, 400) g) names;
+         CREATE TABLE members (id int PRIMARY KEY, first_name text NOT NULL, last_name text NOT NULL,
+                               email varchar(100) NOT NULL UNIQUE);
+         INSERT INTO members SELECT id, first_name, last_name,
+                                    lower(first_name) || '.' || lower(last_name) || id || '@corp.test'
+                             FROM people;",
     );
     let (_dir, profile, target) = profiled_and_generated(&source, "email_names_target");
     let text = std::fs::read_to_string(&profile).unwrap();
     let json: Json = serde_json::from_str(&text).unwrap();
-    let found = &json["tables"][0]["email_names"][0];
-    assert_eq!(found["email"], "email", "{}", json["tables"][0]);
+    let table = |name: &str| {
+        json["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["table"]["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let found = &table("people")["email_names"][0];
+    assert_eq!(found["email"], "email", "{}", table("people"));
     assert_eq!(
         (found["first"].as_str(), found["last"].as_str()),
         (Some("first_name"), Some("last_name"))
@@ -430,6 +444,24 @@ fn an_email_is_made_from_the_names_of_its_row() {
     assert!(
         (initial - 0.3).abs() < 0.08,
         "flast in {initial} of the rows"
+    );
+    // A unique e-mail: made from the names too (cut to the column's
+    // profiled length), kept distinct by a suffix after a dot.
+    assert_eq!(table("members")["email_names"][0]["digits"], 1.0);
+    let head = format!("regexp_replace({local}, '[.][0-9a-z]+$', '')");
+    let from_names = target.scalar(&format!(
+        "SELECT count(*) FILTER (WHERE length({head}) >= 5
+                                 AND {} || '.' || {} LIKE {head} || '%') FROM members",
+        key("first_name"),
+        key("last_name")
+    ));
+    assert!(
+        from_names > 380,
+        "{from_names} of 400 unique e-mails made from the names"
+    );
+    assert_eq!(
+        target.scalar("SELECT count(DISTINCT email) FROM members"),
+        400
     );
     assert!(
         digits > 0.02 && digits < 0.2,
