@@ -492,13 +492,23 @@ impl<'p> Generator<'p> {
         if rng.chance(names.digits) {
             local.push_str(&rng.between(1, 99).to_string());
         }
-        let address = text::email_address(&local, &mut rng);
+        let column = &self.plan.tables[t].columns[c];
         let Some(Domain::Text {
             min_len, max_len, ..
-        }) = d_of(&self.plan.tables[t].columns[c].rule)
+        }) = d_of(&column.rule)
         else {
             return None;
         };
+        // The domain that brings the address into a length bucket drawn
+        // as for the column's other text, where one does.
+        let lengths = &column.distribution.lengths;
+        let (lo, hi) = if lengths.len() >= 2 {
+            let i = rng.below(lengths.len() as u64 - 1) as usize;
+            (lengths[i], lengths[i + 1])
+        } else {
+            (*min_len, *max_len)
+        };
+        let address = text::email_address_within(&local, lo, hi, &mut rng);
         let n = text::char_len(&address) as u32;
         (n >= *min_len && n <= *max_len).then_some(address)
     }

@@ -131,10 +131,22 @@ pub fn unique(semantic: Semantic, min_len: u32, max_len: u32, k: u64, rng: &mut 
     }
 }
 
-/// Domains for generated e-mail addresses: the second-level names RFC 2606
-/// reserves, so that no address patina makes can reach anyone when a
-/// staging system sends mail.
-const EMAIL_DOMAINS: [&str; 3] = ["example.com", "example.net", "example.org"];
+/// Domains for generated e-mail addresses, all under the names RFC 2606
+/// reserves (`example.*`, `.test`), so that no address patina makes can
+/// reach anyone when a staging system sends mail; of several lengths, so
+/// that addresses can follow a column's length profile.
+const EMAIL_DOMAINS: [&str; 10] = [
+    "mx.test",
+    "web.test",
+    "example.com",
+    "example.net",
+    "example.org",
+    "mail.test",
+    "inbox.test",
+    "mail.example.com",
+    "post.example.net",
+    "customers.example.org",
+];
 
 /// The `k`-th of a family of distinct e-mail addresses, its local part
 /// starting with `local` (a name, or a form of the row's names).
@@ -169,6 +181,29 @@ fn base36(k: u64) -> String {
 /// An address at a reserved domain for a local part.
 pub fn email_address(local: &str, rng: &mut RowRng) -> String {
     let domain = EMAIL_DOMAINS[rng.below(EMAIL_DOMAINS.len() as u64) as usize];
+    format!("{local}@{domain}")
+}
+
+/// An address at a reserved domain for a local part, `lo..=hi` characters
+/// long where a domain allows it (one of those drawn), else as near as one
+/// comes.
+pub fn email_address_within(local: &str, lo: u32, hi: u32, rng: &mut RowRng) -> String {
+    let length = |d: &str| (char_len(local) + 1 + d.len()) as u32;
+    let miss = |d: &&str| lo.saturating_sub(length(d)) + length(d).saturating_sub(hi);
+    let fitting: Vec<&str> = EMAIL_DOMAINS
+        .iter()
+        .copied()
+        .filter(|d| miss(d) == 0)
+        .collect();
+    let domain = if fitting.is_empty() {
+        EMAIL_DOMAINS
+            .iter()
+            .copied()
+            .min_by_key(|d| miss(d))
+            .unwrap_or("example.com")
+    } else {
+        fitting[rng.below(fitting.len() as u64) as usize]
+    };
     format!("{local}@{domain}")
 }
 
