@@ -253,6 +253,40 @@ pub fn from_units(domain: &Domain, u: i128) -> Value {
     }
 }
 
+/// The share of draws (0 to 1) that give exactly `v`: its common value's
+/// share, and the share of the histogram's point buckets (two equal
+/// bounds, such as the `0, 0, 0` a column with many zeros starts with) at it.
+pub fn point_share(dist: &Distribution, domain: &Domain, v: &Value) -> f64 {
+    let million = f64::from(MILLION);
+    let mut previous = 0;
+    let mut share = 0.0;
+    for (x, until) in &dist.common {
+        if x == v {
+            share += f64::from(until - previous) / million;
+        }
+        previous = *until;
+    }
+    let units = match (domain, v) {
+        (Domain::Int { .. }, Value::Int(i)) => i128::from(*i),
+        (Domain::Decimal { .. }, Value::Decimal(d)) => *d,
+        (Domain::Float { .. }, Value::Float(f)) => (f * 100.0).round() as i128,
+        (Domain::Date { .. }, Value::Date(d)) => i128::from(*d),
+        (Domain::Time { .. } | Domain::Timestamp { .. }, Value::Time(t) | Value::Timestamp(t)) => {
+            i128::from(*t)
+        }
+        _ => return share,
+    };
+    let rest = 1.0 - f64::from(dist.common_share()) / million;
+    let mut previous = 0;
+    for b in &dist.buckets {
+        if b.lo == units && b.hi == units {
+            share += rest * f64::from(b.until - previous) / million;
+        }
+        previous = b.until;
+    }
+    share
+}
+
 /// A profile statistic in the domain's units.
 fn stat_units(domain: &Domain, stat: &StatValue) -> Option<i128> {
     match (domain, stat) {

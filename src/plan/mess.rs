@@ -920,12 +920,31 @@ fn observed_rate(
         Class::OddContact if semantic(cp) == Some(Semantic::Email) => m.odd_contact,
         // Holes per row, as the share of blocks of rows followed by a gap.
         Class::IdGaps => (m.id_gaps * gap_block(rows) as f64).min(1.0),
-        Class::Placeholders => m
-            .sentinels
-            .iter()
-            .filter(|s| !common(&s.value))
-            .map(|s| s.fraction)
-            .sum(),
+        // Placeholders beyond what the distribution draws as they are: a
+        // kept value, or a histogram's point bucket (world's `gnp` has no
+        // value kept, but its histogram starts `0, 0, 0`: the zeros are
+        // there already).
+        Class::Placeholders => {
+            let (mut carried, mut beyond) = (0.0, 0.0);
+            for s in &m.sentinels {
+                let drawn = if common(&s.value) {
+                    s.fraction
+                } else {
+                    domain
+                        .and_then(|d| Some((d, super::distribution::parse_common(d, &s.value)?)))
+                        .map_or(0.0, |(d, v)| {
+                            super::distribution::point_share(&cp.distribution, d, &v)
+                        })
+                };
+                carried += drawn.min(s.fraction);
+                beyond += (s.fraction - drawn).max(0.0);
+            }
+            if carried >= 1.0 {
+                0.0
+            } else {
+                beyond / (1.0 - carried)
+            }
+        }
         _ => 0.0,
     }
 }
@@ -1378,7 +1397,9 @@ fn observed_placeholders(
         .iter()
         .filter_map(|s| {
             let v = super::distribution::parse_common(domain, &s.value)?;
-            (!cp.distribution.common.iter().any(|(x, _)| *x == v)).then_some((v, s.fraction))
+            let beyond =
+                s.fraction - super::distribution::point_share(&cp.distribution, domain, &v);
+            (beyond > 0.0).then_some((v, beyond))
         })
         .collect();
     let total: f64 = found.iter().map(|(_, f)| f).sum();

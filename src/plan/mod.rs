@@ -1629,6 +1629,19 @@ fn assign_bandings(table: &Table, stats: &crate::profile::TableStats, plans: &mu
         if bounds.len() < 3 {
             continue;
         }
+        // A reference whose buckets each hold several parents: how many
+        // rows a bucket gets depends on which parents the fan-out makes
+        // busy, which generation draws anew, so the category's own shares
+        // would drift with it (Northwind's `unit_price` by `product_id`, 77
+        // products in 20 buckets: a total variation of 0.15 to 0.2). One
+        // parent or fewer per bucket (Chinook's 5 media types) is followed.
+        let reference = table
+            .foreign_keys
+            .iter()
+            .any(|f| f.columns.contains(&banding.column));
+        if reference && base_stats.distinct.unwrap_or(0) > (bounds.len() - 1) as u64 {
+            continue;
+        }
         let mut rows: Vec<(Option<u32>, Shares)> = Vec::new();
         for cell in &banding.cells {
             let Some(v) = distribution::parse_common(&domain, &cell.value) else {
@@ -1639,10 +1652,14 @@ fn assign_bandings(table: &Table, stats: &crate::profile::TableStats, plans: &mu
                 None => rows.push((cell.bucket, vec![(v, cell.fraction)])),
             }
         }
-        let table_rows: Vec<(Option<u32>, Choices)> = rows
-            .into_iter()
-            .map(|(band, vs)| (band, cumulative_values(vs)))
-            .collect();
+        let table_rows: Vec<(Option<u32>, Choices)> =
+            match stats.column(&banding.category).map(|c| &c.most_common) {
+                Some(common) => with_dropped_cells(rows, common, &domain),
+                None => rows
+                    .into_iter()
+                    .map(|(band, vs)| (band, cumulative_values(vs, 0.0)))
+                    .collect(),
+            };
         if !table_rows.is_empty() {
             // The scale the generated decimals carry (synth::arrow's).
             let scale = match &plans[base].logical_type {
@@ -1661,9 +1678,60 @@ fn assign_bandings(table: &Table, stats: &crate::profile::TableStats, plans: &mu
     }
 }
 
-/// Values with shares to values with cumulative shares per million (the last at a million).
-fn cumulative_values(values: Vec<(Value, f64)>) -> Vec<(Value, u32)> {
-    let total: f64 = values.iter().map(|v| v.1).sum();
+/// A value's share of the column that the dropped cells hold, below which
+/// it is not given back (rounding of the cells' fractions).
+const DEFICIT: f64 = 0.005;
+
+/// A banding's buckets with what the privacy rule dropped given back: the
+/// cells a bucket kept take the category's share they hold (the cells are
+/// shares of the rows with a kept value, `kept` of the column's rows); each
+/// kept value gets back, spread evenly over the buckets, the share of the
+/// column its dropped cells held (its `most_common` share less its cells');
+/// and the values not kept, their share spread the same way, are left to
+/// the column's own draw of the values that are not common: the cumulative
+/// shares then end below a million. Without that, a bucket's kept cells
+/// took its whole share and the category's own shares were skewed.
+fn with_dropped_cells(
+    rows: Vec<(Option<u32>, Shares)>,
+    common: &[crate::profile::stats::Frequency],
+    domain: &Domain,
+) -> Vec<(Option<u32>, Choices)> {
+    let shares: Shares = common
+        .iter()
+        .filter_map(|f| Some((distribution::parse_common(domain, &f.value)?, f.fraction)))
+        .collect();
+    let kept: f64 = shares.iter().map(|s| s.1).sum::<f64>().min(1.0);
+    let deficits: Shares = shares
+        .iter()
+        .filter_map(|(v, share)| {
+            let held: f64 = rows
+                .iter()
+                .flat_map(|(_, vs)| vs.iter().filter(|c| c.0 == *v).map(|c| c.1))
+                .sum();
+            let deficit = share - kept * held;
+            (deficit >= DEFICIT).then(|| (v.clone(), deficit))
+        })
+        .collect();
+    let rest = 1.0 - kept;
+    let buckets = rows.len().max(1) as f64;
+    let (deficits, rest) = if deficits.is_empty() && rest < DEFICIT {
+        (Vec::new(), 0.0)
+    } else {
+        (deficits, rest.max(0.0))
+    };
+    rows.into_iter()
+        .map(|(band, vs)| {
+            let mut entries: Shares = vs.into_iter().map(|(v, f)| (v, f * kept)).collect();
+            entries.extend(deficits.iter().map(|(v, d)| (v.clone(), d / buckets)));
+            (band, cumulative_values(entries, rest / buckets))
+        })
+        .collect()
+}
+
+/// Values with shares to values with cumulative shares per million; `rest`
+/// is a share left after them, so the last is at a million only without one.
+fn cumulative_values(values: Vec<(Value, f64)>, rest: f64) -> Vec<(Value, u32)> {
+    let total: f64 = values.iter().map(|v| v.1).sum::<f64>() + rest;
     let mut acc = 0.0;
     let mut out: Vec<(Value, u32)> = values
         .into_iter()
@@ -1672,7 +1740,9 @@ fn cumulative_values(values: Vec<(Value, f64)>) -> Vec<(Value, u32)> {
             (v, (acc * f64::from(distribution::MILLION)).round() as u32)
         })
         .collect();
-    if let Some(last) = out.last_mut() {
+    if let Some(last) = out.last_mut()
+        && rest <= 0.0
+    {
         last.1 = distribution::MILLION;
     }
     out

@@ -368,8 +368,18 @@ impl<'p> Generator<'p> {
             if let Some(bucket) = bucket
                 && let Some((_, values)) = banded.table.iter().find(|(b, _)| *b == bucket)
             {
-                let u = streams.band.at(row).below(u64::from(distribution::MILLION)) as u32;
-                return values[distribution::pick(values, u, |v| v.1)].0.clone();
+                let mut rng = streams.band.at(row);
+                let drawn = rng.below(u64::from(distribution::MILLION)) as u32;
+                // A small table's point spread evenly over its rows (as its
+                // common values are), so the shares hold to within rows.
+                let u = streams.strata.map_or(drawn, |(values, _)| values.at(row));
+                if values.last().is_some_and(|last| u < last.1) {
+                    return values[distribution::pick(values, u, |v| v.1)].0.clone();
+                }
+                // Past the cells: a value the profile did not keep.
+                if let Some(domain) = d_of(&column.rule) {
+                    return sampler::rest(domain, &column.distribution, &mut rng);
+                }
             }
         }
         if let Some(given) = &column.given {

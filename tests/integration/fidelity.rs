@@ -468,3 +468,45 @@ fn an_email_is_made_from_the_names_of_its_row() {
         "first.last with digits in {digits} of the rows"
     );
 }
+
+#[test]
+fn a_column_keeps_its_own_shares_beside_bandings_and_placeholders() {
+    let source = PgDb::new("shares");
+    source.execute(
+        "CREATE TABLE product (id int PRIMARY KEY);
+         INSERT INTO product SELECT g FROM generate_series(1, 80) g;
+         -- A price decided by the product (80 products in the 20 buckets of
+         -- product_id's histogram: a banding), busy products first; a GNP-like number
+         -- with a tenth of zeros and no value kept (nearly all distinct); a
+         -- status by date whose rare cells (under 10 rows) the privacy rule drops.
+         CREATE TABLE sale (id int PRIMARY KEY, product_id int NOT NULL REFERENCES product,
+                            price numeric(8,2) NOT NULL, gnp numeric(12,2) NOT NULL,
+                            sold date NOT NULL, status text NOT NULL);
+         INSERT INTO sale
+         SELECT g, p, 5 + 2.5 * ((p - 1) / 4) + CASE WHEN g % 7 = 0 THEN 0.5 ELSE 0 END,
+                CASE WHEN g % 10 = 0 THEN 0 ELSE g * 13.37 END,
+                date '2020-01-01' + g % 1000,
+                CASE WHEN g % 53 = 0 THEN 'disputed' WHEN g % 1000 < 500 THEN 'closed' ELSE 'open' END
+         FROM (SELECT g, 1 + floor(80 * power((g * 7919 % 3000) / 3000.0, 2))::int AS p
+               FROM generate_series(1, 3000) g) s;",
+    );
+    let (_dir, profile, target) = profiled_and_generated(&source, "shares_target");
+    let report = verify_json(s(&profile), &target.url());
+    // 0.316 when the price followed product_id's buckets, whose rows the
+    // fan-out gives to other products than the source's.
+    let price = distance(&report, "columns", "sale", "price");
+    assert!(price <= 0.05, "price's own shares moved by {price}");
+    let zeros = target.scalar("SELECT count(*) FROM sale WHERE gnp = 0");
+    assert!(
+        (240..=360).contains(&zeros),
+        "{zeros} zeros of 3000: the histogram's zeros, not placeholders added on top"
+    );
+    // 0.0187 when the dropped cells' share went to the kept ones.
+    let status = distance(&report, "columns", "sale", "status");
+    assert!(status <= 0.01, "status's own shares moved by {status}");
+    let disputed = target.scalar("SELECT count(*) FROM sale WHERE status = 'disputed'");
+    assert!(
+        (35..=80).contains(&disputed),
+        "{disputed} disputed sales of 3000 (56 in the source)"
+    );
+}
