@@ -11,7 +11,7 @@
 //! `min_count` rows share them.
 
 use crate::profile::stats::{
-    Association, BandCell, Banding, Combination, Correlation, EmailNames, ForeignKeyStats,
+    Association, BandCell, Banding, Belongs, Combination, Correlation, EmailNames, ForeignKeyStats,
     Frequency, JsonShape, MessObserved, NameForm, NameFormShare, SemanticClass, StatValue,
     TimeOrder, TimeProfile, bucket_of, coarsen, local_key, name_key,
 };
@@ -652,6 +652,80 @@ pub fn associations(
                     combinations,
                 });
             }
+        }
+    }
+    out
+}
+
+/// Share of rows a place's value must go with one value of the other column.
+const MIN_BELONGS: f64 = 0.95;
+/// Rows with both set that a pair needs to be read.
+const MIN_BELONGS_ROWS: usize = 20;
+
+/// Place columns (class `address`: cities, districts, states, postal codes)
+/// whose every value goes with one value of another place or country column
+/// of the table (`belongs`): in at least 95% of the sampled rows where both
+/// are set, the other column holds the value most rows with that place
+/// hold. Only a place with fewer distinct values than half those rows (a
+/// column of nearly unique addresses goes with anything) and more than the
+/// other column has (a place belongs to a larger one); each place belongs
+/// to the larger of the columns it qualifies for (a city to its state rather
+/// than its country, when both hold).
+pub fn belongs(
+    table: &crate::schema::Table,
+    semantic: &[Option<SemanticClass>],
+    samples: &[Vec<Option<String>>],
+) -> Vec<Belongs> {
+    let places: Vec<usize> = (0..semantic.len())
+        .filter(|&i| semantic[i] == Some(SemanticClass::Address))
+        .collect();
+    let wholes: Vec<usize> = (0..semantic.len())
+        .filter(|&i| {
+            matches!(
+                semantic[i],
+                Some(SemanticClass::Address | SemanticClass::Country)
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    for &place in &places {
+        let mut best: Option<(usize, f64, f64)> = None;
+        for &whole in wholes.iter().filter(|&&w| w != place) {
+            let mut pairs: HashMap<(&str, &str), usize> = HashMap::new();
+            for (a, b) in samples[place].iter().zip(&samples[whole]) {
+                if let (Some(a), Some(b)) = (a, b) {
+                    *pairs.entry((a.as_str(), b.as_str())).or_default() += 1;
+                }
+            }
+            let rows: usize = pairs.values().sum();
+            if rows < MIN_BELONGS_ROWS {
+                continue;
+            }
+            let mut most: HashMap<&str, usize> = HashMap::new();
+            let mut wholes_seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+            for ((a, b), n) in &pairs {
+                let m = most.entry(a).or_default();
+                *m = (*m).max(*n);
+                wholes_seen.insert(b);
+            }
+            let (parts, whole_values) = (most.len(), wholes_seen.len());
+            if whole_values < 2 || parts <= whole_values || 2 * parts > rows {
+                continue;
+            }
+            let share = most.values().sum::<usize>() as f64 / rows as f64;
+            let per_value = parts as f64 / whole_values as f64;
+            // The larger whole: fewer parts per value of it.
+            if share >= MIN_BELONGS && best.is_none_or(|(_, _, p)| per_value < p) {
+                best = Some((whole, share, per_value));
+            }
+        }
+        if let Some((whole, share, per_value)) = best {
+            out.push(Belongs {
+                column: table.columns[place].name.clone(),
+                to: table.columns[whole].name.clone(),
+                share: round4(share),
+                per_value: (per_value * 100.0).round() / 100.0,
+            });
         }
     }
     out
@@ -1945,5 +2019,41 @@ mod tests {
         assert_eq!(found[0].forms[0].form, NameForm::FirstUnderscoreLast);
         assert_eq!(found[0].forms[0].fraction, 1.0);
         assert_eq!(found[0].digits, 0.0, "the digits are the name's own");
+    }
+
+    #[test]
+    fn a_city_belongs_to_its_state_rather_than_its_country() {
+        use SemanticClass::{Address, Country};
+        let table = people(&["city", "state", "country", "street"]);
+        let semantic = [Some(Address), Some(Address), Some(Country), Some(Address)];
+        let column = |f: &dyn Fn(usize) -> String| -> Vec<Option<String>> {
+            (0..200).map(|i| Some(f(i))).collect()
+        };
+        // 40 cities, 8 states, 2 countries; a street in each row.
+        let samples = [
+            column(&|i| format!("c{}", i % 40)),
+            column(&|i| format!("s{}", i % 8)),
+            column(&|i| format!("n{}", i % 2)),
+            column(&|i| format!("{i} Main St")),
+        ];
+        let found = belongs(&table, &semantic, &samples);
+        let pairs: Vec<(&str, &str, f64)> = found
+            .iter()
+            .map(|b| (b.column.as_str(), b.to.as_str(), b.per_value))
+            .collect();
+        // The street is nearly unique (goes with anything): left out.
+        assert_eq!(pairs, [("city", "state", 5.0), ("state", "country", 4.0)]);
+        assert_eq!(found[0].share, 1.0);
+        // A quarter of the cities in several states (85% of the rows in
+        // their city's state): under 0.95, left out.
+        let mut moved = samples.clone();
+        for i in (0..200).step_by(4) {
+            moved[1][i] = Some(format!("s{}", (i / 4) % 8));
+        }
+        let city = belongs(&table, &semantic, &moved);
+        assert_eq!(
+            (city[0].column.as_str(), city[0].to.as_str()),
+            ("city", "country")
+        );
     }
 }

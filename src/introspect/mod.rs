@@ -915,6 +915,7 @@ fn enrich(
     stats.bandings = analyze::bandings(table, &ranged, &categorical, samples, privacy.min_count);
     let semantic: Vec<_> = stats.columns.iter().map(|c| c.semantic).collect();
     stats.email_names = analyze::email_names(table, &semantic, samples);
+    stats.belongs = analyze::belongs(table, &semantic, samples);
 }
 
 /// Fills what needs every table: the share of childless parents.

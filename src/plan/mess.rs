@@ -1573,6 +1573,7 @@ mod tests {
             banded: None,
             copy: None,
             names: None,
+            within: None,
         }
     }
 

@@ -260,6 +260,9 @@ pub struct ColumnPlan {
     pub copy: Option<(usize, usize, bool)>,
     /// An e-mail column whose local part is made from the row's names.
     pub names: Option<Names>,
+    /// A place drawn from a set of its own per value of the column it
+    /// belongs to: (that column, values per set).
+    pub within: Option<(usize, u64)>,
 }
 
 /// An e-mail made from the names of its row (the profile's `email_names`):
@@ -891,6 +894,7 @@ fn plan_table(
             banded: None,
             copy: None,
             names: None,
+            within: None,
         });
     }
 
@@ -1196,6 +1200,7 @@ fn plan_table(
         assign_associations(table, &s.associations, &mut column_plans);
         assign_bandings(table, s, &mut column_plans);
         assign_email_names(table, s, &mut column_plans);
+        assign_belongs(table, s, &mut column_plans);
     }
 
     let row_bytes: u64 = column_plans
@@ -1511,6 +1516,9 @@ fn depends_on(plans: &[ColumnPlan], from: usize, on: usize) -> bool {
         if let Some(n) = &plans[c].names {
             stack.extend(std::iter::once(n.first).chain(n.last));
         }
+        if let Some((base, _)) = plans[c].within {
+            stack.push(base);
+        }
         if let Some(Follow {
             base: Base::Column(b),
             ..
@@ -1579,6 +1587,38 @@ fn assign_email_names(table: &Table, stats: &crate::profile::TableStats, plans: 
             forms,
             digits: per_million(e.digits),
         });
+    }
+}
+
+/// Draws each place the profile shows belonging to another column's value
+/// (a city to its country) from a set of its own per value of that column,
+/// of the profile's size: a generated city is then in one country, as in
+/// the source. Only for a text column drawn independently from its own
+/// statistics (`Sample` or `Pool`: not a key, a reference, a copy, a column
+/// given or banded by another), from a column that does not read it.
+fn assign_belongs(table: &Table, stats: &crate::profile::TableStats, plans: &mut [ColumnPlan]) {
+    for b in &stats.belongs {
+        let (Some(place), Some(to)) = (table.column_index(&b.column), table.column_index(&b.to))
+        else {
+            continue;
+        };
+        let plan = &plans[place];
+        let own = matches!(
+            plan.rule,
+            Rule::Sample(Domain::Text { .. })
+                | Rule::Pool {
+                    domain: Domain::Text { .. },
+                    ..
+                }
+        ) && plan.copy.is_none()
+            && plan.given.is_none()
+            && plan.banded.is_none()
+            && plan.names.is_none()
+            && plan.within.is_none();
+        if !own || place == to || depends_on(plans, to, place) || b.share < 0.9 {
+            continue;
+        }
+        plans[place].within = Some((to, (b.per_value.round() as u64).max(1)));
     }
 }
 

@@ -31,6 +31,10 @@ pub struct TableStats {
     /// column falls, or whether it is NULL (a status decided by a date).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bandings: Vec<Banding>,
+    /// Place columns whose value belongs to one value of another column
+    /// (a city to its country): names and shares only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub belongs: Vec<Belongs>,
     /// E-mail columns whose address is made from the row's names
     /// (`jane.doe@…` beside `Jane` and `Doe`): which forms, how often.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -162,6 +166,25 @@ pub struct BandCell {
     /// Share of the sampled rows where the category holds a kept value and
     /// the column is NULL or reads as a number or time.
     pub fraction: f64,
+}
+
+/// A place column (a city, a district, a postal code) each of whose values
+/// goes with one value of another column (its country, its state) in
+/// `share` of the sampled rows where both are set: generation draws it from
+/// a set of its own per value of the other, so a generated city is in one
+/// country too. Column names and two numbers: no value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Belongs {
+    /// The place column (a city).
+    pub column: String,
+    /// The column it belongs to (a country).
+    pub to: String,
+    /// Share of the rows whose `to` value is the one most rows with their
+    /// `column` value have.
+    pub share: f64,
+    /// Distinct `column` values per distinct `to` value in the sample.
+    pub per_value: f64,
 }
 
 /// An e-mail column whose local part (before `@`) is made from the name
@@ -358,6 +381,7 @@ impl TableStats {
             associations: Vec::new(),
             bandings: Vec::new(),
             email_names: Vec::new(),
+            belongs: Vec::new(),
             physical: None,
         }
     }

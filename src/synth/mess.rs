@@ -879,6 +879,7 @@ mod tests {
             banded: None,
             copy: None,
             names: None,
+            within: None,
         };
         let other = |_row: u64| Value::Text("Émile Zola".into());
         let injection = injection(class, limits);

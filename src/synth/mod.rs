@@ -76,6 +76,7 @@ struct ColumnStreams {
     given: Stream,
     band: Stream,
     names: Stream,
+    within: Stream,
 }
 
 struct ReferenceStreams {
@@ -142,6 +143,7 @@ impl<'p> Generator<'p> {
                             given: s(&c.name, "given"),
                             band: s(&c.name, "band"),
                             names: s(&c.name, "names"),
+                            within: s(&c.name, "within"),
                         })
                         .collect(),
                     references: t
@@ -391,6 +393,16 @@ impl<'p> Generator<'p> {
                     .below(u64::from(distribution::MILLION)) as u32;
                 return values[distribution::pick(values, u, |v| v.1)].0.clone();
             }
+        }
+        if let Some((to, size)) = column.within
+            && let Value::Text(whole) = self.same_row(t, to, row, memo)
+            && let Some(domain) = d_of(&column.rule)
+        {
+            // One of the `size` places of this value of the other column
+            // (a city of this country), each made from a stream of its own.
+            let k = streams.within.at(row).below(size);
+            let mut rng = streams.pool.derive_text(&whole).at(k);
+            return sampler::rest(domain, &column.distribution, &mut rng);
         }
         if let Some(names) = &column.names
             && !matches!(column.rule, Rule::Key { .. })

@@ -59,6 +59,11 @@ impl Stream {
         }
     }
 
+    /// A derived stream for a text (a value another column's draw depends on).
+    pub fn derive_text(self, text: &str) -> Self {
+        self.derive(fnv1a(FNV_OFFSET, text.as_bytes()))
+    }
+
     /// The key, for keyed permutations.
     pub fn key(self) -> u64 {
         self.key

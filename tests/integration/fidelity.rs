@@ -510,3 +510,46 @@ fn a_column_keeps_its_own_shares_beside_bandings_and_placeholders() {
         "{disputed} disputed sales of 3000 (56 in the source)"
     );
 }
+
+#[test]
+fn a_generated_city_is_in_one_country() {
+    let source = PgDb::new("belongs");
+    // 60 cities, 10 in each of 6 countries.
+    source.execute(
+        "CREATE TABLE site (id int PRIMARY KEY, country text NOT NULL, city text NOT NULL);
+         INSERT INTO site
+         SELECT g, (ARRAY['France', 'Japan', 'Brazil', 'Kenya', 'Canada', 'Peru'])[1 + (g % 60) / 10],
+                'Town ' || (g % 60)
+         FROM generate_series(1, 600) g;",
+    );
+    let (_dir, profile, target) = profiled_and_generated(&source, "belongs_target");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    let json: Json = serde_json::from_str(&text).unwrap();
+    let belongs = &json["tables"][0]["belongs"][0];
+    assert_eq!(
+        (belongs["column"].as_str(), belongs["to"].as_str()),
+        (Some("city"), Some("country"))
+    );
+    assert_eq!(belongs["per_value"], 10.0);
+    assert!(!text.contains("Town 1"), "the profile holds a city");
+    // Each generated city in the country most rows with it have: every row
+    // (0.335 when cities were drawn apart from countries).
+    let in_one = target.scalar(
+        "SELECT sum(most)::bigint FROM (SELECT city, max(n) AS most
+                                FROM (SELECT city, country, count(*) AS n FROM site GROUP BY 1, 2) p
+                                GROUP BY city) c",
+    );
+    assert!(
+        in_one >= 590,
+        "{in_one} of 600 rows in their city's country"
+    );
+    let per_country = target.scalar(
+        "SELECT max(n) - min(n) FROM (SELECT country, count(DISTINCT city) AS n FROM site GROUP BY 1) c",
+    );
+    let cities = target.scalar("SELECT count(DISTINCT city) FROM site");
+    assert!((50..=60).contains(&cities), "{cities} cities");
+    assert!(
+        per_country <= 3,
+        "cities per country differ by {per_country}"
+    );
+}
