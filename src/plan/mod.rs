@@ -1550,20 +1550,9 @@ fn assign_email_names(table: &Table, stats: &crate::profile::TableStats, plans: 
             },
             None => None,
         };
-        let plan = &plans[email];
         // A unique e-mail too (a key of its own): generation keeps it
         // distinct with the key's suffix after the names.
-        let own = matches!(
-            plan.rule,
-            Rule::Sample(Domain::Text { .. })
-                | Rule::Pool {
-                    domain: Domain::Text { .. },
-                    ..
-                }
-                | Rule::Key { .. }
-        ) && plan.copy.is_none()
-            && plan.given.is_none()
-            && plan.banded.is_none();
+        let own = own_text(&plans[email]) || matches!(plans[email].rule, Rule::Key { .. });
         let names = std::iter::once(first).chain(last);
         if !own
             || names
@@ -1590,6 +1579,21 @@ fn assign_email_names(table: &Table, stats: &crate::profile::TableStats, plans: 
     }
 }
 
+/// A text column drawn from its own statistics (`Sample` or `Pool`), not a
+/// copy of its parent's and not given or banded by another column.
+fn own_text(plan: &ColumnPlan) -> bool {
+    matches!(
+        plan.rule,
+        Rule::Sample(Domain::Text { .. })
+            | Rule::Pool {
+                domain: Domain::Text { .. },
+                ..
+            }
+    ) && plan.copy.is_none()
+        && plan.given.is_none()
+        && plan.banded.is_none()
+}
+
 /// Draws each place the profile shows belonging to another column's value
 /// (a city to its country) from a set of its own per value of that column,
 /// of the profile's size: a generated city is then in one country, as in
@@ -1602,19 +1606,9 @@ fn assign_belongs(table: &Table, stats: &crate::profile::TableStats, plans: &mut
         else {
             continue;
         };
-        let plan = &plans[place];
-        let own = matches!(
-            plan.rule,
-            Rule::Sample(Domain::Text { .. })
-                | Rule::Pool {
-                    domain: Domain::Text { .. },
-                    ..
-                }
-        ) && plan.copy.is_none()
-            && plan.given.is_none()
-            && plan.banded.is_none()
-            && plan.names.is_none()
-            && plan.within.is_none();
+        let own = own_text(&plans[place])
+            && plans[place].names.is_none()
+            && plans[place].within.is_none();
         if !own || place == to || depends_on(plans, to, place) || b.share < 0.9 {
             continue;
         }

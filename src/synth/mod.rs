@@ -523,13 +523,8 @@ impl<'p> Generator<'p> {
         };
         // The domain that brings the address into a length bucket drawn
         // as for the column's other text, where one does.
-        let lengths = &column.distribution.lengths;
-        let (lo, hi) = if lengths.len() >= 2 {
-            let i = rng.below(lengths.len() as u64 - 1) as usize;
-            (lengths[i], lengths[i + 1])
-        } else {
-            (*min_len, *max_len)
-        };
+        let (lo, hi) =
+            sampler::length_bucket(&column.distribution, &mut rng).unwrap_or((*min_len, *max_len));
         let address = text::email_address_within(&local, lo, hi, &mut rng);
         let n = text::char_len(&address) as u32;
         (n >= *min_len && n <= *max_len).then_some(address)

@@ -123,9 +123,7 @@ fn rest_at(domain: &Domain, dist: &Distribution, at: Option<u32>, rng: &mut RowR
                 return Value::Text(render(&dist.shapes[pick(&dist.shapes, u, |s| s.1)].0, rng));
             }
         }
-        if dist.lengths.len() >= 2 {
-            let i = rng.below(dist.lengths.len() as u64 - 1) as usize;
-            let (lo, hi) = (dist.lengths[i], dist.lengths[i + 1]);
+        if let Some((lo, hi)) = length_bucket(dist, rng) {
             let (lo, hi) = match semantic {
                 // Prose and codes take the length the profile shows ...
                 Semantic::Words | Semantic::Code => {
@@ -240,6 +238,15 @@ fn render(shape: &str, rng: &mut RowRng) -> String {
         });
     }
     out
+}
+
+/// One bucket of the length histogram, chosen uniformly (each holds an
+/// equal share of the values); `None` without a histogram.
+pub fn length_bucket(dist: &Distribution, rng: &mut RowRng) -> Option<(u32, u32)> {
+    (dist.lengths.len() >= 2).then(|| {
+        let i = rng.below(dist.lengths.len() as u64 - 1) as usize;
+        (dist.lengths[i], dist.lengths[i + 1])
+    })
 }
 
 /// Whether a text's length is in `lo..=hi` characters.
