@@ -242,11 +242,16 @@ pub fn privacy_report(profile: &Profile, out: &mut dyn Write) -> io::Result<()> 
                 .sum::<usize>()
     });
     let copies = count(&|t| t.foreign_keys.iter().map(|f| f.copies.len()).sum());
+    let emails = count(&|t| t.email_names.len());
+    let places = count(&|t| t.belongs.len());
     writeln!(
         out,
         "kept between columns: {correlations} rank correlations, {orders} time orders with coarsened \
-         delays, {copies} copied parent columns (names and shares only), and {pairs} associations or \
-         bandings, which pair only values listed above, each pair shared by at least k sampled rows."
+         delays, {copies} copied parent columns (names and shares only), {emails} e-mail columns made \
+         from names (forms and shares only), {places} places that belong to another column (names \
+         and shares only), and {pairs} \
+         associations or bandings, which pair only values listed above, each pair shared by at least \
+         k sampled rows."
     )?;
     writeln!(
         out,

@@ -532,6 +532,14 @@ fn a_generated_city_is_in_one_country() {
     );
     assert_eq!(belongs["per_value"], 10.0);
     assert!(!text.contains("Town 1"), "the profile holds a city");
+    // And `patina profile` says what it kept.
+    let again = profile.with_file_name("again.json");
+    let out = patina(&["profile", "--source", &source.url(), "--out", s(&again)]);
+    let report = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        report.contains("1 places that belong to another column (names and shares only)"),
+        "{report}"
+    );
     // Each generated city in the country most rows with it have: every row
     // (0.335 when cities were drawn apart from countries).
     let in_one = target.scalar(
