@@ -13,7 +13,7 @@
 use crate::profile::stats::{
     Association, BandCell, Banding, Belongs, Combination, Correlation, EmailNames, ForeignKeyStats,
     Frequency, JsonShape, MessObserved, NameForm, NameFormShare, SemanticClass, StatValue,
-    TimeOrder, TimeProfile, bucket_of, coarsen, local_key, name_key,
+    TimeOrder, TimeProfile, bucket_of, coarsen, local_key, name_keys,
 };
 use crate::schema::{Column, LogicalType};
 use crate::value::{self, MICROS_PER_DAY};
@@ -780,22 +780,16 @@ pub fn email_names(
             let (Some(address), Some(a)) = (address, a) else {
                 continue;
             };
-            let (f, l) = match last {
+            let b = match last {
                 Some(l) => match &samples[l][row] {
-                    Some(b) => (name_key(a), name_key(b)),
+                    Some(b) => Some(b.as_str()),
                     None => continue,
                 },
-                None => {
-                    let words: Vec<String> = a.split_whitespace().map(name_key).collect();
-                    match words.as_slice() {
-                        [f, .., l] => (f.clone(), l.clone()),
-                        _ => continue,
-                    }
-                }
+                None => None,
             };
-            if f.is_empty() || l.is_empty() {
+            let Some((f, l)) = name_keys(a, b) else {
                 continue;
-            }
+            };
             rows += 1;
             let local = local_key(address.split('@').next().unwrap_or_default());
             let stem = local.trim_end_matches(|c: char| c.is_ascii_digit());
@@ -1635,6 +1629,7 @@ fn semantic(column: &Column, values: &[&str], distinct_share: f64) -> Option<Sem
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profile::stats::name_key;
 
     fn strs(values: &[String]) -> Vec<&str> {
         values.iter().map(String::as_str).collect()

@@ -305,6 +305,25 @@ pub fn name_key(name: &str) -> String {
     spelt(name, "")
 }
 
+/// The first and last name an e-mail's forms are made from, as
+/// [`name_key`] spells them: from a first- and a last-name column, or, with
+/// `last` absent, from a full name's first and last words. `None` when
+/// either comes out empty. The profiler reads forms and generation applies
+/// them through this one definition.
+pub fn name_keys(first: &str, last: Option<&str>) -> Option<(String, String)> {
+    let (first, last) = match last {
+        Some(last) => (name_key(first), name_key(last)),
+        None => {
+            let words: Vec<String> = first.split_whitespace().map(name_key).collect();
+            match words.as_slice() {
+                [first, .., last] => (first.clone(), last.clone()),
+                _ => return None,
+            }
+        }
+    };
+    (!first.is_empty() && !last.is_empty()).then_some((first, last))
+}
+
 /// An e-mail's local part as [`name_key`] spells names, keeping the
 /// separators the forms use (`Stanisław.Wójcik` → `stanislaw.wojcik`).
 pub fn local_key(local: &str) -> String {

@@ -542,7 +542,7 @@ impl<'p> Generator<'p> {
         row: u64,
         memo: Option<&Memo>,
     ) -> Option<(String, RowRng)> {
-        use crate::profile::stats::name_key;
+        use crate::profile::stats::name_keys;
         let mut rng = self.streams[t].columns[c].names.at(row);
         let u = rng.below(u64::from(distribution::MILLION)) as u32;
         if u >= names.forms.last()?.1 {
@@ -553,17 +553,11 @@ impl<'p> Generator<'p> {
             Value::Text(s) => Some(s),
             _ => None,
         };
-        let (first, last) = match names.last {
-            Some(last) => (name_key(&text(names.first)?), name_key(&text(last)?)),
-            None => {
-                let full = text(names.first)?;
-                let words: Vec<String> = full.split_whitespace().map(name_key).collect();
-                match words.as_slice() {
-                    [first, .., last] => (first.clone(), last.clone()),
-                    _ => return None,
-                }
-            }
+        let last = match names.last {
+            Some(last) => Some(text(last)?),
+            None => None,
         };
+        let (first, last) = name_keys(&text(names.first)?, last.as_deref())?;
         let local = form.apply(&first, &last);
         (!local.is_empty()).then_some((local, rng))
     }
