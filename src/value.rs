@@ -5,6 +5,8 @@
 //! (UTC for `timestamptz`). Decimals are scaled integers. Nothing printed
 //! goes through floating point except columns whose type is a float.
 
+use compact_str::CompactString;
+
 /// Microseconds in a day.
 pub const MICROS_PER_DAY: i64 = 86_400_000_000;
 
@@ -21,8 +23,9 @@ pub enum Value {
     Float(f64),
     /// A decimal as a scaled integer (`12.34` at scale 2 is `1234`).
     Decimal(i128),
-    /// Text (also UUIDs, JSON, intervals, enums and opaque literals).
-    Text(String),
+    /// Text (also UUIDs, JSON, intervals, enums and opaque literals); up
+    /// to 24 bytes inline, so a short value costs no allocation.
+    Text(CompactString),
     /// Bytes.
     Bytes(Vec<u8>),
     /// Days since 1970-01-01.
@@ -33,6 +36,13 @@ pub enum Value {
     Timestamp(i64),
     /// A one-dimensional array.
     List(Vec<Value>),
+}
+
+impl Value {
+    /// A text value.
+    pub fn text(text: impl Into<CompactString>) -> Self {
+        Value::Text(text.into())
+    }
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date

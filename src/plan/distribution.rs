@@ -345,9 +345,9 @@ pub fn parse_common(domain: &Domain, text: &str) -> Option<Value> {
         } => {
             let n = text.chars().count() as u32;
             (n >= *min_len && n <= *max_len && !text.contains('\0'))
-                .then(|| Value::Text(text.to_owned()))
+                .then(|| Value::text(text.to_owned()))
         }
-        Domain::Uuid | Domain::Inet | Domain::Json => Some(Value::Text(text.to_owned())),
+        Domain::Uuid | Domain::Inet | Domain::Json => Some(Value::text(text.to_owned())),
         _ => None,
     }
 }

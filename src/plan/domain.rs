@@ -279,7 +279,7 @@ pub fn build(
         let values: Vec<Value> = match enum_values {
             Some(labels) => values
                 .into_iter()
-                .filter(|v| matches!(v, Value::Text(t) if labels.contains(t)))
+                .filter(|v| matches!(v, Value::Text(t) if labels.iter().any(|l| l == t)))
                 .collect(),
             None => values,
         };
@@ -399,7 +399,7 @@ pub fn build(
             let values: Vec<Value> = labels
                 .iter()
                 .filter(|l| !constraints.excluded.contains(&Literal::Text((*l).clone())))
-                .map(|l| Value::Text(l.clone()))
+                .map(|l| Value::text(l.clone()))
                 .collect();
             if values.is_empty() {
                 return Err("the enum has no label its constraints allow".into());
@@ -684,9 +684,9 @@ pub fn literal_value(logical: &LogicalType, lit: &Literal) -> Result<Value, Stri
         (LogicalType::Timestamp | LogicalType::TimestampTz, Literal::Text(t)) => {
             Value::Timestamp(value::parse_timestamp(t).ok_or_else(bad)?)
         }
-        (_, Literal::Text(t)) => Value::Text(t.clone()),
-        (_, Literal::Number(n)) => Value::Text(n.clone()),
-        (_, Literal::Bool(b)) => Value::Text(b.to_string()),
+        (_, Literal::Text(t)) => Value::text(t.clone()),
+        (_, Literal::Number(n)) => Value::text(n.clone()),
+        (_, Literal::Bool(b)) => Value::text(b.to_string()),
     })
 }
 

@@ -1446,7 +1446,7 @@ fn default_value(column: &Column) -> Option<crate::value::Value> {
         LogicalType::Text { max_length } => (max_length
             .is_none_or(|m| literal.chars().count() <= m as usize)
             && !literal.contains('\0'))
-        .then_some(Value::Text(literal)),
+        .then_some(Value::text(literal)),
         LogicalType::Date => value::parse_date(&literal).map(|d| Value::Date(d as i32)),
         LogicalType::Timestamp | LogicalType::TimestampTz => {
             value::parse_timestamp(&literal).map(Value::Timestamp)

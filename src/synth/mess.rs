@@ -101,11 +101,11 @@ pub fn inject(
         (Class::SoftDelete, _) => soft_delete(value, cx.column, rng),
         (_, Value::Null) => None,
         (Class::Drift, _) => Some(limits.default.clone().unwrap_or(Value::Null)),
-        (Class::Empty, Value::Text(t)) if !t.is_empty() => Some(Value::Text(String::new())),
-        (Class::Padded, Value::Text(t)) => padded(t, intensity, limits, rng).map(Value::Text),
-        (Class::Unicode, Value::Text(t)) => Some(Value::Text(unicode(t, intensity, limits, rng))),
+        (Class::Empty, Value::Text(t)) if !t.is_empty() => Some(Value::text(String::new())),
+        (Class::Padded, Value::Text(t)) => padded(t, intensity, limits, rng).map(Value::text),
+        (Class::Unicode, Value::Text(t)) => Some(Value::text(unicode(t, intensity, limits, rng))),
         (Class::MaxLength, Value::Text(t)) => {
-            max_length(t, intensity, limits, rng).map(Value::Text)
+            max_length(t, intensity, limits, rng).map(Value::text)
         }
         (Class::Injection, Value::Text(_)) => pick_fitting(INJECTIONS, limits, rng),
         (Class::OddContact, Value::Text(_)) => match limits.semantic {
@@ -113,15 +113,15 @@ pub fn inject(
             Some(Semantic::Phone) => pick_fitting(PHONES, limits, rng),
             _ => None,
         },
-        (Class::LegacyFormat, Value::Text(t)) => legacy(t, limits).map(Value::Text),
+        (Class::LegacyFormat, Value::Text(t)) => legacy(t, limits).map(Value::text),
         (Class::NearDuplicates, Value::Text(_)) => {
             let other = rng.below(cx.rows.max(1));
             match (cx.other)(other) {
-                Value::Text(o) => near_duplicate(&o, limits, rng).map(Value::Text),
+                Value::Text(o) => near_duplicate(&o, limits, rng).map(Value::text),
                 _ => None,
             }
         }
-        (Class::Mojibake, Value::Text(t)) => Some(Value::Text(mojibake(t, limits, rng))),
+        (Class::Mojibake, Value::Text(t)) => Some(Value::text(mojibake(t, limits, rng))),
         (Class::Placeholders, v) => placeholder(v, limits, rng),
         (Class::NumericEdge, v) => numeric_edge(v, limits, rng),
         (Class::TimeEdge, v) => time_edge(v, limits, rng),
@@ -130,7 +130,7 @@ pub fn inject(
             i64::from(burst_day(cx, limits)) * MICROS_PER_DAY
                 + rng.below(86_400) as i64 * 1_000_000,
         )),
-        (Class::JsonEdge, Value::Text(_)) => Some(Value::Text(json_edge(intensity, rng))),
+        (Class::JsonEdge, Value::Text(_)) => Some(Value::text(json_edge(intensity, rng))),
         // A time drawn anywhere in the column's range, not where its key's order puts it.
         (Class::OutOfOrder, _) => match &cx.column.rule {
             Rule::Sample(domain) | Rule::Pool { domain, .. } => {
@@ -223,8 +223,8 @@ fn pick_fitting(choices: &[&str], limits: &Limits, rng: &mut RowRng) -> Option<V
     if fitting.is_empty() {
         return None;
     }
-    Some(Value::Text(
-        fitting[rng.below(fitting.len() as u64) as usize].to_owned(),
+    Some(Value::text(
+        fitting[rng.below(fitting.len() as u64) as usize],
     ))
 }
 
@@ -902,7 +902,7 @@ mod tests {
         values
             .into_iter()
             .map(|v| match v {
-                Value::Text(t) => t,
+                Value::Text(t) => t.into_string(),
                 other => panic!("not text: {other:?}"),
             })
             .collect()

@@ -408,7 +408,7 @@ impl<'p> Generator<'p> {
             && !matches!(column.rule, Rule::Key { .. })
             && let Some(address) = self.made_from_names(t, c, names, row, memo)
         {
-            return Value::Text(address);
+            return Value::text(address);
         }
         match &column.rule {
             Rule::Sequence { start } => {
@@ -434,7 +434,7 @@ impl<'p> Generator<'p> {
                         && let Some(names) = &column.names
                         && let Some((local, _)) = self.names_local(t, c, names, row, memo) =>
                     {
-                        Value::Text(text::unique_email(&local, *max_len, digit))
+                        Value::text(text::unique_email(&local, *max_len, digit))
                     }
                     KeyComponent::Column { domain, .. } => nth(domain, digit, streams.value),
                     KeyComponent::Reference { .. } => unreachable!("a column component"),
@@ -1045,7 +1045,7 @@ pub fn sample(domain: &Domain, rng: &mut RowRng) -> Value {
             min_len,
             max_len,
             semantic,
-        } => Value::Text(text::generate(*semantic, *min_len, *max_len, rng)),
+        } => Value::text(text::generate(*semantic, *min_len, *max_len, rng)),
         Domain::Choice(values) => values[rng.below(values.len() as u64) as usize].clone(),
         Domain::Date { lo, hi } => Value::Date(rng.between(i64::from(*lo), i64::from(*hi)) as i32),
         Domain::Time { lo, hi } => {
@@ -1056,7 +1056,7 @@ pub fn sample(domain: &Domain, rng: &mut RowRng) -> Value {
         ),
         Domain::Interval => {
             let secs = rng.below(400 * 86_400);
-            Value::Text(format!(
+            Value::text(format!(
                 "{} days {:02}:{:02}:{:02}",
                 secs / 86_400,
                 (secs / 3600) % 24,
@@ -1064,16 +1064,16 @@ pub fn sample(domain: &Domain, rng: &mut RowRng) -> Value {
                 secs % 60
             ))
         }
-        Domain::Uuid => Value::Text(uuid_text(rng.next_u64(), rng.next_u64())),
+        Domain::Uuid => Value::text(uuid_text(rng.next_u64(), rng.next_u64())),
         Domain::Json => {
             let id = rng.below(1_000_000);
             let word = text::generate(Semantic::Words, 3, 12, rng);
-            Value::Text(format!(
+            Value::text(format!(
                 "{{\"id\": {id}, \"tag\": \"{}\"}}",
                 word.replace(['"', '\\'], "")
             ))
         }
-        Domain::Inet => Value::Text(ipv4(rng.next_u64() as u32)),
+        Domain::Inet => Value::text(ipv4(rng.next_u64() as u32)),
         Domain::Binary { min_len, max_len } => {
             let len = rng.between(i64::from(*min_len), i64::from(*max_len)) as usize;
             let mut bytes = vec![0u8; len];
@@ -1084,7 +1084,7 @@ pub fn sample(domain: &Domain, rng: &mut RowRng) -> Value {
             let len = rng.below(u64::from(*max_len) + 1);
             Value::List((0..len).map(|_| sample(element, rng)).collect())
         }
-        Domain::Literal(Some(text)) => Value::Text(text.clone()),
+        Domain::Literal(Some(text)) => Value::text(text.clone()),
         Domain::Literal(None) => Value::Null,
     }
 }
@@ -1104,7 +1104,7 @@ pub fn nth(domain: &Domain, k: u64, stream: Stream) -> Value {
             min_len,
             max_len,
             semantic,
-        } => Value::Text(text::unique(
+        } => Value::text(text::unique(
             *semantic,
             *min_len,
             *max_len,
@@ -1113,15 +1113,15 @@ pub fn nth(domain: &Domain, k: u64, stream: Stream) -> Value {
         )),
         Domain::Uuid => {
             let low = Permutation::new(1 << 62, stream.key()).apply(k);
-            Value::Text(uuid_text(rng::mix64(k ^ stream.key()), low))
+            Value::text(uuid_text(rng::mix64(k ^ stream.key()), low))
         }
         Domain::Inet => {
             let [a, b, c, d] =
                 (Permutation::new(1 << 32, stream.key()).apply(k) as u32).to_be_bytes();
-            Value::Text(format!("{a}.{b}.{c}.{d}"))
+            Value::text(format!("{a}.{b}.{c}.{d}"))
         }
-        Domain::Interval => Value::Text(format!("{k} seconds")),
-        Domain::Json => Value::Text(format!("{{\"id\": {k}}}")),
+        Domain::Interval => Value::text(format!("{k} seconds")),
+        Domain::Json => Value::text(format!("{{\"id\": {k}}}")),
         Domain::Binary { min_len, .. } => {
             let mut bytes = k.to_be_bytes().to_vec();
             while bytes.len() > (*min_len as usize).max(1) && bytes[0] == 0 {

@@ -120,7 +120,7 @@ fn rest_at(domain: &Domain, dist: &Distribution, at: Option<u32>, rng: &mut RowR
         if let Some(&(_, covered)) = dist.shapes.last() {
             let u = at.unwrap_or_else(|| per_million(rng));
             if u < covered {
-                return Value::Text(render(&dist.shapes[pick(&dist.shapes, u, |s| s.1)].0, rng));
+                return Value::text(render(&dist.shapes[pick(&dist.shapes, u, |s| s.1)].0, rng));
             }
         }
         if let Some((lo, hi)) = length_bucket(dist, rng) {
@@ -147,7 +147,7 @@ fn rest_at(domain: &Domain, dist: &Distribution, at: Option<u32>, rng: &mut RowR
                             best = next;
                         }
                     }
-                    return Value::Text(best);
+                    return Value::text(best);
                 }
                 // ... names and places the first of a few draws that fits the
                 // bucket as it is (a name padded with a word is no name),
@@ -165,7 +165,7 @@ fn rest_at(domain: &Domain, dist: &Distribution, at: Option<u32>, rng: &mut RowR
                     for _ in 0..8 {
                         let draw = text::generate(*semantic, *min_len, *max_len, rng);
                         if fits(&draw, lo, hi) {
-                            return Value::Text(draw);
+                            return Value::text(draw);
                         }
                     }
                     (lo, hi)
@@ -173,7 +173,7 @@ fn rest_at(domain: &Domain, dist: &Distribution, at: Option<u32>, rng: &mut RowR
                 // ... the other classes are cut or padded into the bucket.
                 _ => (lo, hi),
             };
-            return Value::Text(text::generate(*semantic, lo, hi, rng));
+            return Value::text(text::generate(*semantic, lo, hi, rng));
         }
     }
     let value = sample(domain, rng);
