@@ -418,7 +418,7 @@ impl<'p> Generator<'p> {
                 Value::Int(start + (row + skipped) as i64)
             }
             Rule::Key { key, component } => {
-                let digit = self.key_digit(t, *key, *component, row);
+                let digit = self.key_digit(t, *key, *component, row, memo);
                 match &table.keys[*key].components[*component] {
                     // A unique e-mail from the row's names: a form of them,
                     // then the key's own suffix, which keeps it distinct.
@@ -647,7 +647,9 @@ impl<'p> Generator<'p> {
                     (r, true) => Some(pick.at(row).below(r)),
                 }
             }
-            ParentPick::Key { key, component } => Some(self.key_digit(t, key, component, row)),
+            ParentPick::Key { key, component } => {
+                Some(self.key_digit(t, key, component, row, None))
+            }
         }
     }
 
@@ -766,7 +768,14 @@ impl<'p> Generator<'p> {
     }
 
     /// The `component`-th digit of the permuted row index of key `key`.
-    fn key_digit(&self, t: usize, key: usize, component: usize, row: u64) -> u64 {
+    fn key_digit(
+        &self,
+        t: usize,
+        key: usize,
+        component: usize,
+        row: u64,
+        memo: Option<&Memo>,
+    ) -> u64 {
         let plan = &self.plan.tables[t].keys[key];
         let mut x = match (&plan.spread, &self.streams[t].key_spreads[key]) {
             (Some(fan_out), Some((slots, positions, salt))) => {
@@ -795,7 +804,16 @@ impl<'p> Generator<'p> {
                 let rest = plan.capacity / plan.components[0].size().max(1);
                 Permutation::new(rest, rng::mix64(salt ^ parent)).apply(rank.min(rest - 1))
             }
-            _ => self.streams[t].keys[key].apply(row % plan.capacity.max(1)),
+            _ => {
+                let index = |row: u64| self.streams[t].keys[key].apply(row % plan.capacity.max(1));
+                match memo {
+                    // Computed once per row for all the key's components.
+                    Some(m) if m.covers(t, row) && plan.components.len() > 1 => m.keys[key]
+                        .get_or_init(|| m.rows.clone().map(index).collect())
+                        [(row - m.rows.start) as usize],
+                    _ => index(row),
+                }
+            }
         };
         for part in &plan.components[component + 1..] {
             x /= part.size().max(1);
@@ -820,7 +838,7 @@ impl<'p> Generator<'p> {
                         .any(|f| f.deferred && f.columns.contains(&c))
             })
             .collect();
-        let memo = Memo::new(t, range.clone(), table.columns.len());
+        let memo = Memo::new(t, range.clone(), table.columns.len(), table.keys.len());
         for &c in &written {
             if !deferred[c] {
                 memo.values[c].get_or_init(|| self.column(t, c, &memo));
@@ -1017,15 +1035,19 @@ struct Memo {
     rows: std::ops::Range<u64>,
     values: Vec<OnceCell<Vec<Value>>>,
     latents: Vec<OnceCell<Vec<f64>>>,
+    /// Per key, each row's permuted index, which every component of the key
+    /// reads its digit from.
+    keys: Vec<OnceCell<Vec<u64>>>,
 }
 
 impl Memo {
-    fn new(t: usize, rows: std::ops::Range<u64>, columns: usize) -> Self {
+    fn new(t: usize, rows: std::ops::Range<u64>, columns: usize, keys: usize) -> Self {
         Self {
             t,
             rows,
             values: (0..columns).map(|_| OnceCell::new()).collect(),
             latents: (0..columns).map(|_| OnceCell::new()).collect(),
+            keys: (0..keys).map(|_| OnceCell::new()).collect(),
         }
     }
 
