@@ -149,6 +149,39 @@ impl Plan {
     pub fn writes(&self, t: usize) -> bool {
         self.order.tables.contains(&t)
     }
+
+    /// Whether column `c` of table `t` takes a new value in most rows of a
+    /// chunk: a sequence, a key component or a reference with at least a
+    /// chunk's worth of values, or draws (independent or from a pool) from at
+    /// least that many values where no common value or other column decides
+    /// most rows. A chunk of n rows drawn from n values holds about 63% of
+    /// them; from more, more. A dictionary of such a column's chunk would
+    /// hold most of its values, so the Parquet writer makes none: it would
+    /// cost time and, for numbers, more bytes than the plain values.
+    pub fn mostly_distinct(&self, t: usize, c: usize) -> bool {
+        let table = &self.tables[t];
+        let column = &table.columns[c];
+        let wide = |values: u128| values >= u128::from(table.chunk_rows);
+        let own = column.given.is_none()
+            && column.banded.is_none()
+            && column.copy.is_none()
+            && column.distribution.common_share() < distribution::MILLION / 2;
+        match &column.rule {
+            Rule::Sequence { .. } => true,
+            Rule::Key { key, component } => {
+                let key = &table.keys[*key];
+                key.components.len() == 1 || wide(u128::from(key.components[*component].size()))
+            }
+            Rule::Reference { foreign_key, .. } => {
+                let fk = &table.foreign_keys[*foreign_key];
+                fk.null_per_million < distribution::MILLION / 2
+                    && wide(u128::from(self.tables[fk.parent].rows))
+            }
+            Rule::Sample(domain) => own && wide(domain.size()),
+            Rule::Pool { size, .. } => own && wide(u128::from(*size)),
+            Rule::After { .. } | Rule::Computed => false,
+        }
+    }
 }
 
 /// What one table will hold.
@@ -171,26 +204,6 @@ pub struct TablePlan {
 }
 
 impl TablePlan {
-    /// Whether column `c` takes a new value in nearly every row: a sequence,
-    /// a single-column key, or independent draws from a domain wider than a
-    /// chunk where the profile shows the column mostly distinct (a `Sample`,
-    /// not a `Pool`) and no common value or other column decides most rows.
-    pub fn mostly_distinct(&self, c: usize) -> bool {
-        let column = &self.columns[c];
-        match &column.rule {
-            Rule::Sequence { .. } => true,
-            Rule::Key { key, .. } => self.keys[*key].components.len() == 1,
-            Rule::Sample(domain) => {
-                column.given.is_none()
-                    && column.banded.is_none()
-                    && column.copy.is_none()
-                    && column.distribution.common_share() < distribution::MILLION / 2
-                    && domain.size() >= u128::from(self.chunk_rows)
-            }
-            _ => false,
-        }
-    }
-
     /// Number of chunks.
     pub fn chunk_count(&self) -> u64 {
         self.rows.div_ceil(self.chunk_rows.max(1))

@@ -215,11 +215,10 @@ impl Sink for FileSink {
                             .max(1),
                     )
                     .set_key_value_metadata(Some(metadata));
-                // A dictionary of a column whose values are nearly all
-                // distinct only costs time: the writer would fill it for
-                // most of each row group and then fall back to plain.
+                // A dictionary of a column whose values are mostly
+                // distinct in a row group only costs time (and bytes).
                 for c in table.written_columns() {
-                    if table.mostly_distinct(c) {
+                    if plan.mostly_distinct(t, c) {
                         props = props.set_column_dictionary_enabled(
                             ColumnPath::from(table.columns[c].name.as_str()),
                             false,
