@@ -9,8 +9,8 @@ use crate::schema::LogicalType;
 use crate::value::Value;
 use arrow::array::{
     ArrayRef, BinaryArray, BooleanArray, Date32Array, Decimal128Array, Float32Array, Float64Array,
-    Int16Array, Int32Array, Int64Array, ListBuilder, StringArray, StringBuilder,
-    Time64MicrosecondArray, TimestampMicrosecondArray,
+    Int16Array, Int32Array, Int64Array, ListBuilder, StringBuilder, Time64MicrosecondArray,
+    TimestampMicrosecondArray,
 };
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::record_batch::RecordBatch;
@@ -167,15 +167,24 @@ pub fn array(data_type: &DataType, values: &[Value]) -> ArrayRef {
                 .with_timezone_opt(tz.clone()),
         ),
         DataType::List(field) => list(field.data_type(), values),
-        _ => Arc::new(
-            values
+        _ => {
+            // Sized once: growing the buffer by doubling copied it ~twice.
+            let bytes = values
                 .iter()
                 .map(|v| match v {
-                    Value::Text(s) => Some(s.as_str()),
-                    _ => None,
+                    Value::Text(s) => s.len(),
+                    _ => 0,
                 })
-                .collect::<StringArray>(),
-        ),
+                .sum();
+            let mut builder = StringBuilder::with_capacity(values.len(), bytes);
+            for v in values {
+                match v {
+                    Value::Text(s) => builder.append_value(s),
+                    _ => builder.append_null(),
+                }
+            }
+            Arc::new(builder.finish())
+        }
     }
 }
 
