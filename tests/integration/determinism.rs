@@ -332,3 +332,40 @@ fn tables_writes_only_the_chosen_tables_with_a_whole_runs_bytes() {
     ]);
     assert!(err.contains("--tables names table `nope`"), "{err}");
 }
+
+/// A Parquet column gets a dictionary only where a row group repeats its
+/// values: references and keys over more values than a row group's rows are
+/// written plain (a dictionary would hold most of them), few-valued columns
+/// keep theirs.
+#[test]
+fn parquet_dictionaries_only_where_a_row_group_repeats_values() {
+    use parquet::basic::Encoding;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let profile = root().join("profiles/chinook.json");
+    let files = generate_files(
+        s(&profile),
+        "parquet",
+        "2",
+        &["--chunk-rows", "97", "--scale", "2"],
+    );
+    let mut file = tempfile::tempfile().expect("a scratch file");
+    std::io::Write::write_all(&mut file, &files["invoice_line.parquet"]).expect("written");
+    let reader = SerializedFileReader::new(file).expect("a Parquet file");
+    let group = reader.metadata().row_group(0);
+    let dictionary: BTreeMap<String, bool> = (0..group.num_columns())
+        .map(|c| {
+            let column = group.column(c);
+            (
+                column.column_path().string(),
+                column.encodings().contains(&Encoding::RLE_DICTIONARY),
+            )
+        })
+        .collect();
+    // 97-row groups: the key, and references to 824 invoices and 7 006 tracks.
+    assert!(!dictionary["invoice_line_id"], "{dictionary:?}");
+    assert!(!dictionary["invoice_id"], "{dictionary:?}");
+    assert!(!dictionary["track_id"], "{dictionary:?}");
+    // A price of two values and a quantity of one.
+    assert!(dictionary["unit_price"], "{dictionary:?}");
+    assert!(dictionary["quantity"], "{dictionary:?}");
+}
