@@ -13,8 +13,8 @@ use crate::error::SinkError;
 use crate::schema::LogicalType;
 use arrow::array::{
     Array, ArrayRef, AsArray, BinaryArray, BooleanArray, Date32Array, Decimal128Array,
-    Float32Array, Float64Array, Int16Array, Int32Array, Int64Array, Time64MicrosecondArray,
-    TimestampMicrosecondArray,
+    Float32Array, Float64Array, Int16Array, Int32Array, Int64Array, StringArray,
+    Time64MicrosecondArray, TimestampMicrosecondArray,
 };
 use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
@@ -86,13 +86,22 @@ pub struct BinaryEncoder {
 impl BinaryEncoder {
     /// The batch's rows, header and trailer included, appended to `out`.
     pub fn encode_into(&self, batch: &RecordBatch, out: &mut Vec<u8>) -> Result<(), SinkError> {
+        // Each column's array and form resolved once, not per value.
+        let columns: Vec<Column> = batch
+            .columns()
+            .iter()
+            .zip(&self.fields)
+            .map(|(array, (_, field))| Column::new(array, *field))
+            .collect();
+        let rows = batch.num_rows();
+        let row_bytes: usize = 2 + columns.iter().map(|c| c.bytes_hint(rows)).sum::<usize>();
+        out.reserve(HEADER.len() + 2 + rows * row_bytes);
         out.extend_from_slice(HEADER);
         let count = (batch.num_columns() as i16).to_be_bytes();
-        let columns = batch.columns();
-        for row in 0..batch.num_rows() {
+        for row in 0..rows {
             out.extend_from_slice(&count);
-            for (column, (name, field)) in columns.iter().zip(&self.fields) {
-                value(column, *field, row, out).map_err(|message| SinkError::Value {
+            for (column, (name, _)) in columns.iter().zip(&self.fields) {
+                column.put(row, out).map_err(|message| SinkError::Value {
                     table: self.table.clone(),
                     column: name.clone(),
                     message,
@@ -115,74 +124,134 @@ impl Encoder for BinaryEncoder {
     }
 }
 
-/// One field: its length and its bytes; a message for a value its form
-/// cannot hold.
-fn value(column: &ArrayRef, field: Field, row: usize, out: &mut Vec<u8>) -> Result<(), String> {
-    if column.is_null(row) {
-        out.extend_from_slice(&(-1i32).to_be_bytes());
-        return Ok(());
+/// One column of a batch as its concrete array and the form it is sent in.
+enum Column<'a> {
+    Text(&'a StringArray),
+    Jsonb(&'a StringArray),
+    Uuid(&'a StringArray),
+    Bytes(&'a BinaryArray),
+    Bool(&'a BooleanArray),
+    Int16(&'a Int16Array),
+    Int32(&'a Int32Array),
+    Int64(&'a Int64Array),
+    Float32(&'a Float32Array),
+    Float64(&'a Float64Array),
+    Date(&'a Date32Array),
+    Time(&'a Time64MicrosecondArray),
+    Timestamp(&'a TimestampMicrosecondArray),
+    Decimal(&'a Decimal128Array, u32),
+}
+
+impl<'a> Column<'a> {
+    fn new(column: &'a ArrayRef, field: Field) -> Self {
+        let any = column.as_any();
+        match (field, column.data_type()) {
+            (Field::Raw, DataType::Utf8) => Column::Text(column.as_string::<i32>()),
+            (Field::Jsonb, DataType::Utf8) => Column::Jsonb(column.as_string::<i32>()),
+            (Field::Uuid, DataType::Utf8) => Column::Uuid(column.as_string::<i32>()),
+            (Field::Raw, DataType::Binary) => Column::Bytes(downcast(any)),
+            (_, DataType::Boolean) => Column::Bool(downcast(any)),
+            (_, DataType::Int16) => Column::Int16(downcast(any)),
+            (_, DataType::Int32) => Column::Int32(downcast(any)),
+            (_, DataType::Int64) => Column::Int64(downcast(any)),
+            (_, DataType::Float32) => Column::Float32(downcast(any)),
+            (_, DataType::Float64) => Column::Float64(downcast(any)),
+            (_, DataType::Date32) => Column::Date(downcast(any)),
+            (_, DataType::Time64(_)) => Column::Time(downcast(any)),
+            (_, DataType::Timestamp(..)) => Column::Timestamp(downcast(any)),
+            (_, DataType::Decimal128(_, scale)) => {
+                Column::Decimal(downcast(any), (*scale).max(0) as u32)
+            }
+            (field, data_type) => {
+                unreachable!(
+                    "binary COPY is chosen only for planned types, not {field:?} {data_type}"
+                )
+            }
+        }
     }
-    fn put(out: &mut Vec<u8>, bytes: &[u8]) {
-        out.extend_from_slice(&(bytes.len() as i32).to_be_bytes());
-        out.extend_from_slice(bytes);
+
+    /// About how many bytes `rows` of its fields take (lengths included).
+    fn bytes_hint(&self, rows: usize) -> usize {
+        let text = |a: &StringArray| a.value_data().len() / rows.max(1);
+        4 + match self {
+            Column::Text(a) => text(a),
+            Column::Jsonb(a) => 1 + text(a),
+            Column::Bytes(a) => a.value_data().len() / rows.max(1),
+            Column::Uuid(_) => 16,
+            Column::Bool(_) => 1,
+            Column::Int16(_) => 2,
+            Column::Int32(_) | Column::Float32(_) | Column::Date(_) => 4,
+            Column::Int64(_) | Column::Float64(_) | Column::Time(_) | Column::Timestamp(_) => 8,
+            Column::Decimal(..) => 16,
+        }
     }
-    let any = column.as_any();
-    match (field, column.data_type()) {
-        (Field::Raw | Field::Jsonb, DataType::Utf8) => {
-            let text = column.as_string::<i32>().value(row);
-            if field == Field::Jsonb {
+
+    /// Row `row`'s field: its length and its bytes; a message for a value
+    /// its form cannot hold.
+    fn put(&self, row: usize, out: &mut Vec<u8>) -> Result<(), String> {
+        fn put(out: &mut Vec<u8>, bytes: &[u8]) {
+            out.extend_from_slice(&(bytes.len() as i32).to_be_bytes());
+            out.extend_from_slice(bytes);
+        }
+        let null = match self {
+            Column::Text(a) | Column::Jsonb(a) | Column::Uuid(a) => a.is_null(row),
+            Column::Bytes(a) => a.is_null(row),
+            Column::Bool(a) => a.is_null(row),
+            Column::Int16(a) => a.is_null(row),
+            Column::Int32(a) => a.is_null(row),
+            Column::Int64(a) => a.is_null(row),
+            Column::Float32(a) => a.is_null(row),
+            Column::Float64(a) => a.is_null(row),
+            Column::Date(a) => a.is_null(row),
+            Column::Time(a) => a.is_null(row),
+            Column::Timestamp(a) => a.is_null(row),
+            Column::Decimal(a, _) => a.is_null(row),
+        };
+        if null {
+            out.extend_from_slice(&(-1i32).to_be_bytes());
+            return Ok(());
+        }
+        match self {
+            Column::Text(a) => put(out, a.value(row).as_bytes()),
+            Column::Jsonb(a) => {
+                let text = a.value(row);
                 out.extend_from_slice(&(text.len() as i32 + 1).to_be_bytes());
                 out.push(1);
                 out.extend_from_slice(text.as_bytes());
-            } else {
-                put(out, text.as_bytes());
             }
+            Column::Uuid(a) => {
+                let text = a.value(row);
+                let bytes = uuid(text).ok_or_else(|| format!("`{text}` is not a UUID"))?;
+                put(out, &bytes);
+            }
+            Column::Bytes(a) => put(out, a.value(row)),
+            Column::Bool(a) => put(out, &[u8::from(a.value(row))]),
+            Column::Int16(a) => put(out, &a.value(row).to_be_bytes()),
+            Column::Int32(a) => put(out, &a.value(row).to_be_bytes()),
+            Column::Int64(a) => put(out, &a.value(row).to_be_bytes()),
+            Column::Float32(a) => put(out, &a.value(row).to_be_bytes()),
+            Column::Float64(a) => put(out, &a.value(row).to_be_bytes()),
+            // The extremes are `-infinity` and `infinity` (as in COPY text),
+            // which PostgreSQL's binary forms hold as the same extremes.
+            Column::Date(a) => {
+                let days = match a.value(row) {
+                    d @ (i32::MIN | i32::MAX) => d,
+                    d => d - EPOCH_DAYS,
+                };
+                put(out, &days.to_be_bytes());
+            }
+            Column::Time(a) => put(out, &a.value(row).to_be_bytes()),
+            Column::Timestamp(a) => {
+                let micros = match a.value(row) {
+                    m @ (i64::MIN | i64::MAX) => m,
+                    m => m - EPOCH_MICROS,
+                };
+                put(out, &micros.to_be_bytes());
+            }
+            Column::Decimal(a, scale) => numeric(a.value(row), *scale, out),
         }
-        (Field::Uuid, DataType::Utf8) => {
-            let text = column.as_string::<i32>().value(row);
-            let bytes = uuid(text).ok_or_else(|| format!("`{text}` is not a UUID"))?;
-            put(out, &bytes);
-        }
-        (Field::Raw, DataType::Binary) => put(out, downcast::<BinaryArray>(any).value(row)),
-        (_, DataType::Boolean) => put(out, &[u8::from(downcast::<BooleanArray>(any).value(row))]),
-        (_, DataType::Int16) => put(out, &downcast::<Int16Array>(any).value(row).to_be_bytes()),
-        (_, DataType::Int32) => put(out, &downcast::<Int32Array>(any).value(row).to_be_bytes()),
-        (_, DataType::Int64) => put(out, &downcast::<Int64Array>(any).value(row).to_be_bytes()),
-        (_, DataType::Float32) => put(out, &downcast::<Float32Array>(any).value(row).to_be_bytes()),
-        (_, DataType::Float64) => put(out, &downcast::<Float64Array>(any).value(row).to_be_bytes()),
-        // The extremes are `-infinity` and `infinity` (as in COPY text), which
-        // PostgreSQL's binary forms hold as the same extremes.
-        (_, DataType::Date32) => {
-            let days = match downcast::<Date32Array>(any).value(row) {
-                d @ (i32::MIN | i32::MAX) => d,
-                d => d - EPOCH_DAYS,
-            };
-            put(out, &days.to_be_bytes());
-        }
-        (_, DataType::Time64(_)) => {
-            put(
-                out,
-                &downcast::<Time64MicrosecondArray>(any)
-                    .value(row)
-                    .to_be_bytes(),
-            );
-        }
-        (_, DataType::Timestamp(..)) => {
-            let micros = match downcast::<TimestampMicrosecondArray>(any).value(row) {
-                m @ (i64::MIN | i64::MAX) => m,
-                m => m - EPOCH_MICROS,
-            };
-            put(out, &micros.to_be_bytes());
-        }
-        (_, DataType::Decimal128(_, scale)) => {
-            let v = downcast::<Decimal128Array>(any).value(row);
-            numeric(v, (*scale).max(0) as u32, out);
-        }
-        (field, data_type) => {
-            unreachable!("binary COPY is chosen only for planned types, not {field:?} {data_type}")
-        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The 16 bytes of a UUID's text: 32 hex digits in either case, hyphens
@@ -222,40 +291,27 @@ fn downcast<T: 'static>(any: &dyn std::any::Any) -> &T {
 
 /// A scaled decimal (`value` × 10^-`scale`) as a `numeric` field: digit
 /// count, weight of the first base-10000 digit, sign, display scale, digits.
+/// No allocation, and 64-bit arithmetic when the value fits (a 128-bit
+/// division is a library call): it runs for every decimal sent.
 pub fn numeric(value: i128, scale: u32, out: &mut Vec<u8>) {
     let negative = value < 0;
     let abs = value.unsigned_abs();
-    let ten = |n: u32| 10u128.pow(n);
-    let (mut whole, mut fraction) = (abs / ten(scale), abs % ten(scale));
-    // Fraction digits padded on the right to whole base-10000 digits, taken
-    // from the right so nothing is multiplied past 128 bits.
+    // Base-10000 digits, least significant first: at most 10 for the
+    // fraction (scale ≤ 38) and 10 for the whole part (below 10^39).
+    let mut low_first = [0i16; 24];
     let groups = scale.div_ceil(4);
-    let pad = groups * 4 - scale;
-    let mut low_first: Vec<i16> = Vec::with_capacity(12);
-    for g in 0..groups {
-        let digit = if g == 0 && pad > 0 {
-            let d = (fraction % ten(4 - pad)) * ten(pad);
-            fraction /= ten(4 - pad);
-            d
-        } else {
-            let d = fraction % 10_000;
-            fraction /= 10_000;
-            d
-        };
-        low_first.push(digit as i16);
-    }
-    while whole > 0 {
-        low_first.push((whole % 10_000) as i16);
-        whole /= 10_000;
-    }
+    let mut n = match u64::try_from(abs) {
+        Ok(abs) if scale < 20 => base10000(abs, scale, &mut low_first),
+        _ => base10000(abs, scale, &mut low_first),
+    };
     // The weight of the most significant digit kept, counted from the point.
-    let mut weight = low_first.len() as i32 - groups as i32 - 1;
-    while low_first.last() == Some(&0) {
-        low_first.pop();
+    let mut weight = n as i32 - groups as i32 - 1;
+    while n > 0 && low_first[n - 1] == 0 {
+        n -= 1;
         weight -= 1;
     }
-    let trailing = low_first.iter().take_while(|d| **d == 0).count();
-    let digits = &low_first[trailing..];
+    let trailing = low_first[..n].iter().take_while(|d| **d == 0).count();
+    let digits = &low_first[trailing..n];
     if digits.is_empty() {
         weight = 0;
     }
@@ -273,6 +329,47 @@ pub fn numeric(value: i128, scale: u32, out: &mut Vec<u8>) {
     for d in digits.iter().rev() {
         out.extend_from_slice(&d.to_be_bytes());
     }
+}
+
+/// The base-10000 digits of `abs` × 10^-`scale` into `low_first`, least
+/// significant first, the fraction's padded on the right to whole digits;
+/// how many.
+fn base10000<T>(abs: T, scale: u32, low_first: &mut [i16; 24]) -> usize
+where
+    T: Copy
+        + PartialOrd
+        + From<u16>
+        + TryInto<u16>
+        + std::ops::Mul<Output = T>
+        + std::ops::Div<Output = T>
+        + std::ops::Rem<Output = T>,
+{
+    let ten = |n: u32| (0..n).fold(T::from(1), |x, _| x * T::from(10));
+    let digit = |d: T| d.try_into().map_or(0, |d: u16| d as i16);
+    let groups = scale.div_ceil(4);
+    // Taken from the right so nothing is multiplied past the type's bits.
+    let pad = groups * 4 - scale;
+    let (mut whole, mut fraction) = (abs / ten(scale), abs % ten(scale));
+    let mut n = 0;
+    for g in 0..groups {
+        let (d, rest) = if g == 0 && pad > 0 {
+            (
+                (fraction % ten(4 - pad)) * ten(pad),
+                fraction / ten(4 - pad),
+            )
+        } else {
+            (fraction % T::from(10_000), fraction / T::from(10_000))
+        };
+        low_first[n] = digit(d);
+        fraction = rest;
+        n += 1;
+    }
+    while whole > T::from(0) {
+        low_first[n] = digit(whole % T::from(10_000));
+        whole = whole / T::from(10_000);
+        n += 1;
+    }
+    n
 }
 
 #[cfg(test)]
@@ -308,6 +405,32 @@ mod tests {
         assert_eq!(parts(100_000_000, 0), (1, 2, 0, 0, vec![1])); // 10^8
         let big = 10i128.pow(37) + 7;
         assert_eq!(parts(big, 38).4.first(), Some(&1000)); // 0.1000…0007
+        // 2^70 / 100, past 64 bits: 11805916207174113034.24
+        assert_eq!(
+            parts(1 << 70, 2),
+            (6, 4, 0, 2, vec![1180, 5916, 2071, 7411, 3034, 2400])
+        );
+    }
+
+    /// The 64-bit digits, taken where a value fits, are the 128-bit ones.
+    #[test]
+    fn numeric_digits_agree_in_64_and_128_bits() {
+        let mut x = 1u64;
+        for k in 0..2000u64 {
+            x = crate::synth::rng::mix64(x ^ k);
+            let value = match k % 4 {
+                0 => x,
+                1 => x % 10_000,
+                2 => x >> (k % 64),
+                _ => 10u64.pow((k % 20) as u32),
+            };
+            for scale in 0..20 {
+                let (mut narrow, mut wide) = ([0i16; 24], [0i16; 24]);
+                let n = base10000(value, scale, &mut narrow);
+                assert_eq!(n, base10000(u128::from(value), scale, &mut wide));
+                assert_eq!(narrow, wide, "{value} at scale {scale}");
+            }
+        }
     }
 
     /// Dates and timestamps move to 2000-01-01; the extremes stay, as
