@@ -76,7 +76,36 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
 pub fn format_date(days: i32, out: &mut String) {
     use std::fmt::Write;
     let (y, m, d) = civil_from_days(i64::from(days));
-    let _ = write!(out, "{y:04}-{m:02}-{d:02}");
+    if (0..=9999).contains(&y) {
+        push_digits(out, y as u64, 4);
+        out.push('-');
+        push_digits(out, u64::from(m), 2);
+        out.push('-');
+        push_digits(out, u64::from(d), 2);
+    } else {
+        let _ = write!(out, "{y:04}-{m:02}-{d:02}");
+    }
+}
+
+/// Appends `v` in decimal, zero-padded to at least `width` digits (at
+/// most 20): what `write!(out, "{v:0width$}")` writes, without the
+/// formatting machinery, which every number and date written as text
+/// went through.
+pub fn push_digits(out: &mut String, mut v: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let start = start.min(digits.len().saturating_sub(width));
+    for &d in &digits[start..] {
+        out.push(char::from(d));
+    }
 }
 
 /// `HH:MM:SS[.ffffff]`.
@@ -107,6 +136,21 @@ pub fn format_timestamp(micros: i64, sep: char, out: &mut String) {
 /// A scaled integer as decimal text (`1234`, scale 2 → `12.34`).
 pub fn format_decimal(unscaled: i128, scale: u32, out: &mut String) {
     use std::fmt::Write;
+    // In 64 bits where the value fits (a 128-bit division is a library call).
+    if let Ok(abs) = u64::try_from(unscaled.unsigned_abs())
+        && scale < 20
+    {
+        if unscaled < 0 {
+            out.push('-');
+        }
+        let pow = 10u64.pow(scale);
+        push_digits(out, abs / pow, 1);
+        if scale > 0 {
+            out.push('.');
+            push_digits(out, abs % pow, scale as usize);
+        }
+        return;
+    }
     if scale == 0 {
         let _ = write!(out, "{unscaled}");
         return;
@@ -185,6 +229,22 @@ mod tests {
         s.clear();
         format_decimal(123_456, 3, &mut s);
         assert_eq!(s, "123.456");
+        s.clear();
+        format_decimal(-7, 0, &mut s);
+        format_decimal(-10_000_000_000_000_000_000, 2, &mut s); // past 64 bits
+        format_decimal(100, 19, &mut s);
+        format_decimal(0, 2, &mut s);
+        assert_eq!(s, "-7-100000000000000000.000.00000000000000001000.00");
+        s.clear();
+        format_date(0, &mut s);
+        format_date(-719_528, &mut s); // 0000-01-01
+        format_date(days_from_civil(10_000, 1, 1) as i32, &mut s);
+        format_date(days_from_civil(-1, 12, 31) as i32, &mut s);
+        assert_eq!(s, "1970-01-010000-01-0110000-01-01-001-12-31");
+        s.clear();
+        push_digits(&mut s, u64::MAX, 1);
+        push_digits(&mut s, 7, 3);
+        assert_eq!(s, "18446744073709551615007");
         assert_eq!(
             parse_timestamp("2009-01-01T00:00:01"),
             Some(days_from_civil(2009, 1, 1) * MICROS_PER_DAY + 1_000_000)

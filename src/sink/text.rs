@@ -182,7 +182,10 @@ fn downcast<T: 'static>(array: &dyn Array) -> &T {
 }
 
 fn push_int(out: &mut String, v: i64) {
-    let _ = write!(out, "{v}");
+    if v < 0 {
+        out.push('-');
+    }
+    crate::value::push_digits(out, v.unsigned_abs(), 1);
 }
 
 /// Appends `text` escaped for COPY's text format.
