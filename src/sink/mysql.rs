@@ -700,6 +700,15 @@ impl Infile {
                 }
                 text.clear();
                 cell(column.as_ref(), row, Style::Mysql, &mut text);
+                // Most values need no escape and fit the column's charset:
+                // copied whole instead of character by character.
+                let plain = !text.bytes().any(|b| {
+                    matches!(b, b'\\' | b'\t' | b'\n' | b'\r' | 0) || (self.narrow[i] && b >= 0xF0)
+                });
+                if plain {
+                    out.extend_from_slice(text.as_bytes());
+                    continue;
+                }
                 for ch in text.chars() {
                     match ch {
                         '\\' => out.extend_from_slice(b"\\\\"),
