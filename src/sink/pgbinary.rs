@@ -16,6 +16,7 @@ use arrow::array::{
     Float32Array, Float64Array, Int16Array, Int32Array, Int64Array, StringArray,
     Time64MicrosecondArray, TimestampMicrosecondArray,
 };
+use arrow::buffer::NullBuffer;
 use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
 
@@ -124,8 +125,15 @@ impl Encoder for BinaryEncoder {
     }
 }
 
-/// One column of a batch as its concrete array and the form it is sent in.
-enum Column<'a> {
+/// One column of a batch: its NULLs, and its values as their concrete
+/// array in the form they are sent in.
+struct Column<'a> {
+    nulls: Option<&'a NullBuffer>,
+    values: Values<'a>,
+}
+
+/// A column's concrete array, by the form its values are sent in.
+enum Values<'a> {
     Text(&'a StringArray),
     Jsonb(&'a StringArray),
     Uuid(&'a StringArray),
@@ -145,44 +153,48 @@ enum Column<'a> {
 impl<'a> Column<'a> {
     fn new(column: &'a ArrayRef, field: Field) -> Self {
         let any = column.as_any();
-        match (field, column.data_type()) {
-            (Field::Raw, DataType::Utf8) => Column::Text(column.as_string::<i32>()),
-            (Field::Jsonb, DataType::Utf8) => Column::Jsonb(column.as_string::<i32>()),
-            (Field::Uuid, DataType::Utf8) => Column::Uuid(column.as_string::<i32>()),
-            (Field::Raw, DataType::Binary) => Column::Bytes(downcast(any)),
-            (_, DataType::Boolean) => Column::Bool(downcast(any)),
-            (_, DataType::Int16) => Column::Int16(downcast(any)),
-            (_, DataType::Int32) => Column::Int32(downcast(any)),
-            (_, DataType::Int64) => Column::Int64(downcast(any)),
-            (_, DataType::Float32) => Column::Float32(downcast(any)),
-            (_, DataType::Float64) => Column::Float64(downcast(any)),
-            (_, DataType::Date32) => Column::Date(downcast(any)),
-            (_, DataType::Time64(_)) => Column::Time(downcast(any)),
-            (_, DataType::Timestamp(..)) => Column::Timestamp(downcast(any)),
+        let values = match (field, column.data_type()) {
+            (Field::Raw, DataType::Utf8) => Values::Text(column.as_string::<i32>()),
+            (Field::Jsonb, DataType::Utf8) => Values::Jsonb(column.as_string::<i32>()),
+            (Field::Uuid, DataType::Utf8) => Values::Uuid(column.as_string::<i32>()),
+            (Field::Raw, DataType::Binary) => Values::Bytes(downcast(any)),
+            (_, DataType::Boolean) => Values::Bool(downcast(any)),
+            (_, DataType::Int16) => Values::Int16(downcast(any)),
+            (_, DataType::Int32) => Values::Int32(downcast(any)),
+            (_, DataType::Int64) => Values::Int64(downcast(any)),
+            (_, DataType::Float32) => Values::Float32(downcast(any)),
+            (_, DataType::Float64) => Values::Float64(downcast(any)),
+            (_, DataType::Date32) => Values::Date(downcast(any)),
+            (_, DataType::Time64(_)) => Values::Time(downcast(any)),
+            (_, DataType::Timestamp(..)) => Values::Timestamp(downcast(any)),
             (_, DataType::Decimal128(_, scale)) => {
-                Column::Decimal(downcast(any), (*scale).max(0) as u32)
+                Values::Decimal(downcast(any), (*scale).max(0) as u32)
             }
             (field, data_type) => {
                 unreachable!(
                     "binary COPY is chosen only for planned types, not {field:?} {data_type}"
                 )
             }
+        };
+        Column {
+            nulls: column.nulls(),
+            values,
         }
     }
 
     /// About how many bytes `rows` of its fields take (lengths included).
     fn bytes_hint(&self, rows: usize) -> usize {
         let text = |a: &StringArray| a.value_data().len() / rows.max(1);
-        4 + match self {
-            Column::Text(a) => text(a),
-            Column::Jsonb(a) => 1 + text(a),
-            Column::Bytes(a) => a.value_data().len() / rows.max(1),
-            Column::Uuid(_) => 16,
-            Column::Bool(_) => 1,
-            Column::Int16(_) => 2,
-            Column::Int32(_) | Column::Float32(_) | Column::Date(_) => 4,
-            Column::Int64(_) | Column::Float64(_) | Column::Time(_) | Column::Timestamp(_) => 8,
-            Column::Decimal(..) => 16,
+        4 + match &self.values {
+            Values::Text(a) => text(a),
+            Values::Jsonb(a) => 1 + text(a),
+            Values::Bytes(a) => a.value_data().len() / rows.max(1),
+            Values::Uuid(_) => 16,
+            Values::Bool(_) => 1,
+            Values::Int16(_) => 2,
+            Values::Int32(_) | Values::Float32(_) | Values::Date(_) => 4,
+            Values::Int64(_) | Values::Float64(_) | Values::Time(_) | Values::Timestamp(_) => 8,
+            Values::Decimal(..) => 16,
         }
     }
 
@@ -193,62 +205,48 @@ impl<'a> Column<'a> {
             out.extend_from_slice(&(bytes.len() as i32).to_be_bytes());
             out.extend_from_slice(bytes);
         }
-        let null = match self {
-            Column::Text(a) | Column::Jsonb(a) | Column::Uuid(a) => a.is_null(row),
-            Column::Bytes(a) => a.is_null(row),
-            Column::Bool(a) => a.is_null(row),
-            Column::Int16(a) => a.is_null(row),
-            Column::Int32(a) => a.is_null(row),
-            Column::Int64(a) => a.is_null(row),
-            Column::Float32(a) => a.is_null(row),
-            Column::Float64(a) => a.is_null(row),
-            Column::Date(a) => a.is_null(row),
-            Column::Time(a) => a.is_null(row),
-            Column::Timestamp(a) => a.is_null(row),
-            Column::Decimal(a, _) => a.is_null(row),
-        };
-        if null {
+        if self.nulls.is_some_and(|n| n.is_null(row)) {
             out.extend_from_slice(&(-1i32).to_be_bytes());
             return Ok(());
         }
-        match self {
-            Column::Text(a) => put(out, a.value(row).as_bytes()),
-            Column::Jsonb(a) => {
+        match &self.values {
+            Values::Text(a) => put(out, a.value(row).as_bytes()),
+            Values::Jsonb(a) => {
                 let text = a.value(row);
                 out.extend_from_slice(&(text.len() as i32 + 1).to_be_bytes());
                 out.push(1);
                 out.extend_from_slice(text.as_bytes());
             }
-            Column::Uuid(a) => {
+            Values::Uuid(a) => {
                 let text = a.value(row);
                 let bytes = uuid(text).ok_or_else(|| format!("`{text}` is not a UUID"))?;
                 put(out, &bytes);
             }
-            Column::Bytes(a) => put(out, a.value(row)),
-            Column::Bool(a) => put(out, &[u8::from(a.value(row))]),
-            Column::Int16(a) => put(out, &a.value(row).to_be_bytes()),
-            Column::Int32(a) => put(out, &a.value(row).to_be_bytes()),
-            Column::Int64(a) => put(out, &a.value(row).to_be_bytes()),
-            Column::Float32(a) => put(out, &a.value(row).to_be_bytes()),
-            Column::Float64(a) => put(out, &a.value(row).to_be_bytes()),
+            Values::Bytes(a) => put(out, a.value(row)),
+            Values::Bool(a) => put(out, &[u8::from(a.value(row))]),
+            Values::Int16(a) => put(out, &a.value(row).to_be_bytes()),
+            Values::Int32(a) => put(out, &a.value(row).to_be_bytes()),
+            Values::Int64(a) => put(out, &a.value(row).to_be_bytes()),
+            Values::Float32(a) => put(out, &a.value(row).to_be_bytes()),
+            Values::Float64(a) => put(out, &a.value(row).to_be_bytes()),
             // The extremes are `-infinity` and `infinity` (as in COPY text),
             // which PostgreSQL's binary forms hold as the same extremes.
-            Column::Date(a) => {
+            Values::Date(a) => {
                 let days = match a.value(row) {
                     d @ (i32::MIN | i32::MAX) => d,
                     d => d - EPOCH_DAYS,
                 };
                 put(out, &days.to_be_bytes());
             }
-            Column::Time(a) => put(out, &a.value(row).to_be_bytes()),
-            Column::Timestamp(a) => {
+            Values::Time(a) => put(out, &a.value(row).to_be_bytes()),
+            Values::Timestamp(a) => {
                 let micros = match a.value(row) {
                     m @ (i64::MIN | i64::MAX) => m,
                     m => m - EPOCH_MICROS,
                 };
                 put(out, &micros.to_be_bytes());
             }
-            Column::Decimal(a, scale) => numeric(a.value(row), *scale, out),
+            Values::Decimal(a, scale) => numeric(a.value(row), *scale, out),
         }
         Ok(())
     }
