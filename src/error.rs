@@ -305,6 +305,9 @@ pub enum SinkError {
         /// Rows generated.
         expected: u64,
     },
+    /// The run was asked to stop (Ctrl-C, SIGTERM or SIGHUP) before it ended.
+    #[error("interrupted before the load ended; nothing of it was kept")]
+    Interrupted,
     /// The generation side stopped (it reported its own error first).
     #[error("generation stopped: {0}")]
     Generation(String),

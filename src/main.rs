@@ -29,7 +29,19 @@ fn main() -> ExitCode {
                 }
             }
             eprintln!("error: {}", printed.join(": "));
-            ExitCode::FAILURE
+            let interrupted = err.chain().any(|c| {
+                matches!(
+                    c.downcast_ref::<patina::error::Error>(),
+                    Some(patina::error::Error::Sink(
+                        patina::error::SinkError::Interrupted
+                    ))
+                )
+            });
+            if interrupted {
+                ExitCode::from(patina::cli::INTERRUPTED)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::plan::mess::{LOCAL_WINDOW, Shuffle};
 use crate::sink::{Chunk, Sink};
 use crate::synth::{Generator, Pass};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Progress of a generation run. The library reports; only the CLI draws.
@@ -49,13 +50,16 @@ pub struct Summary {
 /// Generates every table of the plan into the sink.
 ///
 /// `threads` only decides how many chunks are generated at once; 0 means
-/// one per core. On any error the sink is aborted, which leaves the target
-/// as it was.
+/// one per core. `stop`, set from another thread (the CLI's Ctrl-C handler),
+/// ends the run at the next chunk, table or step with
+/// [`SinkError::Interrupted`]. On any error, that one included, the sink is
+/// aborted, which leaves the target as it was.
 pub fn run(
     plan: &Plan,
     sink: &mut dyn Sink,
     threads: usize,
     progress: &dyn Progress,
+    stop: &AtomicBool,
 ) -> Result<Summary, Error> {
     let started = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
@@ -64,7 +68,7 @@ pub fn run(
         .build()
         .map_err(|e| SinkError::Generation(format!("cannot start {threads} threads: {e}")))?;
     let generator = Generator::new(plan);
-    let result = load(plan, sink, &pool, &generator, progress);
+    let result = load(plan, sink, &pool, &generator, progress, stop);
     match result {
         Ok(tables) => {
             for warning in sink.warnings() {
@@ -91,7 +95,13 @@ fn load(
     pool: &rayon::ThreadPool,
     generator: &Generator<'_>,
     progress: &dyn Progress,
+    stop: &AtomicBool,
 ) -> Result<Vec<(String, u64)>, Error> {
+    // Checked before every step that changes the target.
+    let go_on = || match stop.load(Ordering::Relaxed) {
+        true => Err(SinkError::Interrupted),
+        false => Ok(()),
+    };
     let pass = if sink.loads_in_order() {
         Pass::Load
     } else {
@@ -105,11 +115,13 @@ fn load(
         ))
         .into());
     }
+    go_on()?;
     sink.begin(plan)?;
     let mut done = Vec::with_capacity(plan.order.tables.len());
     for &t in &plan.order.tables {
         let table = &plan.tables[t];
         progress.table_started(&table.address, table.shard_rows(plan.shard));
+        go_on()?;
         sink.begin_table(plan, t)?;
         let encoder = sink.encoder(plan, t);
         let mut chunks: Vec<u64> = table.shard_chunks(plan.shard).collect();
@@ -142,12 +154,14 @@ fn load(
             },
             |chunk| {
                 let chunk = chunk?;
+                go_on()?;
                 let rows = chunk.rows() as u64;
                 sink.write_chunk(plan, t, chunk)?;
                 progress.rows_written(&table.address, rows);
                 Ok(())
             },
         )?;
+        go_on()?;
         let loaded = sink.end_table(plan, t)?;
         let expected = table.shard_rows(plan.shard);
         if loaded != expected {
@@ -176,6 +190,7 @@ fn load(
                 table.shard_chunks(plan.shard).collect(),
                 |i| generator.deferred_chunk(t, i),
                 |item| {
+                    go_on()?;
                     if let Some((keys, deferred, batch)) = item {
                         sink.fill_deferred(plan, t, &keys, &deferred, &batch)?;
                     }
@@ -184,6 +199,7 @@ fn load(
             )?;
         }
     }
+    go_on()?;
     sink.finish(plan)?;
     Ok(done)
 }

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::plan;
@@ -359,6 +360,34 @@ fn profile(args: &ProfileArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Set by the first Ctrl-C, SIGTERM or SIGHUP of a `generate` run: the load
+/// stops at its next chunk, table or step and is undone.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// The exit code of a run stopped by a signal (128 + SIGINT, as shells report it).
+pub const INTERRUPTED: u8 = 130;
+
+/// From here on, a first signal asks the run to stop and undo its load (see
+/// [`STOP`]); a second one quits at once.
+fn stop_on_signals() {
+    let installed = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            eprintln!("\ninterrupted again: quitting at once, without undoing the load");
+            std::process::exit(i32::from(INTERRUPTED));
+        }
+        eprintln!(
+            "\ninterrupted: stopping at the next chunk and undoing the load \
+             (interrupt again to quit at once, which leaves MySQL tables made by --create-schema \
+             and FILE.partial files behind)"
+        );
+    });
+    if let Err(e) = installed {
+        // Without the handler a signal still ends the process, as it always
+        // did; the run itself is unchanged.
+        eprintln!("note: Ctrl-C will not undo the load: {e}");
+    }
+}
+
 fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
     let profile = crate::profile::read(&args.profile)?;
     let config = match &args.mess_config {
@@ -439,9 +468,18 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
     let mut sink = crate::sink::open(&target, &profile, &write_options)
         .with_context(|| format!("opening {where_to}"))?;
     let bars = progress::GenerateBars::new(args.quiet);
-    let summary = crate::pipeline::run(&plan, sink.as_mut(), args.threads, &bars)
+    stop_on_signals();
+    let summary = crate::pipeline::run(&plan, sink.as_mut(), args.threads, &bars, &STOP)
         .with_context(|| format!("generating into {where_to}"))?;
     bars.finish();
+    if STOP.load(Ordering::SeqCst) {
+        // The signal came during the last step, which it cannot undo.
+        eprintln!(
+            "interrupted after the load was complete: {where_to} holds all {} rows; nothing after the load was done",
+            summary.rows
+        );
+        return Ok(ExitCode::from(INTERRUPTED));
+    }
     let secs = summary.elapsed.as_secs_f64();
     let shard = if args.shard.is_part() {
         format!(", shard {}", args.shard)

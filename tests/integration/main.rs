@@ -16,6 +16,8 @@ mod bad_input;
 mod determinism;
 /// Generated data has the profile's shape; `patina verify` measures it.
 mod fidelity;
+/// A signal during a load stops it and leaves the target as it was.
+mod interrupt;
 /// The mess engine: hostile loads everywhere, the manifest, overrides.
 mod mess;
 /// MySQL and MariaDB end to end, and across engines.

@@ -1,0 +1,176 @@
+//! A signal during a load (Ctrl-C, SIGTERM) stops it at the next chunk and
+//! leaves the target as it was: PostgreSQL rolled back, MySQL's created
+//! tables dropped, no partial file left. The exit code is 130.
+
+use crate::util::*;
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long the tests wait for a run to reach its load, and then to stop.
+const PATIENCE: Duration = Duration::from_secs(120);
+
+/// A run the test interrupts: the shipped Chinook profile at a scale that
+/// keeps it busy for minutes, in small chunks so that it is between chunks
+/// often. Killed on drop, should a test fail before it ends.
+struct Run(Child);
+
+impl Run {
+    fn start(target: &[&str]) -> Self {
+        let profile = root().join("profiles/chinook.json");
+        let child = Command::new(env!("CARGO_BIN_EXE_patina"))
+            .args(["generate", s(&profile), "--scale", "2000", "--chunk-rows"])
+            .args(["500", "--threads", "1", "-q"])
+            .args(target)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the patina binary runs");
+        Self(child)
+    }
+
+    /// Waits until `ready` holds, failing the test after [`PATIENCE`].
+    fn wait_for(&mut self, what: &str, ready: impl Fn() -> bool) {
+        let start = Instant::now();
+        while !ready() {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                panic!("patina ended ({status}) before {what}:\n{}", self.stderr());
+            }
+            assert!(start.elapsed() < PATIENCE, "no {what} after {PATIENCE:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Sends the signal (`INT`, `TERM`), then waits for the exit: its code
+    /// and what the run printed.
+    fn interrupt(&mut self, signal: &str) -> (Option<i32>, String) {
+        let sent = Command::new("kill")
+            .args(["-s", signal, &self.0.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill -s {signal} failed");
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                return (status.code(), self.stderr());
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "patina still running {PATIENCE:?} after SIG{signal}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn stderr(&mut self) -> String {
+        let mut text = String::new();
+        if let Some(mut err) = self.0.stderr.take() {
+            err.read_to_string(&mut text).unwrap();
+        }
+        text
+    }
+}
+
+impl Drop for Run {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Checks what every interrupted run prints and returns.
+fn assert_interrupted((code, stderr): (Option<i32>, String)) {
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("interrupted: stopping at the next chunk and undoing the load"),
+        "{stderr}"
+    );
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(errors.len(), 1, "one error line:\n{stderr}");
+    assert!(
+        errors[0].contains("interrupted before the load ended; nothing of it was kept"),
+        "{stderr}"
+    );
+    assert_eq!(
+        code,
+        Some(130),
+        "exit code of an interrupted run:\n{stderr}"
+    );
+}
+
+#[test]
+fn ctrl_c_while_writing_files_leaves_no_file() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    let mut run = Run::start(&["--out", s(&out), "--format", "csv"]);
+    // A chunk has reached a partial file: the run is in its load.
+    run.wait_for("partial file with rows", || {
+        std::fs::read_dir(&out).is_ok_and(|entries| {
+            entries.flatten().any(|e| {
+                e.path().to_string_lossy().ends_with(".partial")
+                    && e.metadata().is_ok_and(|m| m.len() > 0)
+            })
+        })
+    });
+    assert_interrupted(run.interrupt("INT"));
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "files left behind: {left:?}");
+}
+
+#[test]
+fn ctrl_c_during_a_postgres_load_rolls_it_back() {
+    let target = PgDb::new("intr");
+    target.execute("CREATE TABLE kept (id int); INSERT INTO kept VALUES (1), (2)");
+    let mut run = Run::start(&["--target", &target.url(), "--create-schema"]);
+    // The session's last statement stays in `query` while it is idle in
+    // its transaction, between chunks.
+    run.wait_for("COPY on the target", || {
+        target.scalar(
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query LIKE 'COPY%'",
+        ) > 0
+    });
+    assert_interrupted(run.interrupt("INT"));
+    assert_eq!(
+        target
+            .scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"),
+        1,
+        "only the table that was there before"
+    );
+    assert_eq!(target.scalar("SELECT count(*) FROM kept"), 2);
+}
+
+#[test]
+fn sigterm_during_a_mysql_load_drops_the_tables_it_created() {
+    let target = MyDb::new("intr");
+    target.execute("CREATE TABLE kept (id int); INSERT INTO kept VALUES (1), (2)");
+    let mut run = Run::start(&["--target", &target.url(), "--create-schema"]);
+    // --create-schema's tables are committed before the load begins ...
+    run.wait_for("the created tables", || {
+        target.scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE()",
+        ) > 1
+    });
+    // ... then one LOAD DATA per chunk, the session asleep in its
+    // transaction between them: wait to see one running, a few seconds at most.
+    let loading = Instant::now();
+    while loading.elapsed() < Duration::from_secs(5)
+        && target.scalar(
+            "SELECT count(*) FROM information_schema.processlist \
+             WHERE db = DATABASE() AND info LIKE 'LOAD DATA%'",
+        ) == 0
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_interrupted(run.interrupt("TERM"));
+    assert_eq!(
+        target.text(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
+        ),
+        vec!["kept".to_owned()],
+        "only the table that was there before"
+    );
+    assert_eq!(target.scalar("SELECT count(*) FROM kept"), 2);
+}
