@@ -367,25 +367,58 @@ static STOP: AtomicBool = AtomicBool::new(false);
 /// The exit code of a run stopped by a signal (128 + SIGINT, as shells report it).
 pub const INTERRUPTED: u8 = 130;
 
-/// From here on, a first signal asks the run to stop and undo its load (see
-/// [`STOP`]); a second one quits at once.
+/// From here on, a first Ctrl-C, SIGTERM or SIGHUP asks the run to stop and
+/// undo its load (see [`STOP`]); a second one quits at once. A signal the
+/// parent made patina ignore (`nohup` ignores SIGHUP, a script's background
+/// job SIGINT) stays ignored.
 fn stop_on_signals() {
-    let installed = ctrlc::set_handler(|| {
-        if STOP.swap(true, Ordering::SeqCst) {
-            eprintln!("\ninterrupted again: quitting at once, without undoing the load");
-            std::process::exit(i32::from(INTERRUPTED));
-        }
-        eprintln!(
-            "\ninterrupted: stopping at the next chunk and undoing the load \
-             (interrupt again to quit at once, which leaves MySQL tables made by --create-schema \
-             and FILE.partial files behind)"
-        );
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let ignored = ignored_signals();
+    let caught: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
+        .into_iter()
+        .filter(|s| !ignored.contains(s))
+        .collect();
+    // The handlers only write to a pipe; this thread reads it and acts.
+    let watch = signal_hook::iterator::Signals::new(&caught).and_then(|mut signals| {
+        std::thread::Builder::new()
+            .name("patina-signals".into())
+            .spawn(move || {
+                for _ in signals.forever() {
+                    if STOP.swap(true, Ordering::SeqCst) {
+                        eprintln!(
+                            "\ninterrupted again: quitting at once, without undoing the load"
+                        );
+                        std::process::exit(i32::from(INTERRUPTED));
+                    }
+                    eprintln!(
+                        "\ninterrupted: stopping at the next chunk and undoing the load \
+                         (interrupt again to quit at once, which leaves MySQL tables made by \
+                         --create-schema and FILE.partial files behind)"
+                    );
+                }
+            })
     });
-    if let Err(e) = installed {
-        // Without the handler a signal still ends the process, as it always
-        // did; the run itself is unchanged.
-        eprintln!("note: Ctrl-C will not undo the load: {e}");
+    if let Err(e) = watch {
+        // The signals keep their default action: they end the process
+        // without undoing the load.
+        eprintln!("note: a signal will end patina without undoing the load: {e}");
     }
+}
+
+/// The signals this process ignores, as its parent set them: Linux's
+/// `SigIgn` mask in /proc/self/status (bit n - 1 for signal n); none where
+/// that cannot be read.
+fn ignored_signals() -> Vec<i32> {
+    let mask = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("SigIgn:"))
+                .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+        })
+        .unwrap_or(0);
+    (1..=64).filter(|n| mask >> (n - 1) & 1 == 1).collect()
 }
 
 fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {

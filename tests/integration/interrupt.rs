@@ -17,8 +17,22 @@ struct Run(Child);
 
 impl Run {
     fn start(target: &[&str]) -> Self {
+        Self::start_with(None, target)
+    }
+
+    /// [`Run::start`], through `wrapper` (such as `nohup`) when given.
+    fn start_with(wrapper: Option<&str>, target: &[&str]) -> Self {
         let profile = root().join("profiles/chinook.json");
-        let child = Command::new(env!("CARGO_BIN_EXE_patina"))
+        let bin = env!("CARGO_BIN_EXE_patina");
+        let mut command = match wrapper {
+            Some(w) => {
+                let mut c = Command::new(w);
+                c.arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
+        let child = command
             .args(["generate", s(&profile), "--scale", "2000", "--chunk-rows"])
             .args(["500", "--threads", "1", "-q"])
             .args(target)
@@ -41,14 +55,17 @@ impl Run {
         }
     }
 
-    /// Sends the signal (`INT`, `TERM`), then waits for the exit: its code
-    /// and what the run printed.
+    /// Sends the signal (`INT`, `TERM`, `HUP`), then waits for the exit: its
+    /// code and what the run printed. `INT` becomes `TERM` where this test
+    /// runs with SIGINT ignored (a background job of a script), which the
+    /// run inherits and keeps.
     fn interrupt(&mut self, signal: &str) -> (Option<i32>, String) {
-        let sent = Command::new("kill")
-            .args(["-s", signal, &self.0.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(sent.success(), "kill -s {signal} failed");
+        let signal = if signal == "INT" && ignored_here(2) {
+            "TERM"
+        } else {
+            signal
+        };
+        self.signal(signal);
         let start = Instant::now();
         loop {
             if let Some(status) = self.0.try_wait().unwrap() {
@@ -60,6 +77,14 @@ impl Run {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    fn signal(&self, signal: &str) {
+        let sent = Command::new("kill")
+            .args(["-s", signal, &self.0.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill -s {signal} failed");
     }
 
     fn stderr(&mut self) -> String {
@@ -76,6 +101,18 @@ impl Drop for Run {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Whether this process ignores signal `n` (children inherit it): Linux's
+/// `SigIgn` mask in /proc/self/status.
+fn ignored_here(n: u32) -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let mask = status.lines().find_map(|l| l.strip_prefix("SigIgn:"))?;
+            u64::from_str_radix(mask.trim(), 16).ok()
+        })
+        .is_some_and(|mask| mask >> (n - 1) & 1 == 1)
 }
 
 /// Checks what every interrupted run prints and returns.
@@ -173,4 +210,30 @@ fn sigterm_during_a_mysql_load_drops_the_tables_it_created() {
         "only the table that was there before"
     );
     assert_eq!(target.scalar("SELECT count(*) FROM kept"), 2);
+}
+
+#[test]
+fn a_signal_the_parent_ignores_stays_ignored() {
+    // nohup starts patina with SIGHUP ignored: a closed terminal must not
+    // stop a long load, while SIGTERM still stops it and undoes it.
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    let mut run = Run::start_with(Some("nohup"), &["--out", s(&out), "--format", "csv"]);
+    let partial = || {
+        std::fs::read_dir(&out).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.path().to_string_lossy().ends_with(".partial"))
+        })
+    };
+    run.wait_for("partial file", partial);
+    run.signal("HUP");
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        run.0.try_wait().unwrap().is_none(),
+        "SIGHUP ended a run started with it ignored:\n{}",
+        run.stderr()
+    );
+    assert_interrupted(run.interrupt("TERM"));
+    assert!(!partial(), "a partial file was left behind");
 }
