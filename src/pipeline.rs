@@ -98,9 +98,12 @@ fn load(
     stop: &AtomicBool,
 ) -> Result<Vec<(String, u64)>, Error> {
     // Checked before every step that changes the target.
-    let go_on = || match stop.load(Ordering::Relaxed) {
-        true => Err(SinkError::Interrupted),
-        false => Ok(()),
+    let go_on = || {
+        if stop.load(Ordering::Relaxed) {
+            Err(SinkError::Interrupted)
+        } else {
+            Ok(())
+        }
     };
     let pass = if sink.loads_in_order() {
         Pass::Load
