@@ -115,6 +115,24 @@ fn ignored_here(n: u32) -> bool {
         .is_some_and(|mask| mask >> (n - 1) & 1 == 1)
 }
 
+/// Whether a chunk's rows have reached a `FILE.partial` in `dir`.
+fn partial_with_rows(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            e.path().to_string_lossy().ends_with(".partial")
+                && e.metadata().is_ok_and(|m| m.len() > 0)
+        })
+    })
+}
+
+/// Asserts that an interrupted run left no file in `dir`.
+fn assert_nothing_in(dir: &std::path::Path) {
+    let left: Vec<_> = std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "files left behind: {left:?}");
+}
+
 /// Checks what every interrupted run prints and returns.
 fn assert_interrupted((code, stderr): (Option<i32>, String)) {
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -141,19 +159,9 @@ fn ctrl_c_while_writing_files_leaves_no_file() {
     let out = dir.path().join("out");
     let mut run = Run::start(&["--out", s(&out), "--format", "csv"]);
     // A chunk has reached a partial file: the run is in its load.
-    run.wait_for("partial file with rows", || {
-        std::fs::read_dir(&out).is_ok_and(|entries| {
-            entries.flatten().any(|e| {
-                e.path().to_string_lossy().ends_with(".partial")
-                    && e.metadata().is_ok_and(|m| m.len() > 0)
-            })
-        })
-    });
+    run.wait_for("partial file with rows", || partial_with_rows(&out));
     assert_interrupted(run.interrupt("INT"));
-    let left: Vec<_> = std::fs::read_dir(&out)
-        .map(|entries| entries.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    assert!(left.is_empty(), "files left behind: {left:?}");
+    assert_nothing_in(&out);
 }
 
 #[test]
@@ -219,14 +227,7 @@ fn a_signal_the_parent_ignores_stays_ignored() {
     let dir = temp_dir();
     let out = dir.path().join("out");
     let mut run = Run::start_with(Some("nohup"), &["--out", s(&out), "--format", "csv"]);
-    let partial = || {
-        std::fs::read_dir(&out).is_ok_and(|entries| {
-            entries
-                .flatten()
-                .any(|e| e.path().to_string_lossy().ends_with(".partial"))
-        })
-    };
-    run.wait_for("partial file", partial);
+    run.wait_for("partial file with rows", || partial_with_rows(&out));
     run.signal("HUP");
     std::thread::sleep(Duration::from_secs(1));
     assert!(
@@ -235,5 +236,5 @@ fn a_signal_the_parent_ignores_stays_ignored() {
         run.stderr()
     );
     assert_interrupted(run.interrupt("TERM"));
-    assert!(!partial(), "a partial file was left behind");
+    assert_nothing_in(&out);
 }
