@@ -8,9 +8,9 @@ use crate::plan::Plan;
 use crate::schema::LogicalType;
 use crate::value::Value;
 use arrow::array::{
-    ArrayRef, BinaryArray, BooleanArray, Date32Array, Decimal128Array, Float32Array, Float64Array,
-    Int16Array, Int32Array, Int64Array, ListBuilder, StringBuilder, Time64MicrosecondArray,
-    TimestampMicrosecondArray,
+    ArrayRef, BinaryBuilder, BooleanBuilder, Date32Builder, Decimal128Builder, Float32Builder,
+    Float64Builder, Int16Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder,
+    Time64MicrosecondBuilder, TimestampMicrosecondBuilder,
 };
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::record_batch::RecordBatch;
@@ -77,6 +77,11 @@ pub fn batch(plan: &Plan, t: usize, columns: &[usize], values: Vec<Vec<Value>>) 
         .zip(values)
         .map(|(f, v)| array(f.data_type(), &v))
         .collect();
+    batch_of(schema, rows, arrays)
+}
+
+/// A batch of `rows` rows from its schema and arrays.
+pub fn batch_of(schema: Arc<Schema>, rows: usize, arrays: Vec<ArrayRef>) -> RecordBatch {
     RecordBatch::try_new_with_options(
         schema,
         arrays,
@@ -87,103 +92,155 @@ pub fn batch(plan: &Plan, t: usize, columns: &[usize], values: Vec<Vec<Value>>) 
 
 /// An array of the type from values (a value of the wrong kind becomes NULL).
 pub fn array(data_type: &DataType, values: &[Value]) -> ArrayRef {
-    match data_type {
-        DataType::Boolean => Arc::new(
-            values
-                .iter()
-                .map(|v| match v {
-                    Value::Bool(b) => Some(*b),
-                    _ => None,
-                })
-                .collect::<BooleanArray>(),
-        ),
-        DataType::Int16 => Arc::new(
-            values
-                .iter()
-                .map(|v| int(v).map(|i| i as i16))
-                .collect::<Int16Array>(),
-        ),
-        DataType::Int32 => Arc::new(
-            values
-                .iter()
-                .map(|v| int(v).map(|i| i as i32))
-                .collect::<Int32Array>(),
-        ),
-        DataType::Int64 => Arc::new(values.iter().map(int).collect::<Int64Array>()),
-        DataType::Float32 => Arc::new(
-            values
-                .iter()
-                .map(|v| float(v).map(|f| f as f32))
-                .collect::<Float32Array>(),
-        ),
-        DataType::Float64 => Arc::new(values.iter().map(float).collect::<Float64Array>()),
-        DataType::Decimal128(p, s) => Arc::new(
-            values
-                .iter()
-                .map(|v| match v {
-                    Value::Decimal(d) => Some(*d),
-                    Value::Int(i) => Some(i128::from(*i) * 10i128.pow(*s as u32)),
-                    _ => None,
-                })
-                .collect::<Decimal128Array>()
-                .with_precision_and_scale(*p, *s)
-                .expect("precision and scale come from data_type()"),
-        ),
-        DataType::Binary => Arc::new(
-            values
-                .iter()
-                .map(|v| match v {
-                    Value::Bytes(b) => Some(b.as_slice()),
-                    _ => None,
-                })
-                .collect::<BinaryArray>(),
-        ),
-        DataType::Date32 => Arc::new(
-            values
-                .iter()
-                .map(|v| match v {
-                    Value::Date(d) => Some(*d),
-                    _ => None,
-                })
-                .collect::<Date32Array>(),
-        ),
-        DataType::Time64(_) => Arc::new(
-            values
-                .iter()
-                .map(|v| match v {
-                    Value::Time(t) => Some(*t),
-                    _ => None,
-                })
-                .collect::<Time64MicrosecondArray>(),
-        ),
-        DataType::Timestamp(_, tz) => Arc::new(
-            values
-                .iter()
-                .map(|v| match v {
-                    Value::Timestamp(t) => Some(*t),
-                    _ => None,
-                })
-                .collect::<TimestampMicrosecondArray>()
-                .with_timezone_opt(tz.clone()),
-        ),
-        DataType::List(field) => list(field.data_type(), values),
-        _ => {
-            // Sized once: growing the buffer by doubling copied it ~twice.
-            let bytes = values
-                .iter()
-                .map(|v| match v {
-                    Value::Text(s) => s.len(),
-                    _ => 0,
-                })
-                .sum();
-            let mut builder = StringBuilder::with_capacity(values.len(), bytes);
-            for v in values {
-                match v {
-                    Value::Text(s) => builder.append_value(s),
-                    _ => builder.append_null(),
-                }
+    // Text sized once: growing the buffer by doubling copied it ~twice.
+    let bytes = match data_type {
+        DataType::Utf8 => values
+            .iter()
+            .map(|v| match v {
+                Value::Text(s) => s.len(),
+                _ => 0,
+            })
+            .sum(),
+        _ => 0,
+    };
+    let mut builder = ColumnBuilder::new(data_type, values.len(), bytes);
+    for v in values {
+        builder.push(v);
+    }
+    builder.finish()
+}
+
+/// Builds one column's array a value at a time, so a chunk's column can go
+/// straight from the generator into Arrow without a `Vec<Value>` between
+/// them; [`array`] is the same conversion from a slice. A value of the wrong
+/// kind becomes NULL.
+pub struct ColumnBuilder {
+    data_type: DataType,
+    kind: Kind,
+}
+
+enum Kind {
+    Boolean(BooleanBuilder),
+    Int16(Int16Builder),
+    Int32(Int32Builder),
+    Int64(Int64Builder),
+    Float32(Float32Builder),
+    Float64(Float64Builder),
+    /// The scale, for integers.
+    Decimal(Decimal128Builder, i8),
+    Binary(BinaryBuilder),
+    Date(Date32Builder),
+    Time(Time64MicrosecondBuilder),
+    Timestamp(TimestampMicrosecondBuilder),
+    Text(StringBuilder),
+    /// Lists are rare: kept as values and converted at the end.
+    List(Vec<Value>),
+}
+
+impl ColumnBuilder {
+    /// A builder for `rows` values of the type; `bytes`: the text bytes
+    /// expected (a hint; 0 when unknown or not text).
+    pub fn new(data_type: &DataType, rows: usize, bytes: usize) -> Self {
+        let kind = match data_type {
+            DataType::Boolean => Kind::Boolean(BooleanBuilder::with_capacity(rows)),
+            DataType::Int16 => Kind::Int16(Int16Builder::with_capacity(rows)),
+            DataType::Int32 => Kind::Int32(Int32Builder::with_capacity(rows)),
+            DataType::Int64 => Kind::Int64(Int64Builder::with_capacity(rows)),
+            DataType::Float32 => Kind::Float32(Float32Builder::with_capacity(rows)),
+            DataType::Float64 => Kind::Float64(Float64Builder::with_capacity(rows)),
+            DataType::Decimal128(_, s) => Kind::Decimal(Decimal128Builder::with_capacity(rows), *s),
+            DataType::Binary => Kind::Binary(BinaryBuilder::with_capacity(rows, 0)),
+            DataType::Date32 => Kind::Date(Date32Builder::with_capacity(rows)),
+            DataType::Time64(_) => Kind::Time(Time64MicrosecondBuilder::with_capacity(rows)),
+            DataType::Timestamp(_, _) => {
+                Kind::Timestamp(TimestampMicrosecondBuilder::with_capacity(rows))
             }
-            Arc::new(builder.finish())
+            DataType::List(_) => Kind::List(Vec::with_capacity(rows)),
+            _ => Kind::Text(StringBuilder::with_capacity(rows, bytes)),
+        };
+        Self {
+            data_type: data_type.clone(),
+            kind,
+        }
+    }
+
+    /// Appends one value.
+    #[inline]
+    pub fn push(&mut self, v: &Value) {
+        match &mut self.kind {
+            Kind::Boolean(b) => b.append_option(match v {
+                Value::Bool(x) => Some(*x),
+                _ => None,
+            }),
+            Kind::Int16(b) => b.append_option(int(v).map(|i| i as i16)),
+            Kind::Int32(b) => b.append_option(int(v).map(|i| i as i32)),
+            Kind::Int64(b) => b.append_option(int(v)),
+            Kind::Float32(b) => b.append_option(float(v).map(|f| f as f32)),
+            Kind::Float64(b) => b.append_option(float(v)),
+            Kind::Decimal(b, s) => b.append_option(match v {
+                Value::Decimal(d) => Some(*d),
+                Value::Int(i) => Some(i128::from(*i) * 10i128.pow(*s as u32)),
+                _ => None,
+            }),
+            Kind::Binary(b) => match v {
+                Value::Bytes(x) => b.append_value(x),
+                _ => b.append_null(),
+            },
+            Kind::Date(b) => b.append_option(match v {
+                Value::Date(d) => Some(*d),
+                _ => None,
+            }),
+            Kind::Time(b) => b.append_option(match v {
+                Value::Time(t) => Some(*t),
+                _ => None,
+            }),
+            Kind::Timestamp(b) => b.append_option(match v {
+                Value::Timestamp(t) => Some(*t),
+                _ => None,
+            }),
+            Kind::Text(b) => match v {
+                Value::Text(s) => b.append_value(s),
+                _ => b.append_null(),
+            },
+            Kind::List(values) => values.push(v.clone()),
+        }
+    }
+
+    /// The array of the values pushed.
+    pub fn finish(self) -> ArrayRef {
+        match self.kind {
+            Kind::Boolean(mut b) => Arc::new(b.finish()),
+            Kind::Int16(mut b) => Arc::new(b.finish()),
+            Kind::Int32(mut b) => Arc::new(b.finish()),
+            Kind::Int64(mut b) => Arc::new(b.finish()),
+            Kind::Float32(mut b) => Arc::new(b.finish()),
+            Kind::Float64(mut b) => Arc::new(b.finish()),
+            Kind::Decimal(mut b, _) => {
+                let DataType::Decimal128(p, s) = self.data_type else {
+                    unreachable!("a decimal builder is made for a decimal type")
+                };
+                Arc::new(
+                    b.finish()
+                        .with_precision_and_scale(p, s)
+                        .expect("precision and scale come from data_type()"),
+                )
+            }
+            Kind::Binary(mut b) => Arc::new(b.finish()),
+            Kind::Date(mut b) => Arc::new(b.finish()),
+            Kind::Time(mut b) => Arc::new(b.finish()),
+            Kind::Timestamp(mut b) => {
+                let DataType::Timestamp(_, tz) = &self.data_type else {
+                    unreachable!("a timestamp builder is made for a timestamp type")
+                };
+                Arc::new(b.finish().with_timezone_opt(tz.clone()))
+            }
+            Kind::Text(mut b) => Arc::new(b.finish()),
+            Kind::List(values) => {
+                let DataType::List(field) = &self.data_type else {
+                    unreachable!("a list builder is made for a list type")
+                };
+                list(field.data_type(), &values)
+            }
         }
     }
 }

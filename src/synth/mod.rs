@@ -17,6 +17,7 @@ use crate::plan::{
     Base, Domain, KeyComponent, ParentPick, Plan, Rule, Semantic, TablePlan, distribution,
 };
 use crate::value::Value;
+use ::arrow::array::ArrayRef;
 use ::arrow::record_batch::RecordBatch;
 use permute::Permutation;
 use rng::{RowRng, Stream};
@@ -94,6 +95,9 @@ struct TableStreams {
     key_spreads: Vec<Option<(Permutation, Permutation, u64)>>,
     /// Per key whose second reference has a fan-out too: its positions to its parent rows.
     key_seconds: Vec<Option<Permutation>>,
+    /// Per column: whether another column of the same row reads its value,
+    /// so a chunk keeps its values (see [`Generator::chunk`]).
+    read_in_row: Vec<bool>,
 }
 
 /// Per table: the streams and precomputed facts of its mess.
@@ -203,6 +207,7 @@ impl<'p> Generator<'p> {
                             _ => None,
                         })
                         .collect(),
+                    read_in_row: read_in_row(t),
                 }
             })
             .collect();
@@ -698,41 +703,58 @@ impl<'p> Generator<'p> {
         axis: Option<&[Option<i64>]>,
         tally: &mut mess::Tally,
     ) {
+        for (i, row) in range.enumerate() {
+            let at = axis.and_then(|a| a[i]);
+            if let Some(v) = self.mess_value(t, c, row, &values[i], at, tally) {
+                values[i] = v;
+            }
+        }
+    }
+
+    /// The mess's value for column `c` at `row` in place of `value`, or
+    /// `None` where it leaves the value as it is; `at` is the row's point on
+    /// the table's time axis. Counts what it changed in `tally`.
+    fn mess_value(
+        &self,
+        t: usize,
+        c: usize,
+        row: u64,
+        value: &Value,
+        at: Option<i64>,
+        tally: &mut mess::Tally,
+    ) -> Option<Value> {
         use crate::plan::mess::Era;
         let injections = &self.plan.mess.columns[t][c];
         let streams = &self.mess[t].columns[c];
-        let column = &self.plan.tables[t].columns[c];
-        let other = |row: u64| self.value(t, c, row);
-        for (i, row) in range.enumerate() {
-            for (injection, stream) in injections.iter().zip(streams) {
-                let in_era = match injection.era {
-                    Era::All => true,
-                    Era::RowsBelow(n) => row < n,
-                    Era::Before(cut) => axis.and_then(|a| a[i]).is_some_and(|x| x < cut),
-                };
-                if !in_era {
-                    continue;
-                }
-                let mut rng = stream.at(row);
-                if injection.class == crate::plan::mess::Class::IdGaps
-                    || !rng.chance(injection.per_million)
-                {
-                    continue;
-                }
-                let cx = mess::Context {
-                    column,
-                    rows: self.plan.tables[t].rows,
-                    row,
-                    other: &other,
-                    burst_day: self.mess[t].burst_days[c],
-                };
-                if let Some(v) = mess::inject(injection, &values[i], &mut rng, &cx) {
-                    values[i] = v;
-                    tally.hit(t, mess::Place::Column(c), injection.class, row);
-                    break;
-                }
+        for (injection, stream) in injections.iter().zip(streams) {
+            let in_era = match injection.era {
+                Era::All => true,
+                Era::RowsBelow(n) => row < n,
+                Era::Before(cut) => at.is_some_and(|x| x < cut),
+            };
+            if !in_era {
+                continue;
+            }
+            let mut rng = stream.at(row);
+            if injection.class == crate::plan::mess::Class::IdGaps
+                || !rng.chance(injection.per_million)
+            {
+                continue;
+            }
+            let other = |row: u64| self.value(t, c, row);
+            let cx = mess::Context {
+                column: &self.plan.tables[t].columns[c],
+                rows: self.plan.tables[t].rows,
+                row,
+                other: &other,
+                burst_day: self.mess[t].burst_days[c],
+            };
+            if let Some(v) = mess::inject(injection, value, &mut rng, &cx) {
+                tally.hit(t, mess::Place::Column(c), injection.class, row);
+                return Some(v);
             }
         }
+        None
     }
 
     /// Counts the chunk's references the mess moved and its ids after a gap.
@@ -839,8 +861,10 @@ impl<'p> Generator<'p> {
             })
             .collect();
         let memo = Memo::new(t, range.clone(), table.columns.len(), table.keys.len());
+        // Columns another column of the row reads are kept as values; the
+        // others go straight into their arrays below, value by value.
         for &c in &written {
-            if !deferred[c] {
+            if !deferred[c] && self.streams[t].read_in_row[c] {
                 memo.values[c].get_or_init(|| self.column(t, c, &memo));
             }
         }
@@ -863,28 +887,56 @@ impl<'p> Generator<'p> {
                     })
                     .collect()
             });
+        let schema = arrow::schema(self.plan, t, &written);
+        let rows = (range.end - range.start) as usize;
+        let kept: Vec<bool> = written
+            .iter()
+            .map(|&c| !deferred[c] && memo.values[c].get().is_some())
+            .collect();
+        let mut tally = mess::Tally::default();
+        let mut arrays: Vec<Option<ArrayRef>> = vec![None; written.len()];
+        for (i, (&c, field)) in written.iter().zip(schema.fields()).enumerate() {
+            if deferred[c] {
+                arrays[i] = Some(::arrow::array::new_null_array(field.data_type(), rows));
+            } else if !kept[i] {
+                let messy = !self.plan.mess.columns[t][c].is_empty();
+                let bytes = self.text_bytes(t, c, rows);
+                let mut builder = arrow::ColumnBuilder::new(field.data_type(), rows, bytes);
+                for (k, row) in range.clone().enumerate() {
+                    let value = self.cell(t, c, row, Some(&memo));
+                    let messed = if messy {
+                        let at = axis.as_ref().and_then(|a| a[k]);
+                        self.mess_value(t, c, row, &value, at, &mut tally)
+                    } else {
+                        None
+                    };
+                    builder.push(messed.as_ref().unwrap_or(&value));
+                }
+                arrays[i] = Some(builder.finish());
+            }
+        }
+        // The kept columns, moved out of the memo now that nothing reads it.
         let mut computed: Vec<Option<Vec<Value>>> =
             memo.values.into_iter().map(OnceCell::into_inner).collect();
-        let mut tally = mess::Tally::default();
-        let columns = written
-            .iter()
-            .map(|&c| match computed[c].take() {
-                Some(mut values) if !deferred[c] => {
-                    if !self.plan.mess.columns[t][c].is_empty() {
-                        self.mess_column(
-                            t,
-                            c,
-                            range.clone(),
-                            &mut values,
-                            axis.as_deref(),
-                            &mut tally,
-                        );
-                    }
-                    values
+        for (i, (&c, field)) in written.iter().zip(schema.fields()).enumerate() {
+            if let (true, Some(mut values)) = (kept[i], computed[c].take()) {
+                if !self.plan.mess.columns[t][c].is_empty() {
+                    self.mess_column(
+                        t,
+                        c,
+                        range.clone(),
+                        &mut values,
+                        axis.as_deref(),
+                        &mut tally,
+                    );
                 }
-                _ => vec![Value::Null; (range.end - range.start) as usize],
-            })
-            .collect::<Vec<_>>();
+                arrays[i] = Some(arrow::array(field.data_type(), &values));
+            }
+        }
+        let arrays = arrays
+            .into_iter()
+            .map(|a| a.expect("every written column has its array"))
+            .collect();
         self.tally_keys(t, range.clone(), &mut tally);
         if !tally.0.is_empty() {
             match self.tally.lock() {
@@ -892,7 +944,18 @@ impl<'p> Generator<'p> {
                 Err(poisoned) => poisoned.into_inner().merge(tally),
             }
         }
-        arrow::batch(self.plan, t, &written, columns)
+        arrow::batch_of(schema, rows, arrays)
+    }
+
+    /// The text bytes a chunk of `rows` values of column `c` is expected to
+    /// hold (its mean length), so its array's buffer is sized once.
+    fn text_bytes(&self, t: usize, c: usize, rows: usize) -> usize {
+        match d_of(&self.plan.tables[t].columns[c].rule) {
+            Some(Domain::Text {
+                min_len, max_len, ..
+            }) => rows * (*min_len as usize + *max_len as usize).div_ceil(2),
+            _ => 0,
+        }
     }
 
     /// For a table with deferred foreign keys: the key columns that find each
@@ -939,6 +1002,38 @@ impl<'p> Generator<'p> {
     pub fn table(&self, t: usize) -> &TablePlan {
         &self.plan.tables[t]
     }
+}
+
+/// Per column of the table: whether another column of the same row reads
+/// its value (through [`Generator::same_row`]).
+fn read_in_row(table: &TablePlan) -> Vec<bool> {
+    let mut read = vec![false; table.columns.len()];
+    for column in &table.columns {
+        if let Some(g) = &column.given {
+            read[g.base] = true;
+        }
+        if let Some(f) = &column.follows
+            && let Base::Column(b) = f.base
+        {
+            read[b] = true;
+        }
+        if let Some(b) = &column.banded {
+            read[b.base] = true;
+        }
+        if let Some((to, _)) = column.within {
+            read[to] = true;
+        }
+        if let Some(n) = &column.names {
+            read[n.first] = true;
+            if let Some(last) = n.last {
+                read[last] = true;
+            }
+        }
+        if let Rule::After { base, .. } = &column.rule {
+            read[*base] = true;
+        }
+    }
+    read
 }
 
 /// The streams of table `t`'s mess, its id gaps and burst days.
@@ -1267,6 +1362,53 @@ mod tests {
     use super::*;
     use crate::profile::ColumnStats;
     use crate::profile::stats::Frequency;
+
+    /// The central rule as chunks see it: without mess, every cell of every
+    /// chunk is [`Generator::value`] at its address, for a column a chunk
+    /// keeps for the row's other columns and for one it streams straight
+    /// into its array alike, whatever the chunk size.
+    #[test]
+    fn each_cell_of_a_chunk_is_the_value_at_its_address() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/chinook.json");
+        let profile = crate::profile::read(&path).expect("the shipped Chinook profile reads");
+        for chunk_rows in [7, 4096] {
+            let options = crate::plan::Options {
+                scale: 2.0,
+                chunk_rows: Some(chunk_rows),
+                mess: crate::plan::mess::Options {
+                    preset: crate::plan::mess::Preset::None,
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            let plan = crate::plan::build(&profile, &options).expect("Chinook plans");
+            let generator = Generator::new(&plan);
+            // Both ways through `chunk` are taken.
+            let kept = generator.streams.iter().flat_map(|s| &s.read_in_row);
+            assert!(kept.clone().any(|k| *k) && kept.clone().any(|k| !*k));
+            for (t, table) in plan.tables.iter().enumerate() {
+                let written = table.written_columns();
+                for i in 0..table.chunk_count() {
+                    let range = table.chunk_range(i);
+                    let values = written
+                        .iter()
+                        .map(|&c| {
+                            range
+                                .clone()
+                                .map(|row| generator.value(t, c, row))
+                                .collect()
+                        })
+                        .collect();
+                    assert_eq!(
+                        generator.chunk(t, i, Pass::Complete),
+                        arrow::batch(&plan, t, &written, values),
+                        "{} chunk {i} of {chunk_rows} rows",
+                        table.address
+                    );
+                }
+            }
+        }
+    }
 
     /// On a table of 59 rows (Chinook's customers) every common value's
     /// share, and the NULL share, is met to within one row; independent
