@@ -209,11 +209,11 @@ impl Sink for FileSink {
                     // Pinned: the default embeds the parquet crate's version.
                     .set_created_by(format!("patina {}", crate::VERSION))
                     .set_compression(Compression::SNAPPY)
-                    .set_max_row_group_size(
+                    .set_max_row_group_row_count(Some(
                         usize::try_from(table.chunk_rows)
                             .unwrap_or(usize::MAX)
                             .max(1),
-                    )
+                    ))
                     .set_key_value_metadata(Some(metadata));
                 // A dictionary of a column whose values are mostly
                 // distinct in a row group only costs time (and bytes).

@@ -357,7 +357,7 @@ fn parquet_dictionaries_only_where_a_row_group_repeats_values() {
             let column = group.column(c);
             (
                 column.column_path().string(),
-                column.encodings().contains(&Encoding::RLE_DICTIONARY),
+                column.encodings().any(|e| e == Encoding::RLE_DICTIONARY),
             )
         })
         .collect();
