@@ -139,7 +139,8 @@ pub struct GenerateArgs {
     /// Rows for one table (TABLE=N) or for every table ('*=N'); repeatable, applied after --scale.
     #[arg(long = "rows", value_name = "TABLE=N", value_parser = parse_rows)]
     pub rows: Vec<(Option<String>, u64)>,
-    /// Threads generating chunks (default: one per core). Changes speed, never output.
+    /// Threads generating chunks (default: one per core, less one when the target is a database
+    /// server on this machine, whose session needs a core). Changes speed, never output.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
     /// Rows per chunk, the unit of parallel work and of Parquet row groups
@@ -502,7 +503,11 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("opening {where_to}"))?;
     let bars = progress::GenerateBars::new(args.quiet);
     stop_on_signals();
-    let summary = crate::pipeline::run(&plan, sink.as_mut(), args.threads, &bars, &STOP)
+    let threads = match args.threads {
+        0 => target.default_threads(std::thread::available_parallelism().map_or(1, usize::from)),
+        n => n,
+    };
+    let summary = crate::pipeline::run(&plan, sink.as_mut(), threads, &bars, &STOP)
         .with_context(|| format!("generating into {where_to}"))?;
     bars.finish();
     if STOP.load(Ordering::SeqCst) {
