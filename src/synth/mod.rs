@@ -948,7 +948,8 @@ impl<'p> Generator<'p> {
     }
 
     /// The text bytes a chunk of `rows` values of column `c` is expected to
-    /// hold (its mean length), so its array's buffer is sized once.
+    /// hold (the middle of its length range; a hint), so its array's buffer
+    /// is mostly sized once.
     fn text_bytes(&self, t: usize, c: usize, rows: usize) -> usize {
         match d_of(&self.plan.tables[t].columns[c].rule) {
             Some(Domain::Text {
@@ -1005,7 +1006,8 @@ impl<'p> Generator<'p> {
 }
 
 /// Per column of the table: whether another column of the same row reads
-/// its value (through [`Generator::same_row`]).
+/// its value (through [`Generator::same_row`]). Only speed depends on it: a
+/// column read but not marked is computed again for its reader's memo.
 fn read_in_row(table: &TablePlan) -> Vec<bool> {
     let mut read = vec![false; table.columns.len()];
     for column in &table.columns {
