@@ -371,8 +371,9 @@ pub const INTERRUPTED: u8 = 130;
 /// From here on, a first Ctrl-C, SIGTERM or SIGHUP asks the run to stop and
 /// undo its load (see [`STOP`]); a second one quits at once. A signal the
 /// parent made patina ignore (`nohup` ignores SIGHUP, a script's background
-/// job SIGINT) stays ignored.
-fn stop_on_signals() {
+/// job SIGINT) stays ignored. `say` prints what the signal does, out of the
+/// progress bars' way.
+fn stop_on_signals(say: impl Fn(&str) + Send + 'static) {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let ignored = ignored_signals();
     let caught: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
@@ -386,15 +387,13 @@ fn stop_on_signals() {
             .spawn(move || {
                 for _ in signals.forever() {
                     if STOP.swap(true, Ordering::SeqCst) {
-                        eprintln!(
-                            "\ninterrupted again: quitting at once, without undoing the load"
-                        );
+                        say("interrupted again: quitting at once, without undoing the load");
                         std::process::exit(i32::from(INTERRUPTED));
                     }
-                    eprintln!(
-                        "\ninterrupted: stopping at the next chunk and undoing the load \
+                    say(
+                        "interrupted: stopping at the next chunk and undoing the load \
                          (interrupt again to quit at once, which leaves MySQL tables made by \
-                         --create-schema and FILE.partial files behind)"
+                         --create-schema and FILE.partial files behind)",
                     );
                 }
             })
@@ -502,14 +501,15 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
     let mut sink = crate::sink::open(&target, &profile, &write_options)
         .with_context(|| format!("opening {where_to}"))?;
     let bars = progress::GenerateBars::new(args.quiet);
-    stop_on_signals();
+    stop_on_signals(bars.printer());
     let threads = match args.threads {
         0 => target.default_threads(std::thread::available_parallelism().map_or(1, usize::from)),
         n => n,
     };
-    let summary = crate::pipeline::run(&plan, sink.as_mut(), threads, &bars, &STOP)
-        .with_context(|| format!("generating into {where_to}"))?;
+    let summary = crate::pipeline::run(&plan, sink.as_mut(), threads, &bars, &STOP);
+    // Cleared on failure too, so the error starts a line of its own.
     bars.finish();
+    let summary = summary.with_context(|| format!("generating into {where_to}"))?;
     if STOP.load(Ordering::SeqCst) {
         // The signal came during the last step, which it cannot undo.
         eprintln!(

@@ -30,9 +30,22 @@ impl GenerateBars {
         }
     }
 
-    /// Clears the bars.
+    /// Clears the bars, those of tables a failed run left unfinished too
+    /// (dropped unfinished, a bar draws itself again).
     pub fn finish(&self) {
+        if let Ok(bars) = self.bars.lock() {
+            for bar in bars.values() {
+                bar.finish_and_clear();
+            }
+        }
         let _ = self.multi.clear();
+    }
+
+    /// Something that prints a line to stderr from any thread with the bars
+    /// out of its way (cleared, then drawn again below it).
+    pub fn printer(&self) -> impl Fn(&str) + Send + 'static {
+        let multi = self.multi.clone();
+        move |line: &str| multi.suspend(|| eprintln!("{line}"))
     }
 }
 
