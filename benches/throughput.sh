@@ -9,10 +9,12 @@
 #   MariaDB     patina into a bare table                    vs  LOAD DATA INFILE of the same CSV
 #               and patina --create-schema --defer-indexes
 #   Memory      peak RSS at 6M and 60M rows (Parquet)
-#   Threads     --threads 1 against --threads 2 (Parquet)
+#   Threads     --threads 1 against --threads 2 (Parquet), beside tpchgen-cli's
+#               --num-threads 1 against 2: what a second core gives on this machine
 #
-# Each timing is the median of RUNS runs (default 3); ratios are patina's
-# median over the baseline's. Beside each wall time: the CPU seconds the timed
+# Each timing is the median of RUNS runs (default 3), taken in rounds that run
+# each command of a section once, so patina and its baseline share the
+# machine's moods; ratios are patina's median over the baseline's. Beside each wall time: the CPU seconds the timed
 # command used itself and the whole machine's busy CPU seconds (from
 # /proc/stat; the difference is mostly the database server), which show what
 # bounds a run. Needs psql, createdb, dropdb, mariadb, python3
@@ -36,7 +38,7 @@ ROWS=6001215 # lineitem at TPC-H scale factor 1
 WORK=${THROUGHPUT_WORK:-/tmp/patina-throughput}
 mysql_cli() { mariadb -uroot -h127.0.0.1 "$@"; }
 mkdir -p "$WORK"
-rm -f "$WORK"/result.*
+rm -f "$WORK"/result.* "$WORK"/runs.*
 chmod a+rx "$WORK" # the servers read the ready files themselves
 
 command -v tpchgen-cli >/dev/null || cargo install tpchgen-cli --locked
@@ -66,21 +68,28 @@ GEN=("$BIN" generate "$PROFILE" --rows "lineitem=$ROWS" --quiet)
 busy() { # the machine's busy CPU seconds since boot
   awk -v hz="$(getconf CLK_TCK)" '/^cpu /{print ($2+$3+$4+$7+$8) / hz}' /proc/stat
 }
-# time_runs NAME SETUP COMMAND...: runs SETUP (untimed) then COMMAND, RUNS
-# times; records the median run's "seconds peak_kib own_cpu machine_cpu" in
-# $WORK/result.NAME.
-time_runs() {
-  local name=$1 setup=$2; shift 2
-  local results=() before after
-  for _ in $(seq "$RUNS"); do
-    eval "$setup" >/dev/null 2>&1
-    before=$(busy)
-    /usr/bin/time -f '%e %M %U %S' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/stderr" \
-      || { cat "$WORK/stderr" >&2; exit 1; }
-    after=$(busy)
-    results+=("$(awk -v b="$before" -v a="$after" '{printf "%s %s %.1f %.1f", $1, $2, $3 + $4, a - b}' "$WORK/time")")
+# time_run NAME SETUP COMMAND...: runs SETUP (untimed) then COMMAND once;
+# appends the run's "seconds peak_kib own_cpu machine_cpu" to $WORK/runs.NAME.
+# Each section runs its commands in RUNS rounds, each command once a round,
+# so a patina run and its baseline's run are minutes apart at most and a
+# neighbour's load on this shared machine falls on both alike.
+time_run() {
+  local name=$1 setup=$2 before after; shift 2
+  eval "$setup" >/dev/null 2>&1
+  before=$(busy)
+  /usr/bin/time -f '%e %M %U %S' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/stderr" \
+    || { cat "$WORK/stderr" >&2; exit 1; }
+  after=$(busy)
+  awk -v b="$before" -v a="$after" '{printf "%s %s %.1f %.1f\n", $1, $2, $3 + $4, a - b}' \
+    "$WORK/time" >>"$WORK/runs.$name"
+}
+# median NAME...: each NAME's median run (by seconds) into $WORK/result.NAME.
+median() {
+  local name n
+  for name in "$@"; do
+    n=$(wc -l <"$WORK/runs.$name")
+    sort -n "$WORK/runs.$name" | sed -n "$(( (n + 1) / 2 ))p" >"$WORK/result.$name"
   done
-  printf '%s\n' "${results[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p" >"$WORK/result.$name"
 }
 field() { cut -d' ' -f"$2" "$WORK/result.$1"; }
 secs() { field "$1" 1; }
@@ -97,12 +106,16 @@ row() { # label, result: nothing when that line was not measured
 
 # --- Parquet -----------------------------------------------------------------
 if want parquet; then
-time_runs tpchgen "rm -rf $WORK/tpchgen" tpchgen-cli parquet -s 1 --tables lineitem --output-dir "$WORK/tpchgen"
-time_runs parquet "rm -rf $WORK/parquet" "${GEN[@]}" --out "$WORK/parquet"
-time_runs parquet1 "rm -rf $WORK/parquet" "${GEN[@]}" --out "$WORK/parquet" --threads 1
-RUNS_SAVED=$RUNS RUNS=1
-time_runs parquet60 "rm -rf $WORK/parquet" "$BIN" generate "$PROFILE" --rows "lineitem=$((ROWS * 10))" --quiet --out "$WORK/parquet"
-RUNS=$RUNS_SAVED
+TPCHGEN=(tpchgen-cli parquet -s 1 --tables lineitem --output-dir "$WORK/tpchgen")
+for _ in $(seq "$RUNS"); do
+  time_run tpchgen "rm -rf $WORK/tpchgen" "${TPCHGEN[@]}"
+  time_run parquet "rm -rf $WORK/parquet" "${GEN[@]}" --out "$WORK/parquet"
+  # What two threads give on this machine, measured on the baseline.
+  time_run tpchgen1 "rm -rf $WORK/tpchgen" "${TPCHGEN[@]}" --num-threads 1
+  time_run parquet1 "rm -rf $WORK/parquet" "${GEN[@]}" --out "$WORK/parquet" --threads 1
+done
+time_run parquet60 "rm -rf $WORK/parquet" "$BIN" generate "$PROFILE" --rows "lineitem=$((ROWS * 10))" --quiet --out "$WORK/parquet"
+median tpchgen parquet tpchgen1 parquet1 parquet60
 rm -rf "$WORK/parquet" "$WORK/tpchgen"
 fi
 
@@ -128,11 +141,14 @@ pg_copy() {
   wait
 }
 export -f pg_copy; export WORK
-time_runs pg_copy bare_pg bash -c pg_copy
-[ "$(psql -tAd bench_throughput -c 'select count(*) from lineitem')" = "$ROWS" ]
-time_runs pg_bare bare_pg "${GEN[@]}" --target "$PG/bench_throughput"
-time_runs pg_defer "dropdb --if-exists bench_throughput; createdb bench_throughput" \
-  "${GEN[@]}" --target "$PG/bench_throughput" --create-schema --defer-indexes
+for _ in $(seq "$RUNS"); do
+  time_run pg_copy bare_pg bash -c pg_copy
+  [ "$(psql -tAd bench_throughput -c 'select count(*) from lineitem')" = "$ROWS" ]
+  time_run pg_bare bare_pg "${GEN[@]}" --target "$PG/bench_throughput"
+  time_run pg_defer "dropdb --if-exists bench_throughput; createdb bench_throughput" \
+    "${GEN[@]}" --target "$PG/bench_throughput" --create-schema --defer-indexes
+done
+median pg_copy pg_bare pg_defer
 dropdb bench_throughput
 fi
 
@@ -144,11 +160,14 @@ bare_my() {
   "$BIN" generate "$PROFILE" --rows 'lineitem=0' --target "$MY/bench_throughput" --create-schema --quiet
   mysql_cli bench_throughput -e 'ALTER TABLE lineitem DROP PRIMARY KEY'
 }
-time_runs my_load bare_my mariadb -uroot -h127.0.0.1 bench_throughput -e \
-  "LOAD DATA INFILE '$WORK/csv/body.csv' INTO TABLE lineitem FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"'"
-[ "$(mysql_cli -N bench_throughput -e 'select count(*) from lineitem')" = "$ROWS" ]
-time_runs my_bare bare_my "${GEN[@]}" --target "$MY/bench_throughput"
-time_runs my_defer fresh_my "${GEN[@]}" --target "$MY/bench_throughput" --create-schema --defer-indexes
+for _ in $(seq "$RUNS"); do
+  time_run my_load bare_my mariadb -uroot -h127.0.0.1 bench_throughput -e \
+    "LOAD DATA INFILE '$WORK/csv/body.csv' INTO TABLE lineitem FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"'"
+  [ "$(mysql_cli -N bench_throughput -e 'select count(*) from lineitem')" = "$ROWS" ]
+  time_run my_bare bare_my "${GEN[@]}" --target "$MY/bench_throughput"
+  time_run my_defer fresh_my "${GEN[@]}" --target "$MY/bench_throughput" --create-schema --defer-indexes
+done
+median my_load my_bare my_defer
 mysql_cli -e 'DROP DATABASE bench_throughput'
 fi
 rm -rf "$WORK/csv"
@@ -157,6 +176,7 @@ rm -rf "$WORK/csv"
 echo "lineitem, $ROWS rows, medians of $RUNS runs ($(nproc) cores)"
 row "tpchgen-cli parquet (baseline)" tpchgen
 row "patina -> Parquet" parquet
+row "tpchgen-cli parquet --num-threads 1" tpchgen1
 row "patina -> Parquet, --threads 1" parquet1
 row "patina -> Parquet, 60M rows (one run)" parquet60
 row "PostgreSQL: server COPY, 2 sessions, no keys (baseline)" pg_copy
@@ -172,6 +192,7 @@ ratio pg_defer pg_copy "PostgreSQL with PK after / COPY"
 ratio my_bare my_load "MariaDB no keys / LOAD DATA INFILE" "[<= 1.5]"
 ratio my_defer my_load "MariaDB with PK after / LOAD DATA"
 ratio parquet1 parquet "1 thread / 2 threads" "[>= 1.8]"
+ratio tpchgen1 tpchgen "tpchgen-cli 1 thread / 2 (the machine)"
 if [ -s "$WORK/result.parquet60" ]; then
   echo "  peak memory: $(mib parquet) MiB at 6M rows, $(mib parquet60) MiB at 60M rows  [< 300 MB]"
 fi
