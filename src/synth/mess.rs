@@ -229,25 +229,33 @@ fn pick_fitting(choices: &[&str], limits: &Limits, rng: &mut RowRng) -> Option<V
 }
 
 /// `s` cut to the column's length.
-fn fit(s: String, limits: &Limits) -> String {
-    match limits.max_chars {
-        Some(m) if s.chars().count() > m as usize => s.chars().take(m as usize).collect(),
-        _ => s,
+fn fit(mut s: String, limits: &Limits) -> String {
+    if let Some(m) = limits.max_chars {
+        s.truncate(char_offset(&s, m as usize));
     }
+    s
+}
+
+/// The byte offset of character `n` of `s` (its length past the end).
+fn char_offset(s: &str, n: usize) -> usize {
+    if s.is_ascii() {
+        return n.min(s.len());
+    }
+    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
 }
 
 /// `piece` put at character `at` of `s`, dropping characters from the end
 /// to stay within the column's length.
 fn insert(s: &str, at: usize, piece: &str, limits: &Limits) -> String {
-    let chars: Vec<char> = s.chars().collect();
     let room = limits.max_chars.map_or(usize::MAX, |m| {
         (m as usize).saturating_sub(piece.chars().count())
     });
-    let keep = chars.len().min(room);
-    let at = at.min(keep);
-    let mut out: String = chars[..at].iter().collect();
+    let keep = char_offset(s, room);
+    let at = char_offset(s, at).min(keep);
+    let mut out = String::with_capacity(keep + piece.len());
+    out.push_str(&s[..at]);
     out.push_str(piece);
-    out.extend(&chars[at..keep]);
+    out.push_str(&s[at..keep]);
     // A piece longer than the column is cut too.
     fit(out, limits)
 }
@@ -409,36 +417,29 @@ fn near_duplicate(o: &str, limits: &Limits, rng: &mut RowRng) -> Option<String> 
     let room = limits
         .max_chars
         .is_none_or(|m| o.chars().count() < m as usize);
-    let variants = [
-        o.to_uppercase(),
-        o.to_lowercase(),
-        if room && !limits.fixed_width {
-            format!("{o} ")
-        } else {
-            o.to_uppercase()
-        },
-        if room {
-            format!(" {o}")
-        } else {
-            o.to_lowercase()
-        },
+    // Made one at a time, from a start drawn among the five: the first that
+    // differs and fits.
+    let variant = |k: usize| match k {
+        0 => o.to_uppercase(),
+        1 => o.to_lowercase(),
+        2 if room && !limits.fixed_width => format!("{o} "),
+        2 => o.to_uppercase(),
+        3 if room => format!(" {o}"),
+        3 => o.to_lowercase(),
         // Combining marks exist in Unicode character sets only.
-        if limits.single_byte {
-            o.to_lowercase()
-        } else {
-            decompose(o)
-        },
-    ];
-    let start = rng.below(variants.len() as u64) as usize;
-    (0..variants.len())
-        .map(|k| &variants[(start + k) % variants.len()])
+        _ if limits.single_byte => o.to_lowercase(),
+        _ => decompose(o),
+    };
+    const VARIANTS: usize = 5;
+    let start = rng.below(VARIANTS as u64) as usize;
+    (0..VARIANTS)
+        .map(|k| variant((start + k) % VARIANTS))
         .find(|v| {
             *v != o
                 && limits
                     .max_chars
                     .is_none_or(|m| v.chars().count() <= m as usize)
         })
-        .cloned()
 }
 
 /// NFD for the accented letters [`ACCENTS`] knows (enough to make a value
@@ -860,6 +861,56 @@ mod tests {
             max_chars: Some(max),
             days: (-719_162, 2_932_896),
             ..Limits::default()
+        }
+    }
+
+    /// `insert` and `fit` work on byte offsets; they cut and place by
+    /// characters exactly as going through a `Vec<char>` does.
+    #[test]
+    fn insert_and_fit_count_characters_not_bytes() {
+        fn by_chars(s: &str, at: usize, piece: &str, max: Option<u32>) -> String {
+            let chars: Vec<char> = s.chars().collect();
+            let room = max.map_or(usize::MAX, |m| {
+                (m as usize).saturating_sub(piece.chars().count())
+            });
+            let keep = chars.len().min(room);
+            let at = at.min(keep);
+            let mut out: String = chars[..at].iter().collect();
+            out.push_str(piece);
+            out.extend(&chars[at..keep]);
+            match max {
+                Some(m) => out.chars().take(m as usize).collect(),
+                None => out,
+            }
+        }
+        for s in [
+            "",
+            "a",
+            "abcdef",
+            "ab\u{e9}cd\u{20ac}f",
+            "\u{5e9}\u{5dc}\u{5d5}\u{5dd}",
+            "\u{1f600}x\u{1f600}",
+        ] {
+            for piece in [
+                " ",
+                "\u{a0}",
+                "\u{301}",
+                "\u{200f}\u{5e9}\u{5dc}\u{5d5}\u{5dd}",
+            ] {
+                for max in [None, Some(0), Some(1), Some(3), Some(5), Some(40)] {
+                    let limits = Limits {
+                        max_chars: max,
+                        ..Limits::default()
+                    };
+                    for at in 0..8 {
+                        assert_eq!(
+                            insert(s, at, piece, &limits),
+                            by_chars(s, at, piece, max),
+                            "{s:?} + {piece:?} at {at}, max {max:?}"
+                        );
+                    }
+                }
+            }
         }
     }
 
