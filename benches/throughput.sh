@@ -98,10 +98,13 @@ ratio() { # patina's result, baseline's result, label, target
   [ -s "$WORK/result.$1" ] && [ -s "$WORK/result.$2" ] || return 0
   printf '  %-38s %s  %s\n' "$3" "$(python3 -c "print(f'{$(secs "$1") / $(secs "$2"):.2f}')")" "${4:-}"
 }
+spread() { # the fastest and the slowest run's seconds
+  sort -n "$WORK/runs.$1" | sed -n '1s/ .*//p;$s/ .*//p' | paste -sd- -
+}
 row() { # label, result: nothing when that line was not measured
   [ -s "$WORK/result.$2" ] || return 0
-  printf '%-56s %7s s %5s MiB  cpu: own %5s s, machine %5s s\n' \
-    "$1" "$(secs "$2")" "$(mib "$2")" "$(field "$2" 3)" "$(field "$2" 4)"
+  printf '%-56s %7s s %5s MiB  cpu: own %5s s, machine %5s s  (runs %s s)\n' \
+    "$1" "$(secs "$2")" "$(mib "$2")" "$(field "$2" 3)" "$(field "$2" 4)" "$(spread "$2")"
 }
 
 # --- Parquet -----------------------------------------------------------------
