@@ -14,12 +14,13 @@
 #
 # Each timing is the median of RUNS runs (default 3), taken in rounds that run
 # each command of a section once, so patina and its baseline share the
-# machine's moods; ratios are patina's median over the baseline's. Beside each wall time: the CPU seconds the timed
-# command used itself and the whole machine's busy CPU seconds (from
-# /proc/stat; the difference is mostly the database server), which show what
-# bounds a run. Needs psql, createdb, dropdb, mariadb, python3
-# and tpchgen-cli (installed with `cargo install tpchgen-cli --locked` when
-# missing); loads TPC-H SF 1 into the local PostgreSQL once (benches/lib.sh).
+# machine's moods; ratios are patina's median over the baseline's. Beside each
+# wall time: the fastest and slowest run, the CPU seconds the timed command
+# used itself and the whole machine's busy CPU seconds (from /proc/stat; the
+# difference is mostly the database server), which show what bounds a run.
+# Needs psql, createdb, dropdb, mariadb, python3 and tpchgen-cli (installed
+# with `cargo install tpchgen-cli --locked` when missing); loads TPC-H SF 1
+# into the local PostgreSQL once (benches/lib.sh).
 # A benchmark, not a test. Usage: benches/throughput.sh [parquet] [postgres] [mariadb]
 # (all three when none is named; the others' lines are left out of the report).
 set -euo pipefail
