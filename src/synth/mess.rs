@@ -10,6 +10,7 @@
 //! engine's special values ([`Limits`]).
 
 use super::rng::RowRng;
+use super::text::char_offset;
 use crate::plan::mess::{Class, Injection, Limits};
 use crate::plan::{ColumnPlan, Domain, Rule, Semantic};
 use crate::value::{MICROS_PER_DAY, Value, days_from_civil};
@@ -234,14 +235,6 @@ fn fit(mut s: String, limits: &Limits) -> String {
         s.truncate(char_offset(&s, m as usize));
     }
     s
-}
-
-/// The byte offset of character `n` of `s` (its length past the end).
-fn char_offset(s: &str, n: usize) -> usize {
-    if s.is_ascii() {
-        return n.min(s.len());
-    }
-    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
 }
 
 /// `piece` put at character `at` of `s`, dropping characters from the end

@@ -236,11 +236,7 @@ fn fit(mut s: String, min_len: u32, max_len: u32, digits: bool, rng: &mut RowRng
         s.push_str(Word().fake_with_rng::<&str, _>(rng));
     }
     if char_len(&s) > max_len {
-        if s.is_ascii() {
-            s.truncate(max_len);
-        } else {
-            s = s.chars().take(max_len).collect();
-        }
+        s.truncate(char_offset(&s, max_len));
         // Do not end on a space the engine might keep or trim differently.
         while s.ends_with(' ') && char_len(&s) > min_len {
             s.pop();
@@ -251,6 +247,15 @@ fn fit(mut s: String, min_len: u32, max_len: u32, digits: bool, rng: &mut RowRng
         }
     }
     s
+}
+
+/// The byte offset of character `n` of `s` (its length when `n` is past
+/// the end), without decoding text that is all ASCII.
+pub fn char_offset(s: &str, n: usize) -> usize {
+    if s.is_ascii() {
+        return n.min(s.len());
+    }
+    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
 }
 
 /// Length in characters, without decoding text that is all ASCII (most generated text).
