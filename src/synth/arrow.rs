@@ -14,6 +14,7 @@ use arrow::array::{
 };
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::record_batch::RecordBatch;
+use std::borrow::Borrow;
 use std::sync::Arc;
 
 /// Precision used for unconstrained decimals (`numeric` without arguments).
@@ -108,13 +109,11 @@ pub fn array(data_type: &DataType, values: &[Value]) -> ArrayRef {
         _ => 0,
     };
     let mut builder = ColumnBuilder::new(data_type, values.len(), bytes);
-    for v in values {
-        builder.push(v);
-    }
+    builder.extend(values.len(), |k| &values[k]);
     builder.finish()
 }
 
-/// Builds one column's array a value at a time, so a chunk's column can go
+/// Builds one column's array from a run of values, so a chunk's column can go
 /// straight from the generator into Arrow without a `Vec<Value>` between
 /// them; [`array`] is the same conversion from a slice. A value of the wrong
 /// kind becomes NULL.
@@ -168,45 +167,60 @@ impl ColumnBuilder {
         }
     }
 
-    /// Appends one value.
-    #[inline]
-    pub fn push(&mut self, v: &Value) {
+    /// Appends `rows` values, the `k`th made by `value(k)` (a value or a
+    /// reference to one). The builder's kind is matched once for the run,
+    /// not once a value, and each value converted by its kind's own rule.
+    pub fn extend<V: Borrow<Value>>(&mut self, rows: usize, mut value: impl FnMut(usize) -> V) {
+        // One loop per kind, appending each value as `$append` says.
+        macro_rules! each {
+            (|$v:ident| $append:expr) => {
+                for k in 0..rows {
+                    let held = value(k);
+                    let $v: &Value = held.borrow();
+                    $append;
+                    release(held);
+                }
+            };
+        }
         match &mut self.kind {
-            Kind::Boolean(b) => b.append_option(match v {
+            Kind::Boolean(b) => each!(|v| b.append_option(match v {
                 Value::Bool(x) => Some(*x),
                 _ => None,
-            }),
-            Kind::Int16(b) => b.append_option(int(v).map(|i| i as i16)),
-            Kind::Int32(b) => b.append_option(int(v).map(|i| i as i32)),
-            Kind::Int64(b) => b.append_option(int(v)),
-            Kind::Float32(b) => b.append_option(float(v).map(|f| f as f32)),
-            Kind::Float64(b) => b.append_option(float(v)),
-            Kind::Decimal(b, s) => b.append_option(match v {
-                Value::Decimal(d) => Some(*d),
-                Value::Int(i) => Some(i128::from(*i) * 10i128.pow(*s as u32)),
-                _ => None,
-            }),
-            Kind::Binary(b) => match v {
+            })),
+            Kind::Int16(b) => each!(|v| b.append_option(int(v).map(|i| i as i16))),
+            Kind::Int32(b) => each!(|v| b.append_option(int(v).map(|i| i as i32))),
+            Kind::Int64(b) => each!(|v| b.append_option(int(v))),
+            Kind::Float32(b) => each!(|v| b.append_option(float(v).map(|f| f as f32))),
+            Kind::Float64(b) => each!(|v| b.append_option(float(v))),
+            Kind::Decimal(b, s) => {
+                let unit = 10i128.pow(*s as u32);
+                each!(|v| b.append_option(match v {
+                    Value::Decimal(d) => Some(*d),
+                    Value::Int(i) => Some(i128::from(*i) * unit),
+                    _ => None,
+                }))
+            }
+            Kind::Binary(b) => each!(|v| match v {
                 Value::Bytes(x) => b.append_value(x),
                 _ => b.append_null(),
-            },
-            Kind::Date(b) => b.append_option(match v {
+            }),
+            Kind::Date(b) => each!(|v| b.append_option(match v {
                 Value::Date(d) => Some(*d),
                 _ => None,
-            }),
-            Kind::Time(b) => b.append_option(match v {
+            })),
+            Kind::Time(b) => each!(|v| b.append_option(match v {
                 Value::Time(t) => Some(*t),
                 _ => None,
-            }),
-            Kind::Timestamp(b) => b.append_option(match v {
+            })),
+            Kind::Timestamp(b) => each!(|v| b.append_option(match v {
                 Value::Timestamp(t) => Some(*t),
                 _ => None,
-            }),
-            Kind::Text(b) => match v {
+            })),
+            Kind::Text(b) => each!(|v| match v {
                 Value::Text(s) => b.append_value(s),
                 _ => b.append_null(),
-            },
-            Kind::List(values) => values.push(v.clone()),
+            }),
+            Kind::List(values) => each!(|v| values.push(v.clone())),
         }
     }
 
@@ -289,6 +303,23 @@ fn list(element: &DataType, values: &[Value]) -> ArrayRef {
         inner,
         Some(arrow::buffer::NullBuffer::from(valid)),
     ))
+}
+
+/// Drops a value that holds an allocation and forgets one that holds none
+/// (nothing is leaked): `Value`'s drop glue is an out-of-line call, which
+/// cost as much as appending the value itself.
+#[inline(always)]
+fn release<V: Borrow<Value>>(held: V) {
+    let owns = match held.borrow() {
+        Value::Text(s) => s.is_heap_allocated(),
+        Value::Bytes(_) | Value::List(_) => true,
+        _ => false,
+    };
+    if owns {
+        drop(held);
+    } else {
+        std::mem::forget(held);
+    }
 }
 
 fn int(v: &Value) -> Option<i64> {

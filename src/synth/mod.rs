@@ -902,16 +902,22 @@ impl<'p> Generator<'p> {
                 let messy = !self.plan.mess.columns[t][c].is_empty();
                 let bytes = self.text_bytes(t, c, rows);
                 let mut builder = arrow::ColumnBuilder::new(field.data_type(), rows, bytes);
-                for (k, row) in range.clone().enumerate() {
-                    let value = self.cell(t, c, row, Some(&memo));
-                    let messed = if messy {
-                        let at = axis.as_ref().and_then(|a| a[k]);
-                        self.mess_value(t, c, row, &value, at, &mut tally)
-                    } else {
-                        None
-                    };
-                    builder.push(messed.as_ref().unwrap_or(&value));
-                }
+                builder.extend(
+                    rows,
+                    #[inline(always)]
+                    |k| {
+                        let row = range.start + k as u64;
+                        let value = self.cell(t, c, row, Some(&memo));
+                        if messy {
+                            let at = axis.as_ref().and_then(|a| a[k]);
+                            if let Some(messed) = self.mess_value(t, c, row, &value, at, &mut tally)
+                            {
+                                return messed;
+                            }
+                        }
+                        value
+                    },
+                );
                 arrays[i] = Some(builder.finish());
             }
         }
