@@ -5,7 +5,7 @@
 
 use super::rng::RowRng;
 use super::{sample, text};
-use crate::plan::distribution::{self, Distribution, MILLION, pick};
+use crate::plan::distribution::{self, Calendar, Distribution, MILLION, pick};
 use crate::plan::{Domain, Semantic};
 use crate::value::{MICROS_PER_DAY, Value};
 
@@ -89,12 +89,11 @@ pub fn at_quantile_common(
 ) -> (Value, bool) {
     let (v, common) = distribution::quantile(&dist.steps, &dist.guide, u);
     let (lo, hi) = distribution::units(domain).unwrap_or((v, v));
-    let value = distribution::from_units(domain, v.clamp(lo, hi));
     // A common value is kept as it is; the calendar moves the others.
     if common {
-        (value, true)
+        (distribution::from_units(domain, v.clamp(lo, hi)), true)
     } else {
-        (calendar(domain, dist, value, rng), false)
+        (placed(domain, dist, v.clamp(lo, hi), rng), false)
     }
 }
 
@@ -109,7 +108,7 @@ fn rest_at(domain: &Domain, dist: &Distribution, at: Option<u32>, rng: &mut RowR
         let u = at.unwrap_or_else(|| per_million(rng));
         let bucket = dist.buckets[pick(&dist.buckets, u, |b| b.until)];
         let u = rng.between_i128(bucket.lo, bucket.hi);
-        return calendar(domain, dist, distribution::from_units(domain, u), rng);
+        return placed(domain, dist, u, rng);
     }
     if let Domain::Text {
         min_len,
@@ -183,45 +182,72 @@ fn rest_at(domain: &Domain, dist: &Distribution, at: Option<u32>, rng: &mut RowR
 /// Moves a date or timestamp to a weekday (within three days) and an hour
 /// drawn from the profile's calendar shares, inside the domain.
 fn calendar(domain: &Domain, dist: &Distribution, value: Value, rng: &mut RowRng) -> Value {
-    let Some(cal) = &dist.calendar else {
-        return value;
+    match (&dist.calendar, domain, &value) {
+        (Some(cal), Domain::Date { lo, hi }, Value::Date(d)) => {
+            Value::Date(on_weekday(cal, i64::from(*d), *lo, *hi, rng))
+        }
+        (Some(cal), Domain::Timestamp { lo, hi }, Value::Timestamp(t)) => {
+            Value::Timestamp(at_hour(cal, *t, *lo, *hi, rng))
+        }
+        _ => value,
+    }
+}
+
+/// [`distribution::from_units`], then [`calendar`], without making the
+/// value in between.
+fn placed(domain: &Domain, dist: &Distribution, u: i128, rng: &mut RowRng) -> Value {
+    match (&dist.calendar, domain) {
+        (Some(cal), Domain::Date { lo, hi }) => {
+            Value::Date(on_weekday(cal, i64::from(u as i32), *lo, *hi, rng))
+        }
+        (Some(cal), Domain::Timestamp { lo, hi }) => {
+            // Whole seconds, as `from_units` makes them.
+            let t = (u as i64).div_euclid(1_000_000) * 1_000_000;
+            Value::Timestamp(at_hour(cal, t, *lo, *hi, rng))
+        }
+        _ => distribution::from_units(domain, u),
+    }
+}
+
+/// `day` moved to a weekday drawn from the calendar's shares, within three
+/// days; the same weekday a week the other way when the move leaves
+/// `[lo, hi]`.
+fn on_weekday(cal: &Calendar, day: i64, lo: i32, hi: i32, rng: &mut RowRng) -> i32 {
+    let (first, last) = (i64::from(lo), i64::from(hi));
+    shift(cal, day, first, last, rng).clamp(first, last) as i32
+}
+
+/// Timestamp `t` moved to a weekday and an hour drawn from the calendar's
+/// shares (minutes and seconds as drawn), inside `[lo, hi]`, in whole seconds.
+fn at_hour(cal: &Calendar, t: i64, lo: i64, hi: i64, rng: &mut RowRng) -> i64 {
+    let (first, last) = (lo.div_euclid(MICROS_PER_DAY), hi.div_euclid(MICROS_PER_DAY));
+    let day = shift(cal, t.div_euclid(MICROS_PER_DAY), first, last, rng);
+    let clock = if cal.hour.len() == 24 {
+        let hour = pick(&cal.hour, per_million(rng), |h| *h) as i64;
+        hour * 3_600_000_000 + t.rem_euclid(3_600_000_000)
+    } else {
+        t.rem_euclid(MICROS_PER_DAY)
     };
-    // The same weekday a week the other way when the shift leaves the domain.
-    let shift = |day: i64, first: i64, last: i64, rng: &mut RowRng| -> i64 {
-        if cal.weekday.len() != 7 {
-            return day;
-        }
-        let target = pick(&cal.weekday, per_million(rng), |w| *w) as i64;
-        let weekday = (day + 3).rem_euclid(7); // 1970-01-01 was a Thursday
-        let moved = day + (target - weekday + 3).rem_euclid(7) - 3;
-        if moved > last && moved - 7 >= first {
-            moved - 7
-        } else if moved < first && moved + 7 <= last {
-            moved + 7
-        } else {
-            moved
-        }
-    };
-    match (domain, value) {
-        (Domain::Date { lo, hi }, Value::Date(d)) => {
-            let (first, last) = (i64::from(*lo), i64::from(*hi));
-            let day = shift(i64::from(d), first, last, rng).clamp(first, last);
-            Value::Date(day as i32)
-        }
-        (Domain::Timestamp { lo, hi }, Value::Timestamp(t)) => {
-            let (first, last) = (lo.div_euclid(MICROS_PER_DAY), hi.div_euclid(MICROS_PER_DAY));
-            let day = shift(t.div_euclid(MICROS_PER_DAY), first, last, rng);
-            let clock = if cal.hour.len() == 24 {
-                // The hour from the shares, minutes and seconds as drawn.
-                let hour = pick(&cal.hour, per_million(rng), |h| *h) as i64;
-                hour * 3_600_000_000 + t.rem_euclid(3_600_000_000)
-            } else {
-                t.rem_euclid(MICROS_PER_DAY)
-            };
-            let t = (day * MICROS_PER_DAY + clock).clamp(*lo, *hi);
-            Value::Timestamp(t.div_euclid(1_000_000) * 1_000_000)
-        }
-        (_, value) => value,
+    let t = (day * MICROS_PER_DAY + clock).clamp(lo, hi);
+    t.div_euclid(1_000_000) * 1_000_000
+}
+
+/// `day` moved to the nearest day (within three) of a weekday drawn from
+/// the calendar's shares; a week the other way when that leaves
+/// `[first, last]`.
+fn shift(cal: &Calendar, day: i64, first: i64, last: i64, rng: &mut RowRng) -> i64 {
+    if cal.weekday.len() != 7 {
+        return day;
+    }
+    let target = pick(&cal.weekday, per_million(rng), |w| *w) as i64;
+    let weekday = (day + 3).rem_euclid(7); // 1970-01-01 was a Thursday
+    let moved = day + (target - weekday + 3).rem_euclid(7) - 3;
+    if moved > last && moved - 7 >= first {
+        moved - 7
+    } else if moved < first && moved + 7 <= last {
+        moved + 7
+    } else {
+        moved
     }
 }
 
