@@ -420,6 +420,55 @@ mod tests {
     }
 
     #[test]
+    fn placing_units_equals_placing_their_value() {
+        // `placed` skips the value `from_units` makes; the draws must not
+        // change for it, at the domains' edges included.
+        let time = TimeProfile {
+            per_month: BTreeMap::new(),
+            month: vec![1.0 / 12.0; 12],
+            weekday: vec![0.3, 0.1, 0.1, 0.1, 0.1, 0.1, 0.2],
+            hour: (0..24).map(|h| f64::from(h % 5)).collect(),
+        };
+        let stats = |lo: &str, hi: &str| ColumnStats {
+            column: "at".into(),
+            histogram: vec![StatValue::Time(lo.into()), StatValue::Time(hi.into())],
+            time: Some(time.clone()),
+            ..ColumnStats::default()
+        };
+        let cases = [
+            (
+                Domain::Date {
+                    lo: 18_262,
+                    hi: 18_300,
+                },
+                stats("2020-01-01", "2020-02-08"),
+            ),
+            (
+                Domain::Timestamp {
+                    lo: 18_262 * MICROS_PER_DAY + 1_500_000,
+                    hi: 18_300 * MICROS_PER_DAY - 7,
+                },
+                stats("2020-01-01T00:00:01.5", "2020-02-07T23:59:59"),
+            ),
+        ];
+        for (domain, stats) in cases {
+            let dist = distribution::build(&domain, Some(&stats));
+            assert!(dist.calendar.is_some());
+            let (lo, hi) = distribution::units(&domain).unwrap();
+            for row in 0..2_000u64 {
+                let u = lo - 9 + i128::from(row) * (hi - lo + 18) / 2_000;
+                let by_value = calendar(
+                    &domain,
+                    &dist,
+                    distribution::from_units(&domain, u),
+                    &mut stream().at(row),
+                );
+                assert_eq!(placed(&domain, &dist, u, &mut stream().at(row)), by_value);
+            }
+        }
+    }
+
+    #[test]
     fn text_follows_shapes_and_lengths() {
         let stats = ColumnStats {
             column: "code".into(),
