@@ -14,7 +14,8 @@ pub mod sampler;
 mod text;
 
 use crate::plan::{
-    Base, Domain, KeyComponent, ParentPick, Plan, Rule, Semantic, TablePlan, distribution,
+    Base, ColumnPlan, Domain, KeyComponent, ParentPick, Plan, Rule, Semantic, TablePlan,
+    distribution,
 };
 use crate::value::Value;
 use ::arrow::array::ArrayRef;
@@ -459,15 +460,7 @@ impl<'p> Generator<'p> {
                 let u = self.copula_quantile(t, c, row, memo);
                 sampler::at_quantile(domain, &column.distribution, u, &mut streams.value.at(row))
             }
-            Rule::Sample(domain) => {
-                let mut rng = streams.value.at(row);
-                match streams.strata {
-                    Some((values, _)) => {
-                        sampler::draw_at(domain, &column.distribution, values.at(row), &mut rng)
-                    }
-                    None => sampler::draw(domain, &column.distribution, &mut rng),
-                }
-            }
+            Rule::Sample(domain) => sampled(domain, column, streams, row),
             Rule::Pool { size, domain } if column.copula.is_some() => {
                 // The pool's values are `size` evenly spaced quantiles; the
                 // latent value picks one in order, so ranks carry over.
@@ -484,13 +477,7 @@ impl<'p> Generator<'p> {
                     sampler::at_quantile(domain, dist, at, &mut streams.pool.at(k))
                 }
             }
-            Rule::Pool { size, domain } => {
-                let mut rng = streams.pick.at(row);
-                let at = streams.strata.map(|(values, _)| values.at(row));
-                sampler::draw_pooled(domain, &column.distribution, *size, at, &mut rng, |k| {
-                    streams.pool.at(k)
-                })
-            }
+            Rule::Pool { size, domain } => pooled(*size, domain, column, streams, row),
             Rule::After {
                 base,
                 strict,
@@ -902,12 +889,21 @@ impl<'p> Generator<'p> {
                 let messy = !self.plan.mess.columns[t][c].is_empty();
                 let bytes = self.text_bytes(t, c, rows);
                 let mut builder = arrow::ColumnBuilder::new(field.data_type(), rows, bytes);
+                let column = &table.columns[c];
+                let streams = &self.streams[t].columns[c];
+                let plain = plain(column);
                 builder.extend(
                     rows,
                     #[inline(always)]
                     |k| {
                         let row = range.start + k as u64;
-                        let value = self.cell(t, c, row, Some(&memo));
+                        let value = match &column.rule {
+                            Rule::Sample(domain) if plain => sampled(domain, column, streams, row),
+                            Rule::Pool { size, domain } if plain => {
+                                pooled(*size, domain, column, streams, row)
+                            }
+                            _ => self.cell(t, c, row, Some(&memo)),
+                        };
                         if messy {
                             let at = axis.as_ref().and_then(|a| a[k]);
                             if let Some(messed) = self.mess_value(t, c, row, &value, at, &mut tally)
@@ -1345,6 +1341,52 @@ fn after(base: &Value, strict: bool, domain: &Domain, rng: &mut RowRng) -> Value
     }
 }
 
+/// A draw of a `Rule::Sample` column without a copula.
+#[inline]
+fn sampled(domain: &Domain, column: &ColumnPlan, streams: &ColumnStreams, row: u64) -> Value {
+    let mut rng = streams.value.at(row);
+    match streams.strata {
+        Some((values, _)) => {
+            sampler::draw_at(domain, &column.distribution, values.at(row), &mut rng)
+        }
+        None => sampler::draw(domain, &column.distribution, &mut rng),
+    }
+}
+
+/// A draw of a `Rule::Pool` column without a copula.
+#[inline]
+fn pooled(
+    size: u64,
+    domain: &Domain,
+    column: &ColumnPlan,
+    streams: &ColumnStreams,
+    row: u64,
+) -> Value {
+    let mut rng = streams.pick.at(row);
+    let at = streams.strata.map(|(values, _)| values.at(row));
+    sampler::draw_pooled(domain, &column.distribution, size, at, &mut rng, |k| {
+        streams.pool.at(k)
+    })
+}
+
+/// Whether a column's values come from its rule alone, a `Rule::Sample` or
+/// `Rule::Pool` draw: no NULLs, no other column of the row or of a parent,
+/// no copula, no CHECK that excludes values. [`Generator::cell`] gives such a
+/// column the rule's draw after checks that all pass, so a chunk can make
+/// it with the draw alone.
+fn plain(column: &ColumnPlan) -> bool {
+    column.null_per_million == 0
+        && column.follows.is_none()
+        && column.excluded.is_empty()
+        && column.copy.is_none()
+        && column.banded.is_none()
+        && column.given.is_none()
+        && column.within.is_none()
+        && column.names.is_none()
+        && column.copula.is_none()
+        && matches!(column.rule, Rule::Sample(_) | Rule::Pool { .. })
+}
+
 fn uuid_text(high: u64, low: u64) -> String {
     // Version 4, variant 10xx: what uuid columns in the wild mostly hold.
     let high = (high & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
@@ -1394,6 +1436,9 @@ mod tests {
             // Both ways through `chunk` are taken.
             let kept = generator.streams.iter().flat_map(|s| &s.read_in_row);
             assert!(kept.clone().any(|k| *k) && kept.clone().any(|k| !*k));
+            // And both ways of making a column that is not kept.
+            let columns = plan.tables.iter().flat_map(|t| &t.columns);
+            assert!(columns.clone().any(plain) && columns.clone().any(|c| !plain(c)));
             for (t, table) in plan.tables.iter().enumerate() {
                 let written = table.written_columns();
                 for i in 0..table.chunk_count() {
