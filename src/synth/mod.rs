@@ -267,12 +267,7 @@ impl<'p> Generator<'p> {
     fn cell(&self, t: usize, c: usize, row: u64, memo: Option<&Memo>) -> Value {
         let column = &self.plan.tables[t].columns[c];
         if column.null_per_million > 0 {
-            let streams = &self.streams[t].columns[c];
-            let mut rng = streams.null.at(row);
-            let u = match streams.strata {
-                Some((_, nulls)) => nulls.at(row),
-                None => rng.below(u64::from(distribution::MILLION)) as u32,
-            };
+            let u = null_draw(&self.streams[t].columns[c], row);
             // NULL as often as beside the base's value, where it is given one.
             let share = match &column.given {
                 Some(g) if !g.nulls.is_empty() => {
@@ -416,6 +411,16 @@ impl<'p> Generator<'p> {
         {
             return Value::text(address);
         }
+        self.ruled(t, c, row, memo)
+    }
+
+    /// The value column `c`'s rule alone makes at `row`, the last step of
+    /// [`Generator::non_null`] (and all of it for a [`direct`] column).
+    #[inline]
+    fn ruled(&self, t: usize, c: usize, row: u64, memo: Option<&Memo>) -> Value {
+        let table = &self.plan.tables[t];
+        let column = &table.columns[c];
+        let streams = &self.streams[t].columns[c];
         match &column.rule {
             Rule::Sequence { start } => {
                 let skipped = self.mess[t].gaps[c].as_ref().map_or(0, |(block, prefix)| {
@@ -891,18 +896,29 @@ impl<'p> Generator<'p> {
                 let mut builder = arrow::ColumnBuilder::new(field.data_type(), rows, bytes);
                 let column = &table.columns[c];
                 let streams = &self.streams[t].columns[c];
-                let plain = plain(column);
+                let direct = direct(column);
                 builder.extend(
                     rows,
                     #[inline(always)]
                     |k| {
                         let row = range.start + k as u64;
-                        let value = match &column.rule {
-                            Rule::Sample(domain) if plain => sampled(domain, column, streams, row),
-                            Rule::Pool { size, domain } if plain => {
-                                pooled(*size, domain, column, streams, row)
+                        let value = if !direct {
+                            self.cell(t, c, row, Some(&memo))
+                        } else if column.null_per_million > 0
+                            && null_draw(streams, row) < column.null_per_million
+                        {
+                            Value::Null
+                        } else {
+                            // The commonest rules inline, the others a call.
+                            match &column.rule {
+                                Rule::Sample(domain) if column.copula.is_none() => {
+                                    sampled(domain, column, streams, row)
+                                }
+                                Rule::Pool { size, domain } if column.copula.is_none() => {
+                                    pooled(*size, domain, column, streams, row)
+                                }
+                                _ => self.ruled(t, c, row, Some(&memo)),
                             }
-                            _ => self.cell(t, c, row, Some(&memo)),
                         };
                         if messy {
                             let at = axis.as_ref().and_then(|a| a[k]);
@@ -1369,22 +1385,29 @@ fn pooled(
     })
 }
 
-/// Whether a column's values come from its rule alone, a `Rule::Sample` or
-/// `Rule::Pool` draw: no NULLs, no other column of the row or of a parent,
-/// no copula, no CHECK that excludes values. [`Generator::cell`] gives such a
-/// column the rule's draw after checks that all pass, so a chunk can make
-/// it with the draw alone.
-fn plain(column: &ColumnPlan) -> bool {
-    column.null_per_million == 0
-        && column.follows.is_none()
+/// Whether a column's values come from its NULL share and its rule alone:
+/// no other column of the row or of a parent, no CHECK that excludes values.
+/// [`Generator::cell`] and [`Generator::non_null`] give such a column a NULL
+/// draw and then the rule's value ([`Generator::ruled`]) after checks that
+/// all pass, so a chunk makes it with those two steps alone.
+fn direct(column: &ColumnPlan) -> bool {
+    column.follows.is_none()
         && column.excluded.is_empty()
         && column.copy.is_none()
         && column.banded.is_none()
         && column.given.is_none()
         && column.within.is_none()
-        && column.names.is_none()
-        && column.copula.is_none()
-        && matches!(column.rule, Rule::Sample(_) | Rule::Pool { .. })
+        && (column.names.is_none() || matches!(column.rule, Rule::Key { .. }))
+}
+
+/// The draw (below `MILLION`) that makes a value NULL when it is below the
+/// column's NULL share.
+#[inline]
+fn null_draw(streams: &ColumnStreams, row: u64) -> u32 {
+    match streams.strata {
+        Some((_, nulls)) => nulls.at(row),
+        None => streams.null.at(row).below(u64::from(distribution::MILLION)) as u32,
+    }
 }
 
 fn uuid_text(high: u64, low: u64) -> String {
@@ -1438,7 +1461,7 @@ mod tests {
             assert!(kept.clone().any(|k| *k) && kept.clone().any(|k| !*k));
             // And both ways of making a column that is not kept.
             let columns = plan.tables.iter().flat_map(|t| &t.columns);
-            assert!(columns.clone().any(plain) && columns.clone().any(|c| !plain(c)));
+            assert!(columns.clone().any(direct) && columns.clone().any(|c| !direct(c)));
             for (t, table) in plan.tables.iter().enumerate() {
                 let written = table.written_columns();
                 for i in 0..table.chunk_count() {
