@@ -257,10 +257,41 @@ impl<'p> Generator<'p> {
 
     /// Every value of column `c` in the memo's rows.
     fn column(&self, t: usize, c: usize, memo: &Memo) -> Vec<Value> {
+        let direct = self.direct(t, c);
         memo.rows
             .clone()
-            .map(|row| self.cell(t, c, row, Some(memo)))
+            .map(|row| self.in_chunk(t, c, row, memo, direct))
             .collect()
+    }
+
+    /// Column `c`'s plan and streams where it is direct ([`is_direct`]), for
+    /// [`Generator::in_chunk`].
+    fn direct(&self, t: usize, c: usize) -> Option<Direct<'_>> {
+        let column = &self.plan.tables[t].columns[c];
+        is_direct(column).then(|| (column, &self.streams[t].columns[c]))
+    }
+
+    /// [`Generator::cell`] in a chunk's row, with `direct` as
+    /// [`Generator::direct`] gives it, once for the chunk: a direct column's
+    /// value is its NULL draw and then its rule's value, with the commonest
+    /// rules inline.
+    #[inline(always)]
+    fn in_chunk(&self, t: usize, c: usize, row: u64, memo: &Memo, direct: Option<Direct>) -> Value {
+        let Some((column, streams)) = direct else {
+            return self.cell(t, c, row, Some(memo));
+        };
+        if column.null_per_million > 0 && null_draw(streams, row) < column.null_per_million {
+            return Value::Null;
+        }
+        match &column.rule {
+            Rule::Sample(domain) if column.copula.is_none() => {
+                sampled(domain, column, streams, row)
+            }
+            Rule::Pool { size, domain } if column.copula.is_none() => {
+                pooled(*size, domain, column, streams, row)
+            }
+            _ => self.ruled(t, c, row, Some(memo)),
+        }
     }
 
     /// [`Generator::value`], reading columns of the same row from `memo`.
@@ -415,7 +446,7 @@ impl<'p> Generator<'p> {
     }
 
     /// The value column `c`'s rule alone makes at `row`, the last step of
-    /// [`Generator::non_null`] (and all of it for a [`direct`] column).
+    /// [`Generator::non_null`] (and all of it for a column [`is_direct`] finds).
     #[inline]
     fn ruled(&self, t: usize, c: usize, row: u64, memo: Option<&Memo>) -> Value {
         let table = &self.plan.tables[t];
@@ -894,32 +925,13 @@ impl<'p> Generator<'p> {
                 let messy = !self.plan.mess.columns[t][c].is_empty();
                 let bytes = self.text_bytes(t, c, rows);
                 let mut builder = arrow::ColumnBuilder::new(field.data_type(), rows, bytes);
-                let column = &table.columns[c];
-                let streams = &self.streams[t].columns[c];
-                let direct = direct(column);
+                let direct = self.direct(t, c);
                 builder.extend(
                     rows,
                     #[inline(always)]
                     |k| {
                         let row = range.start + k as u64;
-                        let value = if !direct {
-                            self.cell(t, c, row, Some(&memo))
-                        } else if column.null_per_million > 0
-                            && null_draw(streams, row) < column.null_per_million
-                        {
-                            Value::Null
-                        } else {
-                            // The commonest rules inline, the others a call.
-                            match &column.rule {
-                                Rule::Sample(domain) if column.copula.is_none() => {
-                                    sampled(domain, column, streams, row)
-                                }
-                                Rule::Pool { size, domain } if column.copula.is_none() => {
-                                    pooled(*size, domain, column, streams, row)
-                                }
-                                _ => self.ruled(t, c, row, Some(&memo)),
-                            }
-                        };
+                        let value = self.in_chunk(t, c, row, &memo, direct);
                         if messy {
                             let at = axis.as_ref().and_then(|a| a[k]);
                             if let Some(messed) = self.mess_value(t, c, row, &value, at, &mut tally)
@@ -1390,7 +1402,7 @@ fn pooled(
 /// [`Generator::cell`] and [`Generator::non_null`] give such a column a NULL
 /// draw and then the rule's value ([`Generator::ruled`]) after checks that
 /// all pass, so a chunk makes it with those two steps alone.
-fn direct(column: &ColumnPlan) -> bool {
+fn is_direct(column: &ColumnPlan) -> bool {
     column.follows.is_none()
         && column.excluded.is_empty()
         && column.copy.is_none()
@@ -1399,6 +1411,9 @@ fn direct(column: &ColumnPlan) -> bool {
         && column.within.is_none()
         && (column.names.is_none() || matches!(column.rule, Rule::Key { .. }))
 }
+
+/// The plan and streams of a column [`is_direct`] finds.
+type Direct<'a> = (&'a ColumnPlan, &'a ColumnStreams);
 
 /// The draw (below `MILLION`) that makes a value NULL when it is below the
 /// column's NULL share.
@@ -1461,7 +1476,7 @@ mod tests {
             assert!(kept.clone().any(|k| *k) && kept.clone().any(|k| !*k));
             // And both ways of making a column that is not kept.
             let columns = plan.tables.iter().flat_map(|t| &t.columns);
-            assert!(columns.clone().any(direct) && columns.clone().any(|c| !direct(c)));
+            assert!(columns.clone().any(is_direct) && columns.clone().any(|c| !is_direct(c)));
             for (t, table) in plan.tables.iter().enumerate() {
                 let written = table.written_columns();
                 for i in 0..table.chunk_count() {
