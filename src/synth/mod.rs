@@ -22,6 +22,7 @@ use ::arrow::array::ArrayRef;
 use ::arrow::record_batch::RecordBatch;
 use permute::Permutation;
 use rng::{RowRng, Stream};
+use std::borrow::Cow;
 use std::cell::OnceCell;
 
 /// Which values a chunk carries for foreign keys filled afterwards.
@@ -245,13 +246,14 @@ impl<'p> Generator<'p> {
     }
 
     /// Column `c`'s value in the same row of the chunk `memo` holds, read
-    /// from the memo when it covers the row, computed otherwise.
-    fn same_row(&self, t: usize, c: usize, row: u64, memo: Option<&Memo>) -> Value {
+    /// from the memo when it covers the row (borrowed: most readers only
+    /// compare it), computed otherwise.
+    fn same_row<'m>(&self, t: usize, c: usize, row: u64, memo: Option<&'m Memo>) -> Cow<'m, Value> {
         match memo {
-            Some(m) if m.covers(t, row) => m.values[c].get_or_init(|| self.column(t, c, m))
-                [(row - m.rows.start) as usize]
-                .clone(),
-            _ => self.cell(t, c, row, None),
+            Some(m) if m.covers(t, row) => Cow::Borrowed(
+                &m.values[c].get_or_init(|| self.column(t, c, m))[(row - m.rows.start) as usize],
+            ),
+            _ => Cow::Owned(self.cell(t, c, row, None)),
         }
     }
 
@@ -305,7 +307,7 @@ impl<'p> Generator<'p> {
                     let base = self.same_row(t, g.base, row, memo);
                     g.nulls
                         .iter()
-                        .find(|(v, _)| *v == base)
+                        .find(|(v, _)| *v == *base)
                         .map_or(column.null_per_million, |(_, share)| *share)
                 }
                 _ => column.null_per_million,
@@ -325,9 +327,9 @@ impl<'p> Generator<'p> {
                     } => match self.parent_row(t, foreign_key, row) {
                         Some(parent_row) => {
                             let parent = self.plan.tables[t].foreign_keys[foreign_key].parent;
-                            self.value(parent, pc, parent_row)
+                            Cow::Owned(self.value(parent, pc, parent_row))
                         }
-                        None => Value::Null,
+                        None => Cow::Owned(Value::Null),
                     },
                 };
                 if f.delay.is_empty() {
@@ -394,7 +396,7 @@ impl<'p> Generator<'p> {
         }
         if let Some(banded) = &column.banded {
             let base = self.same_row(t, banded.base, row, memo);
-            let bucket = match &base {
+            let bucket = match &*base {
                 Value::Null => Some(None),
                 v => crate::plan::as_number(v, banded.scale)
                     .map(|x| Some(crate::profile::stats::bucket_of(&banded.bounds, x))),
@@ -418,7 +420,7 @@ impl<'p> Generator<'p> {
         }
         if let Some(given) = &column.given {
             let base = self.same_row(t, given.base, row, memo);
-            if let Some((_, values)) = given.table.iter().find(|(v, _)| *v == base) {
+            if let Some((_, values)) = given.table.iter().find(|(v, _)| *v == *base) {
                 let u = streams
                     .given
                     .at(row)
@@ -427,13 +429,13 @@ impl<'p> Generator<'p> {
             }
         }
         if let Some((to, size)) = column.within
-            && let Value::Text(whole) = self.same_row(t, to, row, memo)
+            && let Value::Text(whole) = &*self.same_row(t, to, row, memo)
             && let Some(domain) = d_of(&column.rule)
         {
             // One of the `size` places of this value of the other column
             // (a city of this country), each made from a stream of its own.
             let k = streams.within.at(row).below(size);
-            let mut rng = streams.pool.derive_text(&whole).at(k);
+            let mut rng = streams.pool.derive_text(whole).at(k);
             return sampler::rest(domain, &column.distribution, &mut rng);
         }
         if let Some(names) = &column.names
@@ -577,7 +579,7 @@ impl<'p> Generator<'p> {
             return None;
         }
         let form = names.forms[distribution::pick(&names.forms, u, |f| f.1)].0;
-        let text = |column: usize| match self.same_row(t, column, row, memo) {
+        let text = |column: usize| match self.same_row(t, column, row, memo).into_owned() {
             Value::Text(s) => Some(s),
             _ => None,
         };

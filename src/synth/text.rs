@@ -208,6 +208,12 @@ pub fn email_address_within(local: &str, lo: u32, hi: u32, rng: &mut RowRng) -> 
 }
 
 fn push_capitalised(out: &mut String, word: &str) {
+    // ASCII (every lorem word) without the Unicode case tables.
+    if let Some(first) = word.as_bytes().first().filter(|b| b.is_ascii()) {
+        out.push(char::from(first.to_ascii_uppercase()));
+        out.push_str(&word[1..]);
+        return;
+    }
     let mut chars = word.chars();
     if let Some(first) = chars.next() {
         out.extend(first.to_uppercase());
