@@ -80,6 +80,9 @@ struct ColumnStreams {
     band: Stream,
     names: Stream,
     within: Stream,
+    /// A small pool's entries, made once ([`pool_entries`]); empty for
+    /// other columns, whose entries are made where they are drawn.
+    entries: Vec<Value>,
 }
 
 struct ReferenceStreams {
@@ -150,6 +153,7 @@ impl<'p> Generator<'p> {
                             band: s(&c.name, "band"),
                             names: s(&c.name, "names"),
                             within: s(&c.name, "within"),
+                            entries: pool_entries(c, s(&c.name, "pool")),
                         })
                         .collect(),
                     references: t
@@ -504,15 +508,14 @@ impl<'p> Generator<'p> {
                 // latent value picks one in order, so ranks carry over.
                 let u = self.copula_quantile(t, c, row, memo);
                 let dist = &column.distribution;
-                let (exact, common) =
-                    sampler::at_quantile_common(domain, dist, u, &mut streams.pool.at(0));
-                if common {
-                    // Common values keep their shares.
-                    exact
-                } else {
-                    let k = ((u * *size as f64) as u64).min(size.saturating_sub(1));
-                    let at = (k as f64 + 0.5) / *size as f64;
-                    sampler::at_quantile(domain, dist, at, &mut streams.pool.at(k))
+                // Common values keep their shares.
+                if let Some(common) = sampler::common_at_quantile(domain, dist, u) {
+                    return common;
+                }
+                let k = ((u * *size as f64) as u64).min(size.saturating_sub(1));
+                match streams.entries.get(k as usize) {
+                    Some(entry) => entry.clone(),
+                    None => sampler::pool_entry(domain, dist, *size, k, streams.pool),
                 }
             }
             Rule::Pool { size, domain } => pooled(*size, domain, column, streams, row),
@@ -1414,6 +1417,25 @@ fn is_direct(column: &ColumnPlan) -> bool {
         && (column.names.is_none() || matches!(column.rule, Rule::Key { .. }))
 }
 
+/// Pools read through a copula with at most this many entries have them
+/// made once per generator: an entry costs a quantile read and a calendar
+/// draw, and a date column draws from its few thousand millions of times.
+/// (Larger pools, and pools drawn without a copula, whose entries are cheap,
+/// were slower with a table: its reads miss the cache.)
+const POOL_ENTRIES_MAX: u64 = 4096;
+
+/// The entries of a column's pool, in order, where [`POOL_ENTRIES_MAX`]
+/// says to make them once; empty otherwise.
+fn pool_entries(column: &ColumnPlan, pool: Stream) -> Vec<Value> {
+    match &column.rule {
+        Rule::Pool { size, domain } if column.copula.is_some() && *size <= POOL_ENTRIES_MAX => (0
+            ..*size)
+            .map(|k| sampler::pool_entry(domain, &column.distribution, *size, k, pool))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The plan and streams of a column [`is_direct`] finds.
 type Direct<'a> = (&'a ColumnPlan, &'a ColumnStreams);
 
@@ -1499,6 +1521,61 @@ mod tests {
                         table.address
                     );
                 }
+            }
+        }
+    }
+
+    /// A small copula pool's entries, made once per generator, are the
+    /// values its draws would make without them, entry for entry. Chinook's
+    /// dates and amounts are made such pools here (its own has two values,
+    /// both common, which would not show a misplaced entry).
+    #[test]
+    fn pool_entries_made_once_are_the_entries_made_in_place() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/chinook.json");
+        let profile = crate::profile::read(&path).expect("the shipped Chinook profile reads");
+        let mut plan =
+            crate::plan::build(&profile, &crate::plan::Options::default()).expect("Chinook plans");
+        for table in &mut plan.tables {
+            let rows = table.rows;
+            for column in &mut table.columns {
+                if let Rule::Sample(
+                    domain @ (Domain::Date { .. }
+                    | Domain::Timestamp { .. }
+                    | Domain::Decimal { .. }),
+                ) = &column.rule
+                    && is_direct(column)
+                {
+                    column.rule = Rule::Pool {
+                        size: (rows / 2).clamp(1, POOL_ENTRIES_MAX),
+                        domain: domain.clone(),
+                    };
+                    column.copula = Some(distribution::Copula {
+                        anchor: None,
+                        weight: 1.0,
+                    });
+                }
+            }
+        }
+        let with = Generator::new(&plan);
+        let mut without = Generator::new(&plan);
+        let mut tabled = Vec::new();
+        for (t, streams) in without.streams.iter_mut().enumerate() {
+            for (c, column) in streams.columns.iter_mut().enumerate() {
+                if !column.entries.is_empty() {
+                    column.entries.clear();
+                    tabled.push((t, c));
+                }
+            }
+        }
+        assert!(tabled.len() >= 3, "{tabled:?}: too few pools made once");
+        for (t, c) in tabled {
+            for row in 0..plan.tables[t].rows {
+                assert_eq!(
+                    with.value(t, c, row),
+                    without.value(t, c, row),
+                    "{} column {c} row {row}",
+                    plan.tables[t].address
+                );
             }
         }
     }

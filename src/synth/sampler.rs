@@ -3,7 +3,7 @@
 //! lengths and shapes). Falls back to a uniform draw where the profile says
 //! nothing.
 
-use super::rng::RowRng;
+use super::rng::{RowRng, Stream};
 use super::{sample, text};
 use crate::plan::distribution::{self, Calendar, Distribution, MILLION, pick};
 use crate::plan::{Domain, Semantic};
@@ -77,24 +77,30 @@ pub fn draw_pooled(
 /// included), for columns drawn through a copula; `rng` places it in the
 /// calendar.
 pub fn at_quantile(domain: &Domain, dist: &Distribution, u: f64, rng: &mut RowRng) -> Value {
-    at_quantile_common(domain, dist, u, rng).0
-}
-
-/// [`at_quantile`], and whether the value is one of the common values.
-pub fn at_quantile_common(
-    domain: &Domain,
-    dist: &Distribution,
-    u: f64,
-    rng: &mut RowRng,
-) -> (Value, bool) {
     let (v, common) = distribution::quantile(&dist.steps, &dist.guide, u);
     let (lo, hi) = distribution::units(domain).unwrap_or((v, v));
     // A common value is kept as it is; the calendar moves the others.
     if common {
-        (distribution::from_units(domain, v.clamp(lo, hi)), true)
+        distribution::from_units(domain, v.clamp(lo, hi))
     } else {
-        (placed(domain, dist, v.clamp(lo, hi), rng), false)
+        placed(domain, dist, v.clamp(lo, hi), rng)
     }
+}
+
+/// The value at quantile `u`, as [`at_quantile`] makes it, where that is
+/// one of the common values; `None` elsewhere (without placing it).
+pub fn common_at_quantile(domain: &Domain, dist: &Distribution, u: f64) -> Option<Value> {
+    let (v, common) = distribution::quantile(&dist.steps, &dist.guide, u);
+    let (lo, hi) = distribution::units(domain).unwrap_or((v, v));
+    common.then(|| distribution::from_units(domain, v.clamp(lo, hi)))
+}
+
+/// Entry `k` of a pool of `size` values read through a copula: the value
+/// at the middle of the entry's share of the quantiles, placed in the
+/// calendar by the entry's own stream.
+pub fn pool_entry(domain: &Domain, dist: &Distribution, size: u64, k: u64, pool: Stream) -> Value {
+    let at = (k as f64 + 0.5) / size as f64;
+    at_quantile(domain, dist, at, &mut pool.at(k))
 }
 
 /// A draw of the values that are not common.
