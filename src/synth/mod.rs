@@ -1420,8 +1420,10 @@ fn is_direct(column: &ColumnPlan) -> bool {
 /// Pools read through a copula with at most this many entries have them
 /// made once per generator: an entry costs a quantile read and a calendar
 /// draw, and a date column draws from its few thousand millions of times.
-/// (Larger pools, and pools drawn without a copula, whose entries are cheap,
-/// were slower with a table: its reads miss the cache.)
+/// (Pools drawn without a copula make an entry cheaply: a table of
+/// `l_partkey`'s 195 044 was slower, its reads missing the cache, and one of
+/// `l_suppkey`'s 10 000 saved 0.3% of the instructions; see
+/// docs/benchmarks.md.)
 const POOL_ENTRIES_MAX: u64 = 4096;
 
 /// The entries of a column's pool, in order, where [`POOL_ENTRIES_MAX`]
