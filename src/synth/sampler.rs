@@ -77,22 +77,27 @@ pub fn draw_pooled(
 /// included), for columns drawn through a copula; `rng` places it in the
 /// calendar.
 pub fn at_quantile(domain: &Domain, dist: &Distribution, u: f64, rng: &mut RowRng) -> Value {
-    let (v, common) = distribution::quantile(&dist.steps, &dist.guide, u);
-    let (lo, hi) = distribution::units(domain).unwrap_or((v, v));
     // A common value is kept as it is; the calendar moves the others.
-    if common {
-        distribution::from_units(domain, v.clamp(lo, hi))
-    } else {
-        placed(domain, dist, v.clamp(lo, hi), rng)
+    match units_at_quantile(domain, dist, u) {
+        (v, true) => distribution::from_units(domain, v),
+        (v, false) => placed(domain, dist, v, rng),
     }
 }
 
 /// The value at quantile `u`, as [`at_quantile`] makes it, where that is
 /// one of the common values; `None` elsewhere (without placing it).
 pub fn common_at_quantile(domain: &Domain, dist: &Distribution, u: f64) -> Option<Value> {
+    let (v, common) = units_at_quantile(domain, dist, u);
+    common.then(|| distribution::from_units(domain, v))
+}
+
+/// The units at quantile `u`, inside the domain, and whether they are a
+/// common value's.
+#[inline]
+fn units_at_quantile(domain: &Domain, dist: &Distribution, u: f64) -> (i128, bool) {
     let (v, common) = distribution::quantile(&dist.steps, &dist.guide, u);
     let (lo, hi) = distribution::units(domain).unwrap_or((v, v));
-    common.then(|| distribution::from_units(domain, v.clamp(lo, hi)))
+    (v.clamp(lo, hi), common)
 }
 
 /// Entry `k` of a pool of `size` values read through a copula: the value
