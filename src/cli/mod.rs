@@ -168,6 +168,14 @@ pub struct GenerateArgs {
     /// tables whose columns all have types it sends in binary (numbers, dates, times, text, ...).
     #[arg(long)]
     pub pg_text: bool,
+    /// PostgreSQL: load each table over N connections at once, each in its own transaction, all
+    /// committed together once every row is in. Applies to tables the target checks nothing
+    /// across rows of during the load (no primary, unique or foreign key, no trigger), as with
+    /// --create-schema --defer-indexes; --create-schema's DDL is then committed first and dropped
+    /// again if the load fails. See docs/architecture.md ("Several sessions").
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub sessions: u16,
     /// A CHECK constraint (TABLE.CONSTRAINT) to leave unchecked when patina cannot satisfy it.
     #[arg(long = "ignore-check", value_name = "TABLE.CONSTRAINT")]
     pub ignore_checks: Vec<String>,
@@ -486,6 +494,7 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         defer_indexes: args.defer_indexes,
         mysql_inserts: args.mysql_inserts,
         pg_text: args.pg_text,
+        sessions: usize::from(args.sessions),
         existing: if args.truncate {
             Existing::Truncate
         } else if args.append {

@@ -12,6 +12,7 @@ mod files;
 pub mod fragment;
 mod mysql;
 mod pgbinary;
+mod pgsessions;
 mod postgres;
 mod session;
 mod sqlite;
@@ -57,6 +58,9 @@ pub struct WriteOptions {
     pub mysql_inserts: bool,
     /// PostgreSQL: COPY text for every table, never binary COPY.
     pub pg_text: bool,
+    /// PostgreSQL: connections that load a table's chunks at once (1: the
+    /// load's own session only). See [`postgres`] for which tables qualify.
+    pub sessions: usize,
 }
 
 /// A destination.
@@ -247,6 +251,23 @@ pub fn open(
         return Err(SinkError::InvalidTarget(
             "--defer-indexes applies to a PostgreSQL or MySQL target with --create-schema: patina \
              adds back only keys it created itself, and SQLite and files have none to defer"
+                .into(),
+        ));
+    }
+    let postgres = matches!(target, Target::Database(url)
+        if url.starts_with("postgres:") || url.starts_with("postgresql:"));
+    if options.sessions > 1 && !postgres {
+        return Err(SinkError::InvalidTarget(
+            "--sessions applies to a PostgreSQL target: MySQL and SQLite load through one \
+             session, and files are written by the generator threads (see --threads)"
+                .into(),
+        ));
+    }
+    if options.sessions > 1 && options.existing == Existing::Truncate {
+        return Err(SinkError::InvalidTarget(
+            "--sessions cannot be combined with --truncate: the other sessions could not write \
+             into tables the load's transaction is emptying until it commits; empty them first, \
+             or load through one session"
                 .into(),
         ));
     }

@@ -56,6 +56,7 @@ pub struct MySqlSink {
     /// `(table, column)` pairs of type BIT, which `LOAD DATA` fills through a number.
     bits: BTreeSet<(String, String)>,
     replaced: u64,
+    /// What drops the tables `--create-schema` made, run last to first on abort.
     created: Vec<String>,
     /// Keys and foreign keys `--defer-indexes` adds after the load.
     after_load: Vec<super::ddl::AfterLoad>,
@@ -652,10 +653,8 @@ impl Sink for MySqlSink {
                 // DDL committed on its own: drop what this run created.
                 if !self.created.is_empty() {
                     let _ = conn.query_drop("SET SESSION foreign_key_checks = 0").await;
-                    for table in self.created.iter().rev() {
-                        let _ = conn
-                            .query_drop(format!("DROP TABLE IF EXISTS {table}"))
-                            .await;
+                    for statement in self.created.iter().rev() {
+                        let _ = conn.query_drop(statement.as_str()).await;
                     }
                 }
                 let _ = conn.disconnect().await;

@@ -1,7 +1,23 @@
 //! PostgreSQL: everything in one transaction, rows through `COPY … FROM STDIN`.
+//!
+//! With `--sessions N` (N > 1) a table the target checks nothing across rows
+//! of during the load (no primary, unique, exclusion or foreign key, no user
+//! trigger, no cycle-breaking foreign key patina fills in afterwards) has its
+//! chunks loaded by N more connections ([`pgsessions`]), each in its own
+//! transaction. The others still load through the load's session, where keys
+//! and foreign keys see the rows before them. The extra sessions cannot see
+//! what that session has not committed, so `--create-schema`'s DDL is
+//! committed before the rows (and dropped again if the load fails), and the
+//! extra sessions commit before the load's session adds `--defer-indexes`'
+//! keys, sets sequences and commits. A failure before the extra sessions
+//! commit rolls everything back, as with one session; one after it (a
+//! deferred key refused, which patina's own keys do not make) is undone by
+//! dropping the created tables, or emptying tables that were empty, except
+//! with `--append`, which keeps the rows added.
 
 use super::ddl::{Dialect, qualified, quote};
 use super::pgbinary::{self, BinaryEncoder};
+use super::pgsessions::Sessions;
 use super::session::{self, Session, db_err};
 use super::text::{Style, copy_escape, delimited};
 use super::{Chunk, Encoder, Existing, Sink, TextEncoder, WriteOptions, runtime};
@@ -32,6 +48,15 @@ pub struct PgSink {
     binary: Option<Arc<BinaryEncoder>>,
     /// The current table's COPY statement, binary or text as `binary` says.
     statement: String,
+    /// `--sessions`' extra connections, when there are any.
+    sessions: Option<Sessions>,
+    /// Whether the current table's chunks go to `sessions`.
+    spread: bool,
+    /// The tables whose rows `sessions` wrote, qualified.
+    spread_tables: Vec<String>,
+    /// What drops the objects `--create-schema` committed before the rows
+    /// (with `sessions` only; otherwise the DDL is in the load's transaction).
+    undo: Vec<String>,
 }
 
 impl PgSink {
@@ -57,6 +82,10 @@ impl PgSink {
         if fingerprint == profile.source.fingerprint {
             return Err(SinkError::SourceTarget);
         }
+        let sessions = match options.sessions {
+            0 | 1 => None,
+            n => Some(Sessions::open(&connect_options, n)?),
+        };
         Ok(Self {
             runtime,
             conn: Some(conn),
@@ -69,7 +98,48 @@ impl PgSink {
             after_load: Vec::new(),
             binary: None,
             statement: String::new(),
+            sessions,
+            spread: false,
+            spread_tables: Vec::new(),
+            undo: Vec::new(),
         })
+    }
+
+    /// Why table `t` must load through the load's session, or `None` when
+    /// it may load over several: nothing in the target checks its rows
+    /// against rows another session has not committed, and nothing patina
+    /// does after its rows needs to see them (see the module's comment).
+    fn keeps_in_one_session(
+        &mut self,
+        plan: &Plan,
+        t: usize,
+    ) -> Result<Option<&'static str>, SinkError> {
+        if plan.tables[t].foreign_keys.iter().any(|f| f.deferred) {
+            return Ok(Some(
+                "patina fills its cycle-breaking foreign key in by key after the rows",
+            ));
+        }
+        let name = &plan.schema.tables[t].name;
+        let relation = format!(
+            "{}::regclass",
+            sql_literal(&qualified(name, Dialect::Postgres))
+        );
+        let sql = format!(
+            "WITH parts AS (SELECT {relation} AS relid UNION SELECT relid FROM pg_partition_tree({relation})) \
+             SELECT (EXISTS (SELECT 1 FROM pg_index WHERE indisunique AND indrelid IN (SELECT relid FROM parts)) \
+             OR EXISTS (SELECT 1 FROM pg_constraint WHERE contype IN ('f', 'x') \
+                        AND (conrelid IN (SELECT relid FROM parts) OR confrelid IN (SELECT relid FROM parts))) \
+             OR EXISTS (SELECT 1 FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN (SELECT relid FROM parts)))::int::int8"
+        );
+        let checked = session::Session::scalar_i64(
+            self,
+            &sql,
+            format!("reading what the target checks on `{name}`"),
+        )?;
+        Ok((checked != 0).then_some(
+            "the target checks its keys, foreign keys or triggers across rows during the load \
+             (--create-schema --defer-indexes adds keys after it)",
+        ))
     }
 
     fn execute(&mut self, sql: &str, action: impl Into<String>) -> Result<(), SinkError> {
@@ -178,9 +248,17 @@ impl Sink for PgSink {
         if self.options.create_schema {
             let source = self.source;
             let defer = self.options.defer_indexes;
-            let created = session::create_schema(self, plan, source, defer, &mut Vec::new())?;
+            let mut undo = Vec::new();
+            let created = session::create_schema(self, plan, source, defer, &mut undo);
+            let created = created?;
             self.warnings = created.warnings;
             self.after_load = created.after_load;
+            if self.sessions.is_some() {
+                // The other sessions see only committed tables; abort() drops them again.
+                self.execute("COMMIT", "committing the schema for the other sessions")?;
+                self.undo = undo;
+                self.execute("BEGIN", "starting the load transaction")?;
+            }
             return Ok(());
         }
         let existing = self.options.existing;
@@ -196,6 +274,20 @@ impl Sink for PgSink {
         self.binary = None;
         if !self.options.pg_text {
             self.binary = self.binary_encoder(plan, t)?.map(Arc::new);
+        }
+        self.spread = false;
+        if self.sessions.is_some() && plan.tables[t].shard_rows(plan.shard) > 0 {
+            match self.keeps_in_one_session(plan, t)? {
+                None => {
+                    self.spread = true;
+                    self.spread_tables
+                        .push(qualified(&plan.schema.tables[t].name, Dialect::Postgres));
+                }
+                Some(why) => self.warnings.push(format!(
+                    "{}: loaded through one session, not --sessions: {why}",
+                    plan.schema.tables[t].name
+                )),
+            }
         }
         self.statement = format!(
             "COPY {} ({}) FROM STDIN{}",
@@ -221,11 +313,19 @@ impl Sink for PgSink {
                 unreachable!("PostgreSQL's encoders make COPY data")
             }
         }
+        let action = format!("loading table `{}`", plan.tables[t].name);
+        if self.spread
+            && let Some(sessions) = self.sessions.as_mut()
+        {
+            let bytes = std::mem::take(&mut self.buffer);
+            return sessions.copy(
+                &Arc::from(self.statement.as_str()),
+                &Arc::from(action),
+                bytes,
+            );
+        }
         let statement = std::mem::take(&mut self.statement);
-        let result = self.copy(
-            &statement,
-            &format!("loading table `{}`", plan.tables[t].name),
-        );
+        let result = self.copy(&statement, &action);
         self.statement = statement;
         let rows = result?;
         self.loaded += rows;
@@ -233,6 +333,11 @@ impl Sink for PgSink {
     }
 
     fn end_table(&mut self, _plan: &Plan, _t: usize) -> Result<u64, SinkError> {
+        if self.spread
+            && let Some(sessions) = self.sessions.as_mut()
+        {
+            self.loaded += sessions.drain()?;
+        }
         Ok(self.loaded)
     }
 
@@ -284,6 +389,10 @@ impl Sink for PgSink {
     }
 
     fn finish(&mut self, plan: &Plan) -> Result<(), SinkError> {
+        if let Some(sessions) = self.sessions.as_mut() {
+            // Their rows must be visible, and their locks gone, before keys are added.
+            sessions.commit()?;
+        }
         let after_load = std::mem::take(&mut self.after_load);
         session::add_deferred_keys(self, &after_load)?;
         // Sequences past the loaded data, so the application can insert afterwards.
@@ -330,9 +439,27 @@ impl Sink for PgSink {
     }
 
     fn abort(&mut self) {
+        // The other sessions first: what they did not commit rolls back, and
+        // their locks go before anything here is dropped or emptied.
+        let committed = self.sessions.take().is_some_and(|mut sessions| {
+            sessions.close();
+            sessions.any_committed()
+        });
         if let Some(mut conn) = self.conn.take() {
             if self.in_transaction {
                 let _ = self.runtime.block_on(conn.execute("ROLLBACK"));
+            }
+            // Committed before the rows: drop it again, the rows with it.
+            for statement in self.undo.iter().rev() {
+                let _ = self.runtime.block_on(conn.execute(statement.as_str()));
+            }
+            if committed && self.undo.is_empty() && self.options.existing == Existing::Refuse {
+                // The tables were empty when the load began.
+                for table in &self.spread_tables {
+                    let _ = self
+                        .runtime
+                        .block_on(conn.execute(format!("TRUNCATE {table}").as_str()));
+                }
             }
             let _ = self.runtime.block_on(conn.close());
         }

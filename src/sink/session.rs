@@ -64,8 +64,11 @@ pub struct Created {
     pub after_load: Vec<ddl::AfterLoad>,
 }
 
-/// Runs `--create-schema`'s DDL; `created` receives each table created, in
-/// order, also when a later statement fails. With `defer_keys` the tables are
+/// Runs `--create-schema`'s DDL; `undo` receives, for each object created
+/// (a table, and on PostgreSQL a type, a domain or a schema that did not
+/// exist), the statement that drops it again, in the order created and also
+/// when a later statement fails: run them last to first where the DDL was
+/// committed before the load (MySQL; PostgreSQL with `--sessions`). With `defer_keys` the tables are
 /// created without their keys and foreign keys (on MySQL a table keeps its
 /// keys where AUTO_INCREMENT needs one, or where a cycle's foreign keys are
 /// filled in by key after the load).
@@ -74,7 +77,7 @@ pub fn create_schema(
     plan: &Plan,
     source: Engine,
     defer_keys: bool,
-    created: &mut Vec<String>,
+    undo: &mut Vec<String>,
 ) -> Result<Created, SinkError> {
     let dialect = session.dialect();
     let mut schema = plan.schema.clone();
@@ -146,15 +149,36 @@ pub fn create_schema(
             .unwrap_or("")
             .trim_end_matches(" (")
             .to_owned();
+        // A schema that was there before is not this run's to drop.
+        let new_schema = match what.strip_prefix("CREATE SCHEMA IF NOT EXISTS ") {
+            Some(name) => {
+                let probe = format!(
+                    "SELECT (to_regnamespace({}) IS NULL)::int::int8",
+                    literal(name, dialect)
+                );
+                session.scalar_i64(&probe, format!("looking up schema {name}"))? == 1
+            }
+            None => false,
+        };
         session.execute(&sql, format!("creating the schema ({what})"))?;
+        let cascade = if dialect == Dialect::Postgres {
+            " CASCADE"
+        } else {
+            ""
+        };
         if let Some(name) = what.strip_prefix("CREATE TABLE ") {
-            created.push(
-                name.split(" PARTITION OF")
-                    .next()
-                    .unwrap_or(name)
-                    .trim()
-                    .to_owned(),
-            );
+            let name = name.split(" PARTITION OF").next().unwrap_or(name).trim();
+            undo.push(format!("DROP TABLE IF EXISTS {name}{cascade}"));
+        } else if let Some(rest) = what.strip_prefix("CREATE TYPE ") {
+            let name = rest.split(" AS ").next().unwrap_or(rest);
+            undo.push(format!("DROP TYPE IF EXISTS {name}{cascade}"));
+        } else if let Some(rest) = what.strip_prefix("CREATE DOMAIN ") {
+            let name = rest.split(" AS ").next().unwrap_or(rest);
+            undo.push(format!("DROP DOMAIN IF EXISTS {name}{cascade}"));
+        } else if new_schema {
+            let name = &what["CREATE SCHEMA IF NOT EXISTS ".len()..];
+            // Without CASCADE: whatever else came into it since stays.
+            undo.push(format!("DROP SCHEMA IF EXISTS {name}"));
         }
     }
     Ok(Created {

@@ -41,6 +41,7 @@ pub fn load(
         defer_indexes: false,
         mysql_inserts: false,
         pg_text: false,
+        sessions: 1,
         existing: Existing::Refuse,
     };
     let mut target = sink::open(&sink::Target::Database(url.to_owned()), profile, &options)

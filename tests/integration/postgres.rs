@@ -527,3 +527,231 @@ fn uuid_tables_load_the_same_in_binary() {
     assert_eq!(dumps[0][0].1.len(), 300);
     assert_eq!(dumps[0], dumps[1]);
 }
+
+/// How many transactions wrote a table's rows (their distinct `xmin`).
+fn writers(db: &PgDb, table: &str) -> i64 {
+    db.scalar(&format!("SELECT count(DISTINCT xmin::text) FROM {table}"))
+}
+
+/// `--sessions`: the same rows and keys as a load through one session,
+/// written by several transactions at once.
+#[test]
+fn sessions_load_the_same_rows_through_several_transactions() {
+    let source = shop_source();
+    let dir = temp_dir();
+    let out = dir.path().join("shop.json");
+    profile_to(&source.url(), &out);
+    let load = |extra: &[&str]| {
+        let target = PgDb::new("sessions");
+        let url = target.url();
+        let mut args = vec![
+            "generate",
+            s(&out),
+            "--target",
+            &url,
+            "--create-schema",
+            "--defer-indexes",
+            "--chunk-rows",
+            "100",
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        patina_ok(&args);
+        target
+    };
+    let one = load(&[]);
+    let three = load(&["--sessions", "3"]);
+    assert_eq!(one.dump(), three.dump(), "the same rows either way");
+    let constraints = "SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace \
+                       WHERE n.nspname IN ('shop', 'Audit') AND c.contype = ";
+    for kind in ["'p'", "'f'", "'c'"] {
+        let want = one.scalar(&format!("{constraints}{kind}"));
+        assert!(want > 0, "the fixture has constraints of kind {kind}");
+        assert_eq!(three.scalar(&format!("{constraints}{kind}")), want);
+    }
+    assert_eq!(writers(&one, "shop.order_lines"), 1);
+    assert!(
+        writers(&three, "shop.order_lines") > 1,
+        "12 chunks of order_lines went through more than one session"
+    );
+    // A partitioned table goes through its parent in the other sessions too.
+    assert!(writers(&three, "shop.events") > 1);
+    // Its cycle-breaking foreign key is filled in by the load's session,
+    // which only sees its own rows: departments stays there.
+    assert_eq!(writers(&three, "shop.departments"), 1);
+}
+
+/// Drops order_lines' keys and foreign keys (and the foreign keys into it).
+const UNKEY_LINES: &str = "DO $$ DECLARE r record; BEGIN \
+    FOR r IN SELECT conname FROM pg_constraint WHERE conrelid = 'shop.order_lines'::regclass \
+             AND contype IN ('p', 'u', 'f') LOOP \
+      EXECUTE format('ALTER TABLE shop.order_lines DROP CONSTRAINT %I CASCADE', r.conname); \
+    END LOOP; END $$";
+
+/// Into an existing schema, `--sessions` spreads only the tables nothing
+/// checks across rows of, says which it did not, and a failure in one of
+/// the other sessions rolls back every table, in every session.
+#[test]
+fn sessions_keep_keyed_tables_in_the_load_session_and_fail_together() {
+    let source = shop_source();
+    let dir = temp_dir();
+    let out = dir.path().join("shop.json");
+    profile_to(&source.url(), &out);
+    let prepare = || {
+        let target = PgDb::new("sessexist");
+        target.execute(&fixture("schemas/shop.pg.sql"));
+        target.execute(UNKEY_LINES);
+        target
+    };
+    let load = |target: &PgDb, extra: &[&str]| {
+        let url = target.url();
+        let mut args = vec!["generate", s(&out), "--target", &url, "--chunk-rows", "100"];
+        args.extend_from_slice(extra);
+        patina(&args)
+    };
+    let one = prepare();
+    let done = load(&one, &[]);
+    assert!(done.status.success());
+    let two = prepare();
+    let done = load(&two, &["--sessions", "2"]);
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(done.status.success(), "{stderr}");
+    assert_eq!(one.dump(), two.dump());
+    assert!(writers(&two, "shop.order_lines") > 1);
+    assert_eq!(writers(&two, "shop.orders"), 1, "a table with keys");
+    assert!(
+        stderr.contains("shop.orders: loaded through one session"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("shop.order_lines: loaded through"),
+        "{stderr}"
+    );
+    // A CHECK the profile does not know fails order_lines in another
+    // session: the tables the load's session wrote before it roll back too.
+    let failing = prepare();
+    failing.execute("ALTER TABLE shop.order_lines ADD CONSTRAINT tiny CHECK (quantity < 3)");
+    let before = failing.dump();
+    let err = patina_err(&[
+        "generate",
+        s(&out),
+        "--target",
+        &failing.url(),
+        "--sessions",
+        "2",
+        "--chunk-rows",
+        "100",
+        "-q",
+    ]);
+    assert!(
+        err.contains("loading table `shop.order_lines`") && err.contains("tiny"),
+        "{err}"
+    );
+    assert_eq!(failing.dump(), before, "nothing of the load is left");
+    // Where other sessions cannot work, the flag is refused up front.
+    let err = patina_err(&[
+        "generate",
+        s(&out),
+        "--out",
+        s(dir.path()),
+        "--sessions",
+        "2",
+    ]);
+    assert!(
+        err.contains("--sessions applies to a PostgreSQL target"),
+        "{err}"
+    );
+    let err = patina_err(&[
+        "generate",
+        s(&out),
+        "--target",
+        &two.url(),
+        "--truncate",
+        "--sessions",
+        "2",
+    ]);
+    assert!(err.contains("cannot be combined with --truncate"), "{err}");
+}
+
+/// With `--sessions`, `--create-schema` commits its DDL before the rows: a
+/// load that fails after the other sessions committed (here adding a key
+/// whose name a table already has) drops everything it created, and only
+/// that: the schema and the table that were there stay.
+#[test]
+fn sessions_drop_the_schema_they_created_when_a_late_step_fails() {
+    let source = shop_source();
+    let dir = temp_dir();
+    let out = dir.path().join("shop.json");
+    profile_to(&source.url(), &out);
+    let target = PgDb::new("sessundo");
+    target.execute("CREATE SCHEMA shop; CREATE TABLE shop.order_lines_pkey (x integer)");
+    let err = patina_err(&[
+        "generate",
+        s(&out),
+        "--target",
+        &target.url(),
+        "--create-schema",
+        "--defer-indexes",
+        "--sessions",
+        "2",
+        "-q",
+    ]);
+    assert!(
+        err.contains("after the load") && err.contains("order_lines_pkey"),
+        "{err}"
+    );
+    let dump = target.dump();
+    let tables: Vec<&str> = dump.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(tables, ["shop.order_lines_pkey"]);
+    assert_eq!(
+        target.scalar(
+            "SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+             WHERE n.nspname = 'shop' AND t.typname IN ('order_status', 'positive_money')"
+        ),
+        0,
+        "the enum and the domain are gone"
+    );
+    assert_eq!(
+        target.scalar("SELECT count(*) FROM pg_namespace WHERE nspname IN ('shop', 'Audit')"),
+        1,
+        "the schema created for the load is gone, the one there before stays"
+    );
+}
+
+/// A step after the other sessions committed fails (here setting a sequence
+/// past the rows, beyond its MAXVALUE): a table that was empty is emptied
+/// again, as one session's rollback would leave it.
+#[test]
+fn sessions_empty_again_the_tables_they_filled_when_a_late_step_fails() {
+    let source = PgDb::new("sessseqsrc");
+    source.execute(
+        "CREATE TABLE events (id integer GENERATED BY DEFAULT AS IDENTITY, n integer NOT NULL); \
+         INSERT INTO events (n) SELECT g FROM generate_series(1, 500) g",
+    );
+    let dir = temp_dir();
+    let path = dir.path().join("events.json");
+    profile_to(&source.url(), &path);
+    for sessions in ["1", "2"] {
+        let target = PgDb::new("sessseq");
+        target.execute(
+            "CREATE TABLE events (id integer GENERATED BY DEFAULT AS IDENTITY (MAXVALUE 5), \
+             n integer NOT NULL)",
+        );
+        let err = patina_err(&[
+            "generate",
+            s(&path),
+            "--target",
+            &target.url(),
+            "--sessions",
+            sessions,
+            "--chunk-rows",
+            "100",
+            "-q",
+        ]);
+        assert!(
+            err.contains("setting the sequence of `public.events.id`"),
+            "{err}"
+        );
+        assert_eq!(count(&target, "events"), 0, "with {sessions} session(s)");
+    }
+}
