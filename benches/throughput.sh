@@ -3,8 +3,9 @@
 # patina, measured in the same run (docs/benchmarks.md explains each line):
 #
 #   Parquet     patina, TPC-H lineitem profile, SF 1 rows   vs  tpchgen-cli writing lineitem SF 1
-#   PostgreSQL  patina into a bare table (no keys)          vs  server-side COPY of patina's own CSV
-#               (two sessions, half the file each, into a bare table)
+#   PostgreSQL  patina into a bare table (no keys), through  vs  server-side COPY of patina's own CSV
+#               one session and with --sessions 2             (two sessions, half the file each,
+#                                                               into a bare table)
 #               and patina --create-schema --defer-indexes (primary key built after the load)
 #   MariaDB     patina into a bare table                    vs  LOAD DATA INFILE of the same CSV
 #               and patina --create-schema --defer-indexes
@@ -149,10 +150,11 @@ for _ in $(seq "$RUNS"); do
   time_run pg_copy bare_pg bash -c pg_copy
   [ "$(psql -tAd bench_throughput -c 'select count(*) from lineitem')" = "$ROWS" ]
   time_run pg_bare bare_pg "${GEN[@]}" --target "$PG/bench_throughput"
+  time_run pg_sessions bare_pg "${GEN[@]}" --target "$PG/bench_throughput" --sessions 2
   time_run pg_defer "dropdb --if-exists bench_throughput; createdb bench_throughput" \
     "${GEN[@]}" --target "$PG/bench_throughput" --create-schema --defer-indexes
 done
-median pg_copy pg_bare pg_defer
+median pg_copy pg_bare pg_sessions pg_defer
 dropdb bench_throughput
 fi
 
@@ -185,13 +187,15 @@ row "patina -> Parquet, --threads 1" parquet1
 row "patina -> Parquet, 60M rows (one run)" parquet60
 row "PostgreSQL: server COPY, 2 sessions, no keys (baseline)" pg_copy
 row "patina -> PostgreSQL, no keys" pg_bare
+row "patina -> PostgreSQL, no keys, --sessions 2" pg_sessions
 row "patina -> PostgreSQL --create-schema --defer-indexes" pg_defer
 row "MariaDB: LOAD DATA INFILE, no keys (baseline)" my_load
 row "patina -> MariaDB, no keys" my_bare
 row "patina -> MariaDB --create-schema --defer-indexes" my_defer
 echo "ratios (patina / baseline; target in brackets):"
 ratio parquet tpchgen "Parquet / tpchgen-cli" "[<= 1.2]"
-ratio pg_bare pg_copy "PostgreSQL no keys / server COPY" "[<= 1.15]"
+ratio pg_sessions pg_copy "PostgreSQL --sessions 2 / server COPY" "[<= 1.15]"
+ratio pg_bare pg_copy "PostgreSQL, one session / server COPY"
 ratio pg_defer pg_copy "PostgreSQL with PK after / COPY"
 ratio my_bare my_load "MariaDB no keys / LOAD DATA INFILE" "[<= 1.5]"
 ratio my_defer my_load "MariaDB with PK after / LOAD DATA"
