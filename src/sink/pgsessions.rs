@@ -5,7 +5,8 @@
 //! benchmark's lineitem it, not generation, bounds the load (docs/benchmarks.md).
 //! Each extra session is a thread holding its own connection, runtime and
 //! transaction. The sink's thread hands them encoded chunks through one
-//! bounded queue, whichever session is free takes the next, and each reports
+//! bounded queue (two chunks waiting; each session holds the one it is
+//! sending), whichever session is free takes the next, and each reports
 //! the rows the server took. They commit only when the sink asks, after every
 //! row is in, so a failure before that rolls all of them back: closing a
 //! connection in a transaction rolls it back.
@@ -60,7 +61,9 @@ pub struct Sessions {
 impl Sessions {
     /// Opens `n` sessions, each connected and in its transaction.
     pub fn open(options: &PgConnectOptions, n: usize) -> Result<Self, SinkError> {
-        let (jobs, queue) = sync_channel::<Job>(n * 2);
+        // Two chunks wait while every session is busy: more would only hold
+        // memory (a chunk is about 16 MB), since generation is what refills it.
+        let (jobs, queue) = sync_channel::<Job>(2);
         let queue = Arc::new(Mutex::new(queue));
         let (report, done) = channel();
         let mut threads = Vec::with_capacity(n);
