@@ -96,6 +96,8 @@ pub struct FileSink {
     /// (partial, final) paths of every table written so far.
     written: Vec<(PathBuf, PathBuf)>,
     line: Vec<u8>,
+    /// The CSV encoder's buffers, given back once written.
+    buffers: Arc<super::Buffers>,
 }
 
 impl FileSink {
@@ -123,6 +125,7 @@ impl FileSink {
             rows: 0,
             written: Vec::new(),
             line: Vec::new(),
+            buffers: Arc::default(),
         })
     }
 
@@ -173,7 +176,10 @@ impl Sink for FileSink {
 
     fn encoder(&self, _plan: &Plan, _t: usize) -> Option<Arc<dyn Encoder>> {
         match self.writer.as_ref()? {
-            Writer::Csv(_) => Some(Arc::new(TextEncoder(csv_rows))),
+            Writer::Csv(_) => Some(Arc::new(TextEncoder {
+                write: csv_rows,
+                buffers: self.buffers.clone(),
+            })),
             Writer::Parquet { encoder, .. } => Some(encoder.clone()),
         }
     }
@@ -290,7 +296,10 @@ impl Sink for FileSink {
                 group.close().map_err(parquet)?;
             }
             Writer::Csv(w) => match chunk {
-                Chunk::Encoded { bytes, .. } => w.write_all(&bytes).map_err(Self::io(&path))?,
+                Chunk::Encoded { bytes, .. } => {
+                    w.write_all(&bytes).map_err(Self::io(&path))?;
+                    self.buffers.give(bytes);
+                }
                 Chunk::Batch(batch) => {
                     self.line.clear();
                     csv_rows(&batch, &mut self.line);

@@ -190,13 +190,48 @@ pub trait Encoder: Send + Sync {
     fn encode(&self, batch: RecordBatch) -> Result<Chunk, SinkError>;
 }
 
-/// An [`Encoder`] that is a plain function from a batch to bytes.
-pub struct TextEncoder(pub fn(&RecordBatch, &mut Vec<u8>));
+/// Byte buffers of encoded chunks, given back by the sink once written and
+/// taken again by the encoders: a chunk's bytes (about 16 MB) then land in
+/// memory already mapped, where a fresh buffer each time had the kernel
+/// zero its pages again (the allocator returns large frees to the system).
+#[derive(Debug, Default)]
+pub struct Buffers(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl Buffers {
+    /// At most this many buffers wait to be taken again; more chunks than
+    /// that are never in flight at once (the pipeline's window and a
+    /// sink's queue), so the rest are freed.
+    const KEPT: usize = 16;
+
+    /// An empty buffer, with the capacity of a spent one when there is one.
+    pub fn take(&self) -> Vec<u8> {
+        let mut spare = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        spare.pop().unwrap_or_default()
+    }
+
+    /// A buffer whose bytes were written.
+    pub fn give(&self, mut buffer: Vec<u8>) {
+        buffer.clear();
+        let mut spare = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if spare.len() < Self::KEPT && buffer.capacity() > 0 {
+            spare.push(buffer);
+        }
+    }
+}
+
+/// An [`Encoder`] that is a plain function from a batch to bytes, written
+/// into buffers its sink gives back to `buffers`.
+pub struct TextEncoder {
+    /// Appends the batch's rows.
+    pub write: fn(&RecordBatch, &mut Vec<u8>),
+    /// Where the buffers come from.
+    pub buffers: Arc<Buffers>,
+}
 
 impl Encoder for TextEncoder {
     fn encode(&self, batch: RecordBatch) -> Result<Chunk, SinkError> {
-        let mut bytes = Vec::new();
-        (self.0)(&batch, &mut bytes);
+        let mut bytes = self.buffers.take();
+        (self.write)(&batch, &mut bytes);
         Ok(Chunk::Encoded {
             rows: batch.num_rows(),
             bytes,

@@ -82,6 +82,8 @@ pub struct BinaryEncoder {
     pub table: String,
     /// Per written column, in batch order: its name and form.
     pub fields: Vec<(String, Field)>,
+    /// Where [`Encoder::encode`]'s buffers come from.
+    pub buffers: std::sync::Arc<super::Buffers>,
 }
 
 impl BinaryEncoder {
@@ -116,7 +118,7 @@ impl BinaryEncoder {
 
 impl Encoder for BinaryEncoder {
     fn encode(&self, batch: RecordBatch) -> Result<Chunk, SinkError> {
-        let mut bytes = Vec::new();
+        let mut bytes = self.buffers.take();
         self.encode_into(&batch, &mut bytes)?;
         Ok(Chunk::Encoded {
             rows: batch.num_rows(),
@@ -513,6 +515,7 @@ mod tests {
         BinaryEncoder {
             table: "t".into(),
             fields: vec![("d".into(), Field::Native), ("t".into(), Field::Native)],
+            buffers: Default::default(),
         }
         .encode_into(&batch, &mut out)
         .unwrap();

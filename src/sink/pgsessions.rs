@@ -14,6 +14,7 @@
 //! Which chunk lands in which session changes nothing in the rows stored,
 //! only their physical order and which transaction wrote them.
 
+use super::Buffers;
 use super::session::db_err;
 use crate::error::SinkError;
 use sqlx::postgres::PgConnectOptions;
@@ -60,7 +61,11 @@ pub struct Sessions {
 
 impl Sessions {
     /// Opens `n` sessions, each connected and in its transaction.
-    pub fn open(options: &PgConnectOptions, n: usize) -> Result<Self, SinkError> {
+    pub fn open(
+        options: &PgConnectOptions,
+        n: usize,
+        buffers: Arc<Buffers>,
+    ) -> Result<Self, SinkError> {
         // Two chunks wait while every session is busy: more would only hold
         // memory (a chunk is about 16 MB), since generation is what refills it.
         let (jobs, queue) = sync_channel::<Job>(2);
@@ -71,10 +76,10 @@ impl Sessions {
             let options = options
                 .clone()
                 .application_name(&format!("patina generate (session {})", k + 2));
-            let (queue, report) = (queue.clone(), report.clone());
+            let (queue, report, buffers) = (queue.clone(), report.clone(), buffers.clone());
             let thread = std::thread::Builder::new()
                 .name(format!("patina-pg-{}", k + 2))
-                .spawn(move || serve(&options, &queue, &report))
+                .spawn(move || serve(&options, &queue, &report, &buffers))
                 .map_err(|e| SinkError::InvalidTarget(format!("cannot start a session: {e}")))?;
             threads.push(thread);
         }
@@ -200,6 +205,7 @@ fn serve(
     options: &PgConnectOptions,
     queue: &Mutex<Receiver<Job>>,
     report: &Sender<Result<Done, SinkError>>,
+    buffers: &Buffers,
 ) {
     let runtime = match super::runtime() {
         Ok(runtime) => runtime,
@@ -247,6 +253,7 @@ fn serve(
                     copy.send(bytes.as_slice()).await?;
                     copy.finish().await
                 });
+                buffers.give(bytes);
                 let result = result.map(Done::Copied).map_err(db_err(&*action));
                 let failed = result.is_err();
                 (result, failed)

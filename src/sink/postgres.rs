@@ -20,7 +20,7 @@ use super::pgbinary::{self, BinaryEncoder};
 use super::pgsessions::Sessions;
 use super::session::{self, Session, db_err};
 use super::text::{Style, copy_escape, delimited};
-use super::{Chunk, Encoder, Existing, Sink, TextEncoder, WriteOptions, runtime};
+use super::{Buffers, Chunk, Encoder, Existing, Sink, TextEncoder, WriteOptions, runtime};
 use crate::error::SinkError;
 use crate::plan::Plan;
 use crate::profile::Profile;
@@ -48,6 +48,8 @@ pub struct PgSink {
     binary: Option<Arc<BinaryEncoder>>,
     /// The current table's COPY statement, binary or text as `binary` says.
     statement: String,
+    /// The encoders' buffers, given back once their COPY is done.
+    buffers: Arc<Buffers>,
     /// `--sessions`' extra connections, when there are any.
     sessions: Option<Sessions>,
     /// Whether the current table's chunks go to `sessions`.
@@ -82,9 +84,10 @@ impl PgSink {
         if fingerprint == profile.source.fingerprint {
             return Err(SinkError::SourceTarget);
         }
+        let buffers = Arc::new(Buffers::default());
         let sessions = match options.sessions {
             0 | 1 => None,
-            n => Some(Sessions::open(&connect_options, n)?),
+            n => Some(Sessions::open(&connect_options, n, buffers.clone())?),
         };
         Ok(Self {
             runtime,
@@ -98,6 +101,7 @@ impl PgSink {
             after_load: Vec::new(),
             binary: None,
             statement: String::new(),
+            buffers,
             sessions,
             spread: false,
             spread_tables: Vec::new(),
@@ -212,6 +216,7 @@ impl PgSink {
         Ok(fields.map(|fields| BinaryEncoder {
             table: table.name.to_string(),
             fields,
+            buffers: self.buffers.clone(),
         }))
     }
 }
@@ -238,7 +243,10 @@ impl Sink for PgSink {
     fn encoder(&self, _plan: &Plan, _t: usize) -> Option<Arc<dyn Encoder>> {
         match &self.binary {
             Some(binary) => Some(binary.clone()),
-            None => Some(Arc::new(TextEncoder(encode))),
+            None => Some(Arc::new(TextEncoder {
+                write: encode,
+                buffers: self.buffers.clone(),
+            })),
         }
     }
 
@@ -304,7 +312,10 @@ impl Sink for PgSink {
 
     fn write_chunk(&mut self, plan: &Plan, t: usize, chunk: Chunk) -> Result<(), SinkError> {
         match chunk {
-            Chunk::Encoded { bytes, .. } => self.buffer = bytes,
+            Chunk::Encoded { bytes, .. } => {
+                let spent = std::mem::replace(&mut self.buffer, bytes);
+                self.buffers.give(spent);
+            }
             Chunk::Batch(batch) => match &self.binary {
                 Some(binary) => binary.encode_into(&batch, &mut self.buffer)?,
                 None => encode(&batch, &mut self.buffer),
