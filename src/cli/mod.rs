@@ -168,8 +168,8 @@ pub struct GenerateArgs {
     /// tables whose columns all have types it sends in binary (numbers, dates, times, text, ...).
     #[arg(long)]
     pub pg_text: bool,
-    /// PostgreSQL: load each table over N connections at once, each in its own transaction, all
-    /// committed together once every row is in. Applies to tables the target checks nothing
+    /// PostgreSQL: load each table over N connections at once (beside the load's own), each in its
+    /// own transaction, all committed together once every row is in. Applies to tables the target checks nothing
     /// across rows of during the load (no primary, unique or foreign key, no trigger), as with
     /// --create-schema --defer-indexes; --create-schema's DDL is then committed first and dropped
     /// again if the load fails. See docs/architecture.md ("Several sessions").
