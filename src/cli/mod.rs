@@ -400,8 +400,9 @@ fn stop_on_signals(say: impl Fn(&str) + Send + 'static) {
                     }
                     say(
                         "interrupted: stopping at the next chunk and undoing the load \
-                         (interrupt again to quit at once, which leaves MySQL tables made by \
-                         --create-schema and FILE.partial files behind)",
+                         (interrupt again to quit at once, which leaves the tables --create-schema \
+                         committed first, on MySQL or with --sessions, and FILE.partial files \
+                         behind)",
                     );
                 }
             })

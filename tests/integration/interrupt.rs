@@ -238,3 +238,41 @@ fn a_signal_the_parent_ignores_stays_ignored() {
     assert_interrupted(run.interrupt("TERM"));
     assert_nothing_in(&out);
 }
+
+#[test]
+fn sigterm_during_a_load_over_several_sessions_drops_what_it_created() {
+    let target = PgDb::new("intrsess");
+    target.execute("CREATE TABLE kept (id int); INSERT INTO kept VALUES (1), (2)");
+    let mut run = Run::start(&[
+        "--target",
+        &target.url(),
+        "--create-schema",
+        "--defer-indexes",
+        "--sessions",
+        "2",
+    ]);
+    // With --sessions the schema is committed first; then the other
+    // sessions COPY. Wait to see one of them at it.
+    run.wait_for("COPY in another session", || {
+        target.scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND application_name LIKE 'patina generate (session %' AND query LIKE 'COPY%'",
+        ) > 0
+    });
+    assert_interrupted(run.interrupt("TERM"));
+    assert_eq!(
+        target
+            .scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"),
+        1,
+        "only the table that was there before: the committed schema dropped again"
+    );
+    assert_eq!(target.scalar("SELECT count(*) FROM kept"), 2);
+    assert_eq!(
+        target.scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'patina%' \
+             AND datname = current_database()"
+        ),
+        0,
+        "every session closed"
+    );
+}
