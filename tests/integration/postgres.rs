@@ -173,27 +173,9 @@ fn generates_back_into_postgres_with_every_constraint() {
 /// keys and foreign keys as a load that kept them all along.
 #[test]
 fn defer_indexes_adds_every_key_back_after_the_load() {
-    let source = shop_source();
-    let dir = temp_dir();
-    let out = dir.path().join("shop.json");
-    profile_to(&source.url(), &out);
-    let load = |extra: &[&str]| {
-        let target = PgDb::new("defer");
-        let url = target.url();
-        let mut args = vec![
-            "generate",
-            s(&out),
-            "--target",
-            &url,
-            "--create-schema",
-            "-q",
-        ];
-        args.extend_from_slice(extra);
-        patina_ok(&args);
-        target
-    };
-    let kept = load(&[]);
-    let deferred = load(&["--defer-indexes"]);
+    let (dir, out) = shop_profile();
+    let kept = generated("defer", &out, &["--create-schema", "-q"]);
+    let deferred = generated("defer", &out, &["--create-schema", "--defer-indexes", "-q"]);
     let constraints = "SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace \
                        WHERE n.nspname IN ('shop', 'Audit') AND c.contype = ";
     for kind in ["'p'", "'u'", "'f'", "'c'"] {
@@ -537,30 +519,20 @@ fn writers(db: &PgDb, table: &str) -> i64 {
 /// written by several transactions at once.
 #[test]
 fn sessions_load_the_same_rows_through_several_transactions() {
-    let source = shop_source();
-    let dir = temp_dir();
-    let out = dir.path().join("shop.json");
-    profile_to(&source.url(), &out);
-    let load = |extra: &[&str]| {
-        let target = PgDb::new("sessions");
-        let url = target.url();
-        let mut args = vec![
-            "generate",
-            s(&out),
-            "--target",
-            &url,
-            "--create-schema",
-            "--defer-indexes",
-            "--chunk-rows",
-            "100",
-            "-q",
-        ];
-        args.extend_from_slice(extra);
-        patina_ok(&args);
-        target
-    };
-    let one = load(&[]);
-    let three = load(&["--sessions", "3"]);
+    let (_dir, out) = shop_profile();
+    let args = [
+        "--create-schema",
+        "--defer-indexes",
+        "--chunk-rows",
+        "100",
+        "-q",
+    ];
+    let one = generated("sessions", &out, &args);
+    let three = generated(
+        "sessions",
+        &out,
+        &[&args[..], &["--sessions", "3"]].concat(),
+    );
     assert_eq!(one.dump(), three.dump(), "the same rows either way");
     let constraints = "SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace \
                        WHERE n.nspname IN ('shop', 'Audit') AND c.contype = ";
@@ -593,10 +565,7 @@ const UNKEY_LINES: &str = "DO $$ DECLARE r record; BEGIN \
 /// the other sessions rolls back every table, in every session.
 #[test]
 fn sessions_keep_keyed_tables_in_the_load_session_and_fail_together() {
-    let source = shop_source();
-    let dir = temp_dir();
-    let out = dir.path().join("shop.json");
-    profile_to(&source.url(), &out);
+    let (dir, out) = shop_profile();
     let prepare = || {
         let target = PgDb::new("sessexist");
         target.execute(&fixture("schemas/shop.pg.sql"));
@@ -679,10 +648,7 @@ fn sessions_keep_keyed_tables_in_the_load_session_and_fail_together() {
 /// that: the schema and the table that were there stay.
 #[test]
 fn sessions_drop_the_schema_they_created_when_a_late_step_fails() {
-    let source = shop_source();
-    let dir = temp_dir();
-    let out = dir.path().join("shop.json");
-    profile_to(&source.url(), &out);
+    let (_dir, out) = shop_profile();
     let target = PgDb::new("sessundo");
     target.execute("CREATE SCHEMA shop; CREATE TABLE shop.order_lines_pkey (x integer)");
     let err = patina_err(&[

@@ -238,6 +238,27 @@ pub fn shop_source() -> PgDb {
     db
 }
 
+/// The shop with rows, profiled from a fresh PostgreSQL source: the
+/// directory holding the profile (removed when dropped) and its path.
+pub fn shop_profile() -> (tempfile::TempDir, PathBuf) {
+    let source = shop_source();
+    let dir = temp_dir();
+    let out = dir.path().join("shop.json");
+    profile_to(&source.url(), &out);
+    (dir, out)
+}
+
+/// A fresh PostgreSQL database that `patina generate PROFILE --target URL
+/// ARGS` filled, succeeding.
+pub fn generated(prefix: &str, profile: &Path, args: &[&str]) -> PgDb {
+    let target = PgDb::new(prefix);
+    let url = target.url();
+    let mut all = vec!["generate", s(profile), "--target", &url];
+    all.extend_from_slice(args);
+    patina_ok(&all);
+    target
+}
+
 /// A SQLite file built from SQL.
 pub fn sqlite_from_sql(path: &Path, sql: &str) {
     let url = format!("sqlite://{}?mode=rwc", path.display());
