@@ -257,8 +257,7 @@ impl Sink for PgSink {
             let source = self.source;
             let defer = self.options.defer_indexes;
             let mut undo = Vec::new();
-            let created = session::create_schema(self, plan, source, defer, &mut undo);
-            let created = created?;
+            let created = session::create_schema(self, plan, source, defer, &mut undo)?;
             self.warnings = created.warnings;
             self.after_load = created.after_load;
             if self.sessions.is_some() {

@@ -68,10 +68,10 @@ pub struct Created {
 /// (a table, and on PostgreSQL a type, a domain or a schema that did not
 /// exist), the statement that drops it again, in the order created and also
 /// when a later statement fails: run them last to first where the DDL was
-/// committed before the load (MySQL; PostgreSQL with `--sessions`). With `defer_keys` the tables are
-/// created without their keys and foreign keys (on MySQL a table keeps its
-/// keys where AUTO_INCREMENT needs one, or where a cycle's foreign keys are
-/// filled in by key after the load).
+/// committed before the load (MySQL; PostgreSQL with `--sessions`). With
+/// `defer_keys` the tables are created without their keys and foreign keys
+/// (on MySQL a table keeps its keys where AUTO_INCREMENT needs one, or where
+/// a cycle's foreign keys are filled in by key after the load).
 pub fn create_schema(
     session: &mut dyn Session,
     plan: &Plan,
@@ -156,9 +156,10 @@ pub fn create_schema(
                     "SELECT (to_regnamespace({}) IS NULL)::int::int8",
                     literal(name, dialect)
                 );
-                session.scalar_i64(&probe, format!("looking up schema {name}"))? == 1
+                let absent = session.scalar_i64(&probe, format!("looking up schema {name}"))?;
+                (absent == 1).then_some(name)
             }
-            None => false,
+            None => None,
         };
         session.execute(&sql, format!("creating the schema ({what})"))?;
         let cascade = if dialect == Dialect::Postgres {
@@ -175,8 +176,7 @@ pub fn create_schema(
         } else if let Some(rest) = what.strip_prefix("CREATE DOMAIN ") {
             let name = rest.split(" AS ").next().unwrap_or(rest);
             undo.push(format!("DROP DOMAIN IF EXISTS {name}{cascade}"));
-        } else if new_schema {
-            let name = &what["CREATE SCHEMA IF NOT EXISTS ".len()..];
+        } else if let Some(name) = new_schema {
             // Without CASCADE: whatever else came into it since stays.
             undo.push(format!("DROP SCHEMA IF EXISTS {name}"));
         }
