@@ -311,6 +311,10 @@ pub enum SinkError {
     /// The generation side stopped (it reported its own error first).
     #[error("generation stopped: {0}")]
     Generation(String),
+    /// One of `--sessions`' connections could not start, or its thread
+    /// ended without saying why.
+    #[error("loading session: {0}")]
+    Session(String),
     /// A generated value the target's binary form cannot hold.
     #[error("table `{table}`, column `{column}`: {message}")]
     Value {

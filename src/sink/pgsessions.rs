@@ -80,7 +80,7 @@ impl Sessions {
             let thread = std::thread::Builder::new()
                 .name(format!("patina-pg-{}", k + 2))
                 .spawn(move || serve(&options, &queue, &report, &buffers))
-                .map_err(|e| SinkError::InvalidTarget(format!("cannot start a session: {e}")))?;
+                .map_err(|e| SinkError::Session(format!("cannot start its thread: {e}")))?;
             threads.push(thread);
         }
         let mut sessions = Self {
@@ -196,7 +196,7 @@ impl Drop for Sessions {
 }
 
 fn gone() -> SinkError {
-    SinkError::InvalidTarget("a loading session ended before the load did".into())
+    SinkError::Session("its thread ended before the load did".into())
 }
 
 /// A session's thread: connect, begin, then COPY what the queue hands out
